@@ -1,0 +1,50 @@
+"""Course-wide settings: the default seed and quick mode.
+
+Quick mode (`QUICK_TEST_MODE=1` in the environment, or `quick=True` passed to a
+function) shrinks every experiment so that a notebook runs in seconds: it is
+what CI and nbval use, and what an instructor can use to rehearse.
+"""
+
+import os
+import random
+
+import numpy as np
+
+DEFAULT_SEED = 42
+
+QUICK_ENV_VAR = "QUICK_TEST_MODE"
+
+
+def is_quick_mode(quick=None):
+    """Tells whether experiments should run in quick mode.
+
+    Args:
+        quick: `True` or `False` to decide explicitly; `None` (the default)
+            reads the environment variable `QUICK_TEST_MODE`.
+
+    Returns:
+        `True` in quick mode, else `False`.
+    """
+    if quick is not None:
+        return bool(quick)
+    return os.environ.get(QUICK_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def set_global_seed(seed=DEFAULT_SEED):
+    """Seeds Python, NumPy and Keras (and so TensorFlow) in one call.
+
+    Args:
+        seed: a non-negative integer.
+
+    Returns:
+        The seed, so that a notebook can print what it used.
+    """
+    from .validation import check_non_negative_int
+
+    check_non_negative_int("seed", seed)
+    import keras
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    return seed

@@ -1,0 +1,126 @@
+"""One figure style for the whole course, and the training-history plot.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable for the
+common forms of colour blindness. Every notebook draws through this module, so
+`use_presenter_style()` enlarges every later figure at once for a projector.
+"""
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+
+# Okabe & Ito (2008), "Color Universal Design".
+PALETTE = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "yellow": "#F0E442",
+    "black": "#000000",
+}
+
+# One colour per recurrent cell, so that a cell looks the same in every figure.
+CELL_COLORS = {
+    "simple_rnn": PALETTE["vermillion"],
+    "lstm": PALETTE["blue"],
+    "gru": PALETTE["green"],
+}
+
+# Sequential colour map for heatmaps (perceptually uniform, colour-blind safe).
+HEATMAP_CMAP = "cividis"
+# Diverging colour map for signed values such as hidden states in [-1, 1].
+DIVERGING_CMAP = "PuOr"
+
+_BASE_STYLE = {
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.constrained_layout.use": True,
+    "image.cmap": HEATMAP_CMAP,
+    "legend.frameon": False,
+}
+
+_CLASSROOM_SIZES = {
+    "figure.figsize": (7.0, 4.0),
+    "figure.dpi": 100,
+    "font.size": 11,
+    "axes.titlesize": 13,
+    "axes.labelsize": 11,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
+}
+
+_PRESENTER_SIZES = {
+    "figure.figsize": (10.0, 5.6),
+    "figure.dpi": 110,
+    "font.size": 17,
+    "axes.titlesize": 20,
+    "axes.labelsize": 17,
+    "xtick.labelsize": 15,
+    "ytick.labelsize": 15,
+    "legend.fontsize": 15,
+    "lines.linewidth": 3.0,
+    "lines.markersize": 9,
+}
+
+
+def use_course_style():
+    """Applies the course's figure style to every later matplotlib figure.
+
+    Called when `lesson_utils` is imported; call it again to undo
+    `use_presenter_style()`.
+    """
+    mpl.rcParams.update(_BASE_STYLE)
+    mpl.rcParams.update(_CLASSROOM_SIZES)
+
+
+def use_presenter_style(on=True):
+    """Enlarges fonts, lines and figures for a projector, or restores the default.
+
+    Args:
+        on: `True` for the presenter sizes, `False` to go back to the
+            classroom sizes.
+    """
+    use_course_style()
+    if on:
+        mpl.rcParams.update(_PRESENTER_SIZES)
+
+
+def plot_history(history, *, title="Training history"):
+    """Plots loss and accuracy per epoch, training against validation.
+
+    Args:
+        history: a `keras.callbacks.History` (what `fit` returns) or its
+            `.history` dict.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure` with two axes: loss and accuracy.
+    """
+    logs = history.history if hasattr(history, "history") else history
+    if not isinstance(logs, dict) or "loss" not in logs:
+        raise ValueError(
+            "Argument `history` must be a Keras History or a dict with at least a "
+            f"'loss' list, as `fit` returns. Received: history={history!r}"
+        )
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(mpl.rcParams["figure.figsize"][0] * 1.4,
+                                                          mpl.rcParams["figure.figsize"][1]))
+    for ax, metric, label in ((ax_loss, "loss", "Binary cross-entropy"),
+                              (ax_acc, "accuracy", "Accuracy (fraction correct)")):
+        for prefix, name, color, marker in (("", "training", PALETTE["blue"], "o"),
+                                            ("val_", "validation", PALETTE["orange"], "s")):
+            values = logs.get(prefix + metric)
+            if values:
+                epochs = range(1, len(values) + 1)
+                ax.plot(epochs, values, marker=marker, color=color, label=name)
+        ax.set_xlabel("Epoch")
+        ax.set_ylabel(label)
+        ax.set_title(metric.capitalize())
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend()
+    fig.suptitle(title)
+    return fig
