@@ -343,3 +343,37 @@ def encode_review(review, *, vocab_size=10_000, max_length=256, padding="post",
     vocab_size = check_positive_int("vocab_size", vocab_size)
     ids = text.words_to_ids(text.text_to_words(review), get_word_index(source), vocab_size)
     return text.pad_reviews([ids], max_length, padding=padding, truncating=truncating)
+
+
+def prepare_imdb_data(vocab_size=10_000, max_length=256, *, padding="post", truncating="pre",
+                      source=None, quick=None):
+    """Loads IMDB and pads every review to `max_length` ids, ready for a model.
+
+    Args:
+        vocab_size: as for `load_imdb`.
+        max_length: ids kept per review; longer reviews are truncated.
+        padding: `"post"` (zeros after the review; the default, which a mask
+            and the GPU's cuDNN kernel both want) or `"pre"`.
+        truncating: `"pre"` (drop a long review's start, keep its ending) or
+            `"post"` (keep its start).
+        source: as for `load_imdb`.
+        quick: `True` for quick mode's fixed subsample (the first
+            `QUICK_TRAIN_REVIEWS` and `QUICK_TEST_REVIEWS` reviews of Keras'
+            fixed order, at most `QUICK_MAX_LENGTH` ids); `None` reads
+            `QUICK_TEST_MODE`.
+
+    Returns:
+        `(x_train, y_train), (x_test, y_test)`: int32 arrays of shape
+        `(reviews, max_length)` and int64 labels.
+    """
+    from .config import QUICK_MAX_LENGTH, QUICK_TEST_REVIEWS, QUICK_TRAIN_REVIEWS, is_quick_mode
+
+    max_length = check_positive_int("max_length", max_length)
+    (x_train, y_train), (x_test, y_test) = load_imdb(vocab_size=vocab_size, source=source)
+    if is_quick_mode(quick):
+        x_train, y_train = x_train[:QUICK_TRAIN_REVIEWS], y_train[:QUICK_TRAIN_REVIEWS]
+        x_test, y_test = x_test[:QUICK_TEST_REVIEWS], y_test[:QUICK_TEST_REVIEWS]
+        max_length = min(max_length, QUICK_MAX_LENGTH)
+    pad = functools.partial(text.pad_reviews, max_length=max_length, padding=padding,
+                            truncating=truncating)
+    return (pad(x_train), y_train), (pad(x_test), y_test)

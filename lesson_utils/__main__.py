@@ -1,0 +1,76 @@
+"""Command line: `python -m lesson_utils train|data ...`.
+
+`train` runs the whole IMDB workflow and prints the test metrics (it replaces
+the first lesson's `python solutions.py`); `data` loads the reviews, fills the
+cache and says where they came from.
+"""
+
+import argparse
+import sys
+
+
+def _train(args):
+    from .plots import plot_history
+    from .workflow import run_full_workflow
+
+    history, metrics, _ = run_full_workflow(
+        cell=args.cell, epochs=args.epochs, lstm_units=args.units, max_length=args.max_length,
+        bidirectional=args.bidirectional, source=args.source, quick=True if args.quick else None,
+        verbose=2)
+    if args.plot:
+        plot_history(history).savefig(args.plot)
+        print(f"History plot saved to {args.plot}")
+    return metrics
+
+
+def _data(args):
+    from .data import describe_source, load_imdb
+
+    (x_train, _), (x_test, _) = load_imdb(source=args.source)
+    print(f"IMDB reviews from {describe_source(args.source)}: "
+          f"{len(x_train):,} for training, {len(x_test):,} for testing.")
+
+
+def _positive(value):
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return number
+
+
+def build_parser():
+    """The argument parser, with one subcommand per task."""
+    parser = argparse.ArgumentParser(prog="python -m lesson_utils",
+                                     description="The RNN course's command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    train = sub.add_parser("train", help="train and evaluate the IMDB sentiment model")
+    train.add_argument("--cell", choices=["lstm", "gru", "simple_rnn"], default="lstm")
+    train.add_argument("--epochs", type=_positive, default=3)
+    train.add_argument("--units", type=_positive, default=64)
+    train.add_argument("--max-length", type=_positive, default=256)
+    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--quick", action="store_true",
+                       help="quick mode: a small fixed subsample and one epoch")
+    train.add_argument("--plot", metavar="FILE", help="save the training history plot (PNG, SVG, PDF)")
+    train.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
+    train.set_defaults(func=_train)
+    data = sub.add_parser("data", help="load (or download) the IMDB data and fill the cache")
+    data.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
+    data.set_defaults(func=_data)
+    return parser
+
+
+def main(argv=None):
+    from .data import ImdbDataError
+
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (ImdbDataError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""The first lesson's API still works, and the command line runs the workflow."""
+
+import numpy as np
+import pytest
+
+import lesson_utils
+import lesson_utils.data as data
+from lesson_utils.__main__ import main
+
+
+def fake_load_imdb(*, vocab_size=10_000, source=None):
+    """A handful of synthetic reviews in Keras' format, as the first lesson's test used."""
+    rng = np.random.default_rng(0)
+
+    def split(n):
+        x = np.empty(n, dtype=object)
+        x[:] = [[1] + rng.integers(3, vocab_size, size=rng.integers(3, 30)).tolist() for _ in range(n)]
+        return x, rng.integers(0, 2, size=n)
+
+    return split(40), split(20)
+
+
+def test_old_lesson_api_runs_end_to_end_on_stubbed_data(monkeypatch):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    history, metrics, model = lesson_utils.run_full_workflow(
+        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=1,
+        batch_size=8, validation_split=0.25, verbose=0, shuffle=True, seed=lesson_utils.DEFAULT_SEED,
+        quick=False)
+    assert len(history.history["loss"]) == 1
+    assert 0 <= metrics["accuracy"] <= 1 and metrics["loss"] > 0
+    assert model.count_params() > 0
+
+
+def test_old_lesson_functions_keep_their_names_and_keywords(monkeypatch):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    assert lesson_utils.DEFAULT_SEED == 42
+    assert lesson_utils.set_global_seed(7) == 7
+    (x_train, y_train), (x_test, y_test) = lesson_utils.prepare_imdb_data(
+        vocab_size=100, max_length=10, quick=False)
+    model = lesson_utils.build_rnn_model(vocab_size=100, embedding_dim=4, lstm_units=3, dense_units=2)
+    history = lesson_utils.train_rnn_model(model, x_train, y_train, epochs=1, batch_size=8,
+                                           validation_split=0.2, verbose=0, shuffle=False)
+    metrics = lesson_utils.evaluate_rnn_model(model, x_test, y_test)
+    assert set(metrics) == {"loss", "accuracy"} and len(history.history["loss"]) == 1
+
+
+def test_same_seed_same_run(monkeypatch):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    kwargs = dict(vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4,
+                  epochs=1, batch_size=8, verbose=0, quick=False)
+    first = lesson_utils.run_full_workflow(**kwargs)[1]["loss"]
+    second = lesson_utils.run_full_workflow(**kwargs)[1]["loss"]
+    assert first == pytest.approx(second, abs=1e-6)
+
+
+def test_quick_mode_caps_epochs_and_says_so(monkeypatch, capsys):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    history, _, _ = lesson_utils.run_full_workflow(
+        vocab_size=100, embedding_dim=4, lstm_units=4, dense_units=4, epochs=4, batch_size=8,
+        verbose=2, quick=True)
+    assert len(history.history["loss"]) == 1
+    assert "quick mode" in capsys.readouterr().out
+
+
+def test_command_line_data_says_where_and_how_many(fake_imdb, capsys):
+    assert main(["data", "--source", str(fake_imdb)]) == 0
+    out = capsys.readouterr().out
+    assert "local copy" in out and "6 for training" in out and "4 for testing" in out
+
+
+def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_path, capsys):
+    plot = tmp_path / "history.png"
+    assert main(["train", "--quick", "--units", "4", "--max-length", "8", "--source", str(fake_imdb),
+                 "--plot", str(plot)]) == 0
+    assert "Test accuracy" in capsys.readouterr().out
+    assert plot.stat().st_size > 1000
+
+
+def test_command_line_reports_bad_data_plainly(tmp_path, capsys):
+    assert main(["data", "--source", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "IMDB_DATA_DIR" in err and "Traceback" not in err
