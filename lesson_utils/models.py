@@ -40,7 +40,7 @@ def build_rnn_model(
     bidirectional=False,
     mask_zero=True,
     padding="post",
-    dropout=0.0,
+    dropout=0.2,
     max_length=None,
     learning_rate=1e-3,
 ):

@@ -21,7 +21,7 @@ def run_full_workflow(vocab_size=10_000, max_length=256, embedding_dim=32, lstm_
                       dense_units=64, epochs=3, batch_size=128, validation_split=0.2,
                       verbose=1, shuffle=True, seed=DEFAULT_SEED, *, cell="lstm",
                       bidirectional=False, mask_zero=True, padding="post", truncating="pre",
-                      dropout=0.0, source=None, quick=None):
+                      dropout=0.2, source=None, quick=None):
     """Prepares IMDB, builds, trains and evaluates a model, and prints the test metrics.
 
     Args:
