@@ -24,5 +24,81 @@ from .data import (
 from .models import build_rnn_model
 from .training import StopAfterBatch, evaluate_rnn_model, predict_proba, train_rnn_model
 from .workflow import quick_mode_note, run_full_workflow
+from .cells import (
+    GRU_GATE_NAMES,
+    LSTM_GATE_NAMES,
+    gru_forward,
+    gru_gates,
+    gru_param_count,
+    gru_step,
+    lstm_forward,
+    lstm_gates,
+    lstm_param_count,
+    lstm_step,
+    recurrent_layer_forward,
+    sigmoid,
+)
+from .gates import (
+    carry_over_time,
+    compare_lstm_gru,
+    comparison_markdown,
+    flip_update_gate,
+    gate_lesson_sizes,
+    gru_forward_other_convention,
+    one_unit_gru,
+    one_unit_lstm,
+    plot_carry_over_time,
+    plot_gate_bars,
+    randomize_weights,
+    time_per_step,
+)
+from .widgets import gate_explorer
+from .checks import (
+    check_forget_gate,
+    check_gru_param_count,
+    check_gru_step,
+    check_lstm_param_count,
+)
+# Notebooks 04 and 05: IMDB sentiment end to end, and inside the trained model.
+from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
+from .benchmark_results import (
+    benchmark_markdown,
+    benchmark_rows,
+    literature_markdown,
+    load_benchmark_results,
+    plot_benchmark,
+)
+from .evaluation import (
+    confusion_matrix,
+    misclassified_reviews,
+    plot_confusion_matrix,
+    predict_review,
+    word_status,
+)
+from .inspection import (
+    classifier_head,
+    highlight_words,
+    occlusion_importance,
+    padding_washout,
+    pca_2d,
+    plot_gates,
+    plot_hidden_states,
+    plot_sentiment_as_read,
+    read_reviews,
+    recurrent_layer,
+    separation_along,
+)
+from .model_store import load_model, model_path, save_model
+from .review_data import (
+    padded_words,
+    padding_examples,
+    plot_review_lengths,
+    review_lengths,
+    truncated_share,
+)
+from .sentiment_lesson import lesson_model, sentiment_lesson_sizes, train_lesson_model
+from .training_panel import TrainingPanel, training_panel
+from .widgets import review_tester
+from .checks import check_confusion_matrix, check_pca_2d, check_truncated_share
 
 use_course_style()

@@ -8,6 +8,8 @@ cache and says where they came from.
 import argparse
 import sys
 
+from .slides import add_slides_subcommand
+
 
 def _train(args):
     from .plots import plot_history
@@ -57,6 +59,7 @@ def build_parser():
     data = sub.add_parser("data", help="load (or download) the IMDB data and fill the cache")
     data.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
     data.set_defaults(func=_data)
+    add_slides_subcommand(sub)
     return parser
 
 

@@ -71,7 +71,7 @@ def time_data_load(source=None):
             "test_reviews": len(x_test)}
 
 
-def run(names, source=None, seed=DEFAULT_SEED, epochs=None):
+def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
     """Trains each named configuration, interleaved epoch by epoch.
 
     Args:
@@ -79,6 +79,8 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None):
         source: as for `load_imdb`.
         seed: seeds the weights and the shuffling.
         epochs: epochs for every configuration; `None` uses each one's own.
+        quick: `True` for quick mode's small subsample (notebook 04's live
+            version of the comparison); the benchmark itself uses full data.
 
     Returns:
         A dict name -> figures: seconds, CPU seconds, validation loss and test
@@ -90,10 +92,13 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None):
         config = CONFIGS[name]
         set_global_seed(seed)
         (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
-            source=source, quick=False, **config["prepare"])
+            source=source, quick=quick, **config["prepare"])
+        model_args = dict(config["model"])
+        if model_args.get("max_length"):  # Quick mode cuts the reviews shorter.
+            model_args["max_length"] = x_train.shape[1]
         runs[name] = dict(config=config, epochs=epochs or config["epochs"],
                           data=(x_train, y_train, x_test, y_test),
-                          model=BUILDERS[config.get("builder", "rnn")](**config["model"]),
+                          model=BUILDERS[config.get("builder", "rnn")](**model_args),
                           epoch_seconds=[], epoch_cpu_seconds=[], val_loss=[], test_accuracy=[])
     for epoch in range(max(r["epochs"] for r in runs.values())):
         for name, r in runs.items():

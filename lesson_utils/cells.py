@@ -81,6 +81,17 @@ def simple_rnn_forward(inputs, kernel, recurrent_kernel, bias, mask=None):
     return unroll(step, inputs, h0, mask=mask)
 
 
+def simple_rnn_param_count(features, units):
+    """Trainable parameters of `keras.layers.SimpleRNN(units)` on `features` inputs.
+
+    The input kernel `W_x` (`features x units`), the recurrent kernel `W_h`
+    (`units x units`) and the bias (`units`): `units * (features + units + 1)`.
+    """
+    features = check_positive_int("features", features)
+    units = check_positive_int("units", units)
+    return units * (features + units + 1)
+
+
 # ---------------------------------------------------------------------------
 # LSTM and GRU cells (notebook 03), every gate in the open.
 #

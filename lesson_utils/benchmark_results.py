@@ -1,0 +1,176 @@
+"""The saved benchmark runs (`benchmarks/results/*.json`), read back for notebook 04.
+
+Full-mode figures in the notebooks come from these files, written by
+`python -m lesson_utils.bench`, never from typing: a notebook loads them,
+shows them, and asserts what its prose says about them.
+"""
+
+import json
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .plots import CELL_COLORS, PALETTE
+
+RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+
+# How notebook 04 names and colours each benchmark configuration.
+CONFIG_LABELS = {
+    "old_lesson": "(a) post-padding, no mask (old lesson)",
+    "pre_padding": "(b) pre-padding, no mask",
+    "old_lesson_masked": "(c) post-padding + mask",
+    "default": "course default (LSTM, mask)",
+    "bow_logistic": "bag of words: logistic regression",
+    "bow_dense": "bag of words: dense 16-16",
+}
+CONFIG_COLORS = {
+    "old_lesson": PALETTE["vermillion"],
+    "pre_padding": PALETTE["orange"],
+    "old_lesson_masked": CELL_COLORS["lstm"],
+    "default": PALETTE["sky"],
+    "bow_logistic": PALETTE["purple"],
+    "bow_dense": PALETTE["black"],
+}
+
+
+def _settings_as_saved(settings):
+    """A configuration as it reads after a JSON round trip (tuples become lists)."""
+    return json.loads(json.dumps(settings))
+
+
+def load_benchmark_results(folder=None):
+    """Reads every benchmark file and keeps the newest run of each configuration.
+
+    Args:
+        folder: where the JSON files are; `None` for `benchmarks/results/`.
+
+    Returns:
+        A dict, configuration name -> its figures as the benchmark wrote them
+        (`test_accuracy` and `epoch_seconds` per epoch, `test_accuracy_kept`,
+        `mean_epoch_seconds`, ...), plus `file` and `date` (where they come
+        from) and `stale`: `True` when the configuration in `lesson_utils.bench`
+        has changed since that run, so the figures no longer describe it.
+    """
+    from .bench import CONFIGS
+
+    folder = Path(folder) if folder is not None else RESULTS_DIR
+    files = sorted(folder.glob("*.json"))
+    if not files:
+        raise FileNotFoundError(
+            f"No benchmark results in {str(folder)!r}. Run `python -m lesson_utils.bench` "
+            "(full IMDB, about half an hour on 2 cores) to write them.")
+    results = {}
+    for path in files:
+        try:
+            run = json.loads(path.read_text())
+            training = run["training"]
+        except (json.JSONDecodeError, KeyError, TypeError) as err:
+            raise ValueError(f"{str(path)!r} is not a benchmark result written by "
+                             f"`python -m lesson_utils.bench` ({err}).") from err
+        for name, figures in training.items():
+            if name not in results or run["date"] >= results[name]["date"]:
+                results[name] = dict(figures, file=path.name, date=run["date"],
+                                     command=run.get("command", ""))
+    for name, figures in results.items():
+        current = CONFIGS.get(name)
+        figures["stale"] = current is None or _settings_as_saved(current) != figures["settings"]
+    return results
+
+
+def benchmark_rows(results, names):
+    """One row of figures per configuration, in the order of `names`.
+
+    Args:
+        results: as `load_benchmark_results` (or `bench.run`) returns.
+        names: the configurations to show.
+
+    Returns:
+        A list of dicts with `name`, `label`, `epochs`, `first_epoch_accuracy`,
+        `final_accuracy` (after the last epoch), `kept_accuracy` (of the epoch
+        with the lowest validation loss, the weights training keeps),
+        `kept_epoch`, `seconds_per_epoch` and `cpu_seconds_per_epoch`.
+    """
+    missing = [name for name in names if name not in results]
+    if missing:
+        raise ValueError(f"No results for {missing}: run `python -m lesson_utils.bench "
+                         f"--configs {' '.join(missing)}`. Available: {sorted(results)}")
+    rows = []
+    for name in names:
+        r = results[name]
+        rows.append(dict(
+            name=name, label=CONFIG_LABELS.get(name, name), epochs=len(r["test_accuracy"]),
+            first_epoch_accuracy=r["test_accuracy"][0], final_accuracy=r["test_accuracy"][-1],
+            kept_accuracy=r["test_accuracy_kept"], kept_epoch=r["best_val_loss_epoch"],
+            seconds_per_epoch=r["mean_epoch_seconds"],
+            cpu_seconds_per_epoch=r["mean_epoch_cpu_seconds"]))
+    return rows
+
+
+def benchmark_markdown(results, names):
+    """The rows of `benchmark_rows` as a Markdown table, for `IPython.display.Markdown`."""
+    lines = ["| model | epochs | test accuracy after epoch 1 | after the last epoch | "
+             "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
+             "|---|---|---|---|---|---|---|"]
+    for row in benchmark_rows(results, names):
+        lines.append(
+            f"| {row['label']} | {row['epochs']} | {row['first_epoch_accuracy']:.3f} | "
+            f"{row['final_accuracy']:.3f} | {row['kept_accuracy']:.3f} (epoch {row['kept_epoch']}) "
+            f"| {row['seconds_per_epoch']:.1f} | {row['cpu_seconds_per_epoch']:.1f} |")
+    return "\n".join(lines)
+
+
+def plot_benchmark(results, names, *, title="Test accuracy and time per epoch"):
+    """Test accuracy after each epoch (left) and seconds per epoch (right), one colour per model.
+
+    Args:
+        results: as `load_benchmark_results` (or `bench.run`) returns.
+        names: the configurations to draw.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    rows = benchmark_rows(results, names)
+    fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=(11, 4.2),
+                                          gridspec_kw={"width_ratios": [1.4, 1]})
+    markers = "osD^vP"
+    for i, name in enumerate(names):
+        accuracy = results[name]["test_accuracy"]
+        ax_acc.plot(np.arange(1, len(accuracy) + 1), accuracy, marker=markers[i % len(markers)],
+                    color=CONFIG_COLORS.get(name), label=CONFIG_LABELS.get(name, name))
+    ax_acc.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
+    ax_acc.text(1, 0.505, "chance", fontsize=9)
+    ax_acc.set_xlabel("Epoch")
+    ax_acc.set_ylabel("Test accuracy (fraction correct)")
+    ax_acc.set_title("Accuracy after each epoch")
+    ax_acc.xaxis.get_major_locator().set_params(integer=True)
+    ax_acc.legend(fontsize=8, loc="lower right")
+    labels = [row["label"] for row in rows]
+    y = np.arange(len(rows))
+    ax_time.barh(y, [row["seconds_per_epoch"] for row in rows],
+                 color=[CONFIG_COLORS.get(row["name"]) for row in rows])
+    ax_time.set_yticks(y, labels, fontsize=8)
+    ax_time.invert_yaxis()
+    ax_time.set_xlabel("Seconds per epoch (wall clock)")
+    ax_time.set_title("Time per epoch")
+    fig.suptitle(title)
+    return fig
+
+
+def literature_markdown():
+    """Published IMDB test accuracies, with their sources, as a Markdown table."""
+    rows = [
+        ("LSTM, random initialisation", "86.5%", "Dai & Le (2015), *Semi-supervised Sequence "
+         "Learning*, NeurIPS, Table 1"),
+        ("Word vectors + bag of words (full model)", "88.9%", "Maas et al. (2011), *Learning "
+         "Word Vectors for Sentiment Analysis*, ACL, Table 2"),
+        ("NBSVM with bigrams", "91.2%", "Wang & Manning (2012), *Baselines and Bigrams*, ACL, "
+         "Table 2 (quoted by Dai & Le, 2015)"),
+        ("ULMFiT (pretrained language model, fine-tuned)", "95.4%", "Howard & Ruder (2018), "
+         "*Universal Language Model Fine-tuning for Text Classification*, ACL, Table 2 "
+         "(error 4.6%)"),
+    ]
+    lines = ["| model | IMDB test accuracy | source |", "|---|---|---|"]
+    lines += [f"| {model} | {accuracy} | {source} |" for model, accuracy, source in rows]
+    return "\n".join(lines)

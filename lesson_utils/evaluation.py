@@ -1,0 +1,158 @@
+"""What a trained review classifier gets right and wrong, and what it says of new text.
+
+Accuracy is one number; the confusion matrix says which way the mistakes go,
+the misclassified reviews say why, and `predict_review` lets a learner try
+their own sentence, read exactly as the training reviews were.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import text
+from .data import encode_review, get_word_index
+from .plots import HEATMAP_CMAP
+from .training import predict_proba
+from .validation import check_positive_int
+
+CLASS_NAMES = ("negative", "positive")
+
+
+def confusion_matrix(y_true, probabilities, threshold=0.5):
+    """Counts of true against predicted labels.
+
+    A review is predicted positive when its probability is above `threshold`
+    (Keras' `accuracy` metric uses the same rule).
+
+    Args:
+        y_true: labels, 0 (negative) or 1 (positive).
+        probabilities: the model's probability of "positive" for each review.
+        threshold: the decision threshold.
+
+    Returns:
+        A 2x2 int array: rows are the true labels (negative, positive),
+        columns the predicted ones, so `[[TN, FP], [FN, TP]]`.
+    """
+    y_true = np.asarray(y_true).astype(int).reshape(-1)
+    predicted = (np.asarray(probabilities).reshape(-1) > threshold).astype(int)
+    if y_true.shape != predicted.shape:
+        raise ValueError(f"`y_true` has {y_true.size} labels but `probabilities` has "
+                         f"{predicted.size} values: pass one probability per review.")
+    matrix = np.zeros((2, 2), dtype=int)
+    np.add.at(matrix, (y_true, predicted), 1)
+    return matrix
+
+
+def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test reviews)"):
+    """Draws a confusion matrix with its counts and row percentages.
+
+    Args:
+        matrix: as `confusion_matrix` returns.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    matrix = np.asarray(matrix)
+    fig, ax = plt.subplots(figsize=(5, 4.2))
+    image = ax.imshow(matrix, cmap=HEATMAP_CMAP, vmin=0)
+    row_share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    for (row, col), count in np.ndenumerate(matrix):
+        dark = count < matrix.max() / 2
+        ax.text(col, row, f"{count:,}\n({row_share[row, col]:.0%} of row)", ha="center",
+                va="center", color="white" if dark else "black")
+    ax.set_xticks([0, 1], [f"predicted {n}" for n in CLASS_NAMES])
+    ax.set_yticks([0, 1], [f"truly {n}" for n in CLASS_NAMES])
+    ax.grid(False)
+    fig.colorbar(image, ax=ax, label="Number of reviews")
+    ax.set_title(title)
+    return fig
+
+
+def misclassified_reviews(model, x, y, *, count=3, probabilities=None):
+    """The reviews the model gets wrong most confidently.
+
+    Args:
+        model: a trained classifier.
+        x: padded word ids.
+        y: the true labels.
+        count: how many to return.
+        probabilities: the model's probabilities for `x`, if already computed.
+
+    Returns:
+        A list of dicts with `index` (row in `x`), `label` (true, 0/1),
+        `probability` (of positive) and `confidence` (in the wrong answer),
+        most confident first.
+    """
+    count = check_positive_int("count", count)
+    y = np.asarray(y).astype(int)
+    probs = predict_proba(model, x) if probabilities is None else np.asarray(probabilities)
+    wrong = np.flatnonzero((probs > 0.5).astype(int) != y)
+    confidence = np.where(y[wrong] == 1, 1 - probs[wrong], probs[wrong])
+    order = wrong[np.argsort(-confidence, kind="stable")][:count]
+    return [dict(index=int(i), label=int(y[i]), probability=float(probs[i]),
+                 confidence=float(1 - probs[i] if y[i] == 1 else probs[i])) for i in order]
+
+
+def word_status(review, vocab_size=10_000, *, source=None):
+    """How the model will read each word of a text.
+
+    Args:
+        review: the text.
+        vocab_size: the number of ids the model knows.
+        source: as for `load_imdb` (where the word index comes from).
+
+    Returns:
+        A list of `(word, status)`: status `"known"` (the model has an id
+        for it), `"rare"` (in IMDB's word index but outside the vocabulary:
+        read as the out-of-vocabulary id 2) or `"unknown"` (never seen in
+        IMDB: skipped, as Keras' own preprocessing did).
+    """
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    word_index = get_word_index(source)
+    out = []
+    for word in text.text_to_words(review):
+        rank = word_index.get(word)
+        if rank is None:
+            out.append((word, "unknown"))
+        else:
+            out.append((word, "known" if rank + text.INDEX_FROM < vocab_size else "rare"))
+    return out
+
+
+def predict_review(model, review, *, max_length=256, source=None):
+    """Encodes a learner's text as the training reviews were and predicts its sentiment.
+
+    Args:
+        model: a trained classifier (its Embedding says the vocabulary size).
+        review: the text.
+        max_length: as the model was trained (longer texts keep their end).
+        source: as for `load_imdb`.
+
+    Returns:
+        A dict: `probability` (of positive), `label` ("positive" or
+        "negative"), `ids` (what the model read, padding removed) and `words`
+        (as `word_status` returns).
+    """
+    if not isinstance(review, str) or not text.text_to_words(review):
+        raise ValueError("Type a review first: the text has no words. "
+                         f"Received: review={review!r}")
+    vocab_size = _vocab_size(model)
+    ids = encode_review(review, vocab_size=vocab_size, max_length=max_length, source=source)
+    probability = float(predict_proba(model, ids)[0])
+    return dict(probability=probability, label=CLASS_NAMES[int(probability > 0.5)],
+                ids=[int(i) for i in ids[0] if i != text.PAD_ID],
+                words=word_status(review, vocab_size, source=source))
+
+
+def _vocab_size(model):
+    """The number of word ids a model's first layer accepts."""
+    import keras
+
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return layer.input_dim
+        if isinstance(layer, keras.layers.CategoryEncoding):
+            return layer.num_tokens
+    raise ValueError(f"Model {model.name!r} has no Embedding or CategoryEncoding layer, so its "
+                     "vocabulary size is unknown: pass a model from build_rnn_model or "
+                     "build_bag_of_words_model.")

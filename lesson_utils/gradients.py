@@ -1,0 +1,412 @@
+"""Backpropagation through time, measured: vanishing and exploding gradients (notebook 02).
+
+Three measurements, each a short function:
+
+* `cell_gradient_norms`: with `tf.GradientTape`, how strongly the loss at the
+  end of a sequence depends on the input at each earlier step, for a
+  SimpleRNN, an LSTM and a GRU.
+* `radius_gradient_curves`: the same in plain NumPy for a tanh RNN and a
+  linear one whose recurrent matrix has a chosen spectral radius; fast
+  enough to re-plot on every move of a slider.
+* `clipping_comparison`: one SimpleRNN trained twice on the same data, with
+  and without gradient clipping.
+"""
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from .cells import simple_rnn_forward
+from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
+from .memory_task import CELL_NAMES, CELL_TYPES, build_memory_model, make_memory_task
+from .plots import CELL_COLORS, PALETTE
+from .validation import check_choice, check_positive_int
+
+
+def gradient_settings(quick=None):
+    """Sizes of notebook 02's gradient experiments, small in quick mode.
+
+    Args:
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+
+    Returns:
+        A dict: `timesteps` (sequence length T for the gradient curves),
+        `units`, `batch`; `clip_lag`, `clip_steps`, `clip_batch`,
+        `clip_gain` (the recurrent kernel's spectral radius at the start),
+        `clip_learning_rate` (plain SGD's) and `clipnorm` for the clipping
+        comparison.
+    """
+    sizes = {"units": 16, "clip_lag": 20, "clip_gain": 2.0, "clip_learning_rate": 1.0,
+             "clipnorm": 1.0}
+    if is_quick_mode(quick):
+        sizes.update(timesteps=100, batch=32, clip_steps=100, clip_batch=64)
+    else:
+        sizes.update(timesteps=200, batch=128, clip_steps=300, clip_batch=64)
+    return sizes
+
+
+# ---------------------------------------------------------------------------
+# Measured with TensorFlow: how far back does the loss reach?
+# ---------------------------------------------------------------------------
+
+def input_gradient_norms(model, inputs, targets, loss=None):
+    """Norm of the gradient of the loss with respect to the input at each step.
+
+    The input `x_t` reaches the loss only through the hidden states
+    `h_t, h_{t+1}, ...`, so this norm shows how much of the error signal
+    travels back to step `t`.
+
+    Args:
+        model: a Keras model taking `(batch, timesteps, features)`.
+        inputs: array `(batch, timesteps, features)`.
+        targets: array `(batch,)` or `(batch, 1)`.
+        loss: a Keras loss (default: binary cross-entropy, the memory task's).
+
+    Returns:
+        A NumPy array `(timesteps,)`: `||dL/dx_t||` for each `t`, averaged over
+        the batch.
+    """
+    inputs = np.asarray(inputs, dtype="float32")
+    if inputs.ndim != 3:
+        raise ValueError("Argument `inputs` must have shape (batch, timesteps, features). "
+                         f"Received: inputs.shape={inputs.shape}")
+    targets = np.asarray(targets, dtype="float32").reshape(len(inputs), -1)
+    loss = loss or keras.losses.BinaryCrossentropy()
+    inputs = tf.convert_to_tensor(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        value = loss(targets, model(inputs))
+    gradients = tape.gradient(value, inputs).numpy()
+    return np.linalg.norm(gradients, axis=-1).mean(axis=0)
+
+
+def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
+    """Input-gradient norms of freshly initialised memory models, one per cell.
+
+    Each model is `build_memory_model(cell)` with the same number of units,
+    given the same batch of memory-task sequences whose marked bit is at the
+    very first step (lag `timesteps - 1`).
+
+    Args:
+        cells: cell names among `"simple_rnn"`, `"lstm"`, `"gru"`.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: seeds the weights (the same for every cell) and the data.
+
+    Returns:
+        A dict `{cell: array (timesteps,)}` as `input_gradient_norms` returns.
+    """
+    settings = gradient_settings(quick)
+    inputs, targets = make_memory_task(settings["timesteps"] - 1, settings["batch"], seed=seed)
+    norms = {}
+    for cell in cells:
+        check_choice("cell", cell, CELL_TYPES)
+        set_global_seed(seed)
+        model = build_memory_model(cell, units=settings["units"])
+        norms[cell] = input_gradient_norms(model, inputs, targets)
+    return norms
+
+
+def steps_back_ratio(norms, steps):
+    """How many times smaller the gradient is `steps` steps before the end than at the end.
+
+    Args:
+        norms: array `(timesteps,)`, e.g. one curve of `cell_gradient_norms`.
+        steps: how far back, `0 <= steps < timesteps`.
+
+    Returns:
+        `norms[-1] / norms[-1 - steps]` as a float (`inf` if the gradient there is 0).
+    """
+    norms = np.asarray(norms, dtype=float)
+    if not 0 <= steps < len(norms):
+        raise ValueError(f"Argument `steps` must be between 0 and {len(norms) - 1}. "
+                         f"Received: steps={steps!r}")
+    back = norms[-1 - steps]
+    return float(norms[-1] / back) if back > 0 else float("inf")
+
+
+def plot_gradient_norms(norms, *, title="How far back does the error signal reach?"):
+    """Plots gradient norms against steps back from the loss, log scale, one line per cell.
+
+    Each curve is divided by its value at the last step, so every line starts
+    at 1 and reads as "fraction of the error signal left".
+
+    Args:
+        norms: `{cell: array (timesteps,)}` as `cell_gradient_norms` returns.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    fig, ax = plt.subplots()
+    tiny = np.finfo("float32").tiny
+    for cell, curve in norms.items():
+        check_choice("cell", cell, CELL_TYPES)
+        curve = np.asarray(curve, dtype=float)[::-1]
+        ax.semilogy(np.arange(len(curve)), np.maximum(curve / curve[0], tiny),
+                    color=CELL_COLORS[cell], label=CELL_NAMES[cell])
+    ax.set_xlabel("Steps back from the loss (T - 1 - t)")
+    ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
+    ax.set_title(title)
+    ax.legend()
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# The cause, in NumPy: the recurrent matrix and tanh's slope.
+# ---------------------------------------------------------------------------
+
+def bptt_step(grad_h, h, recurrent_kernel):
+    """One step of backpropagation through time in a tanh RNN.
+
+    With `h_t = tanh(a_t)` and `a_t = x_t W_x + h_{t-1} W_h + b`, the chain
+    rule gives `dL/da_t = dL/dh_t * (1 - h_t**2)` (tanh's slope, element-wise)
+    and `dL/dh_{t-1} = dL/da_t @ W_h.T`.
+
+    Args:
+        grad_h: `dL/dh_t`, shape `(batch, units)`.
+        h: the hidden state `h_t` itself, shape `(batch, units)`.
+        recurrent_kernel: `W_h`, shape `(units, units)`.
+
+    Returns:
+        `dL/dh_{t-1}` (through this path), shape `(batch, units)`.
+    """
+    return (grad_h * (1.0 - h ** 2)) @ recurrent_kernel.T
+
+
+def backprop_through_time(hidden_states, recurrent_kernel, grad_last, *, linear=False):
+    """The gradient of a loss that reads the last hidden state, carried back to every step.
+
+    Args:
+        hidden_states: `h_0 .. h_{T-1}` of a tanh RNN, shape `(batch, T, units)`
+            (ignored when `linear=True`).
+        recurrent_kernel: `W_h`, shape `(units, units)`.
+        grad_last: `dL/dh_{T-1}`, shape `(batch, units)`.
+        linear: if `True`, a linear RNN (`h_t = a_t`, slope 1): each step back
+            only multiplies by `W_h.T`.
+
+    Returns:
+        `dL/dh_t` for every `t`, shape `(batch, T, units)`.
+    """
+    hidden_states = np.asarray(hidden_states, dtype=float)
+    grads = [np.asarray(grad_last, dtype=float)]
+    for t in range(hidden_states.shape[1] - 1, 0, -1):
+        if linear:
+            grads.append(grads[-1] @ recurrent_kernel.T)
+        else:
+            grads.append(bptt_step(grads[-1], hidden_states[:, t], recurrent_kernel))
+    return np.stack(grads[::-1], axis=1)
+
+
+def scaled_orthogonal(units, radius, seed=DEFAULT_SEED):
+    """A random orthogonal matrix times `radius`: every eigenvalue has modulus `radius`.
+
+    It is Keras' default recurrent kernel (`Orthogonal(gain=radius)`), so
+    `radius` is both its spectral radius and its largest singular value.
+    """
+    units = check_positive_int("units", units)
+    q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(units, units)))
+    return radius * q * np.sign(np.diag(r))
+
+
+def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
+    """Gradient norms back through time for a recurrent matrix of spectral radius `radius`.
+
+    The RNN reads memory-task sequences with Keras' SimpleRNN initialisation
+    (Glorot-uniform input kernel, zero bias) except that the recurrent kernel
+    is `scaled_orthogonal(units, radius)`. The loss's gradient at the last
+    state is a random unit vector per sequence, carried back by
+    `backprop_through_time`, once through tanh and once as if the RNN were
+    linear (tanh's slope replaced by 1).
+
+    Args:
+        radius: the spectral radius, a positive number.
+        timesteps, units, batch: sizes (small: this runs on every slider move).
+        seed: seeds the weights and the data.
+
+    Returns:
+        A dict: `steps_back` (0 .. timesteps-1), `tanh` and `linear` (mean
+        `||dL/dh_t||` at that many steps back, 1.0 at 0 steps back), and
+        `mean_slope` (the average of tanh's slope `1 - h**2` along the way).
+    """
+    if not (isinstance(radius, (int, float, np.floating)) and radius > 0):
+        raise ValueError(f"Argument `radius` must be a positive number. Received: radius={radius!r}")
+    timesteps = check_positive_int("timesteps", timesteps)
+    units = check_positive_int("units", units)
+    batch = check_positive_int("batch", batch)
+    rng = np.random.default_rng(seed)
+    inputs, _ = make_memory_task(max(timesteps - 1, 1), batch, seed=seed)
+    inputs = inputs[:, -timesteps:].astype(float)
+    limit = np.sqrt(6.0 / (inputs.shape[-1] + units))
+    kernel = rng.uniform(-limit, limit, size=(inputs.shape[-1], units))
+    recurrent_kernel = scaled_orthogonal(units, float(radius), seed=seed)
+    states, _ = simple_rnn_forward(inputs, kernel, recurrent_kernel, np.zeros(units))
+    grad_last = rng.normal(size=(batch, units))
+    grad_last /= np.linalg.norm(grad_last, axis=1, keepdims=True)
+    curves = {"steps_back": np.arange(timesteps)}
+    for name, linear in (("tanh", False), ("linear", True)):
+        grads = backprop_through_time(states, recurrent_kernel, grad_last, linear=linear)
+        curves[name] = np.linalg.norm(grads, axis=-1).mean(axis=0)[::-1]
+    curves["mean_slope"] = float(np.mean(1.0 - states ** 2))
+    return curves
+
+
+def plot_radius_gradients(curves, radius, ax=None):
+    """Draws `radius_gradient_curves`' two curves on a log scale.
+
+    Args:
+        curves: what `radius_gradient_curves(radius)` returned.
+        radius: the spectral radius used, for the title.
+        ax: a matplotlib `Axes` to draw on (default: a new figure).
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    low, high = 1e-12, 1e12
+    steps = curves["steps_back"]
+    ax.semilogy(steps, np.clip(curves["linear"], low, high), color=PALETTE["black"],
+                linestyle="--", label=f"linear RNN: radius^k = {radius:.2f}^k")
+    ax.semilogy(steps, np.clip(curves["tanh"], low, high), color=CELL_COLORS["simple_rnn"],
+                label="tanh RNN (SimpleRNN)")
+    ax.axhline(1.0, color=PALETTE["black"], linewidth=0.8, linestyle=":")
+    ax.set_ylim(low, high)
+    ax.set_xlabel("Steps back from the loss, k")
+    ax.set_ylabel("Gradient norm ||dL/dh_t|| (1 at the last step)")
+    ax.set_title(f"Spectral radius {radius:.2f}; mean tanh slope {curves['mean_slope']:.2f}: "
+                 f"about x{radius * curves['mean_slope']:.2f} per step")
+    ax.legend(loc="lower left")
+    return ax.figure
+
+
+# ---------------------------------------------------------------------------
+# Exploding gradients tamed: clipping.
+# ---------------------------------------------------------------------------
+
+def clip_by_global_norm(gradients, clip_norm):
+    """Scales a list of gradients down so that their global norm is at most `clip_norm`.
+
+    The global norm is `sqrt(sum of every squared entry of every array)`.
+    Above `clip_norm`, every array is multiplied by `clip_norm / global norm`,
+    so the step keeps its direction and only gets shorter; below, nothing
+    changes. It is what a Keras optimizer made with `global_clipnorm` does
+    (and `tf.clip_by_global_norm`).
+
+    Args:
+        gradients: a list of NumPy arrays.
+        clip_norm: the largest global norm allowed, a positive number.
+
+    Returns:
+        The list of clipped arrays.
+    """
+    if not clip_norm > 0:
+        raise ValueError(f"Argument `clip_norm` must be a positive number. "
+                         f"Received: clip_norm={clip_norm!r}")
+    gradients = [np.asarray(g, dtype=float) for g in gradients]
+    global_norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients))
+    scale = min(1.0, clip_norm / global_norm) if global_norm > 0 else 1.0
+    return [g * scale for g in gradients]
+
+
+def train_recording_gradients(model, inputs, targets, *, steps, batch_size):
+    """Trains with the model's optimizer, batch after batch, recording every step.
+
+    A plain loop (`tf.GradientTape`, then `optimizer.apply`) rather than
+    `fit`, so that each step's own loss and the gradient's global norm
+    *before* any clipping can be recorded. The optimizer clips if it was
+    made with `clipnorm` or `global_clipnorm`.
+
+    Args:
+        model: a compiled memory model (binary cross-entropy).
+        inputs, targets: at least `steps * batch_size` sequences.
+        steps: number of optimizer steps.
+        batch_size: sequences per step.
+
+    Returns:
+        A dict of NumPy arrays `(steps,)`: `loss` and `gradient_norm`.
+    """
+    steps = check_positive_int("steps", steps)
+    batch_size = check_positive_int("batch_size", batch_size)
+    if len(inputs) < steps * batch_size:
+        raise ValueError(f"Argument `inputs` holds {len(inputs)} sequences, fewer than "
+                         f"steps * batch_size = {steps * batch_size}: make more data or "
+                         "take fewer steps.")
+    loss_fn = keras.losses.BinaryCrossentropy()
+    optimizer = model.optimizer
+    variables = model.trainable_variables
+    optimizer.build(variables)
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        gradients = tape.gradient(loss, variables)
+        optimizer.apply(gradients, variables)
+        return loss, tf.linalg.global_norm(gradients)
+
+    record = {"loss": [], "gradient_norm": []}
+    for step in range(steps):
+        batch = slice(step * batch_size, (step + 1) * batch_size)
+        loss, norm = train_step(inputs[batch], targets[batch, None])
+        record["loss"].append(float(loss))
+        record["gradient_norm"].append(float(norm))
+    return {name: np.array(values) for name, values in record.items()}
+
+
+def clipping_comparison(*, quick=None, seed=DEFAULT_SEED):
+    """Trains one SimpleRNN twice on the same data, without and with `global_clipnorm`.
+
+    The recurrent kernel starts with spectral radius `clip_gain` (2 by
+    default: the exploding side) and the optimizer is plain SGD, whose step
+    is the learning rate times the gradient, so a huge gradient makes a huge
+    step unless it is clipped.
+
+    Args:
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: the same weights and data for both runs.
+
+    Returns:
+        A dict: `clipnorm`, and `without` and `with` (each the record of
+        `train_recording_gradients`: `loss` and `gradient_norm` per step).
+    """
+    settings = gradient_settings(quick)
+    steps, batch = settings["clip_steps"], settings["clip_batch"]
+    inputs, targets = make_memory_task(settings["clip_lag"], steps * batch, shortest_lag=1,
+                                       seed=seed)
+    result = {"clipnorm": settings["clipnorm"]}
+    for name, clipnorm in (("without", None), ("with", settings["clipnorm"])):
+        set_global_seed(seed)
+        optimizer = keras.optimizers.SGD(settings["clip_learning_rate"], global_clipnorm=clipnorm)
+        model = build_memory_model("simple_rnn", units=settings["units"],
+                                   recurrent_gain=settings["clip_gain"], optimizer=optimizer)
+        result[name] = train_recording_gradients(model, inputs, targets, steps=steps,
+                                                 batch_size=batch)
+    return result
+
+
+def plot_clipping_comparison(result, *, title="Training a SimpleRNN with exploding gradients"):
+    """Loss per step without and with clipping, side by side on the same scale.
+
+    Args:
+        result: what `clipping_comparison` returned.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure` with two axes.
+    """
+    width, height = plt.rcParams["figure.figsize"]
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=(width * 1.4, height))
+    runs = (("without", "Without clipping", PALETTE["vermillion"]),
+            ("with", f"With global_clipnorm={result['clipnorm']:g}", PALETTE["blue"]))
+    for ax, (name, label, color) in zip(axes, runs):
+        record = result[name]
+        ax.plot(np.arange(1, len(record["loss"]) + 1), record["loss"], color=color)
+        ax.axhline(np.log(2), color=PALETTE["black"], linestyle=":", linewidth=1,
+                   label="guessing (ln 2 = 0.69)")
+        ax.set_title(f"{label}\nlargest gradient norm {record['gradient_norm'].max():.3g}")
+        ax.set_xlabel("Training step (batch)")
+        ax.legend()
+    axes[0].set_ylabel("Binary cross-entropy (nats)")
+    fig.suptitle(title)
+    return fig

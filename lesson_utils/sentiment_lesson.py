@@ -1,0 +1,90 @@
+"""Sizes of notebooks 04 and 05, and the trained models they share.
+
+Notebook 04 trains the course's LSTM and a GRU and saves them
+(`lesson_utils.model_store`); notebook 05 loads them, or trains small ones
+itself when none is saved yet and says so.
+"""
+
+import time
+
+from .config import QUICK_EPOCHS, is_quick_mode, set_global_seed
+from .data import prepare_imdb_data
+from .model_store import load_model, model_path
+from .models import build_rnn_model
+from .training import evaluate_rnn_model, train_rnn_model
+from .validation import check_choice
+
+LESSON_CELLS = ("lstm", "gru")
+
+
+def sentiment_lesson_sizes(quick=None):
+    """Sizes of notebooks 04 and 05: the full ones the prose talks about, or quick mode's.
+
+    Args:
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+
+    Returns:
+        A dict: `vocab_size`, `max_length`, `embedding_dim`, `units`,
+        `dense_units`, `epochs`, `batch_size` (the course model),
+        `comparison_epochs` (for the live padding comparison: `None` means
+        each benchmark configuration's own), `pca_reviews` (reviews in the
+        hidden-state projection) and `misclassified` (reviews shown).
+    """
+    quick = is_quick_mode(quick)
+    return dict(vocab_size=10_000, max_length=100 if quick else 256, embedding_dim=32, units=64,
+                dense_units=64, epochs=QUICK_EPOCHS if quick else 3, batch_size=128,
+                comparison_epochs=QUICK_EPOCHS if quick else None,
+                pca_reviews=200 if quick else 1_000, misclassified=3)
+
+
+def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
+    """Trains the course's model with `cell` at the lesson's sizes.
+
+    Args:
+        cell: `"lstm"` or `"gru"`.
+        quick: as for `sentiment_lesson_sizes`.
+        verbose: Keras' verbosity.
+        source: as for `load_imdb`.
+
+    Returns:
+        `(model, history, metrics)`: metrics holds the test `loss` and
+        `accuracy` and the mean `seconds_per_epoch`.
+    """
+    check_choice("cell", cell, LESSON_CELLS)
+    sizes = sentiment_lesson_sizes(quick)
+    set_global_seed()
+    (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
+        sizes["vocab_size"], sizes["max_length"], source=source, quick=quick)
+    model = build_rnn_model(sizes["vocab_size"], sizes["embedding_dim"], sizes["units"],
+                            sizes["dense_units"], cell=cell)
+    start = time.perf_counter()
+    history = train_rnn_model(model, x_train, y_train, epochs=sizes["epochs"],
+                              batch_size=sizes["batch_size"], verbose=verbose)
+    seconds = time.perf_counter() - start
+    metrics = evaluate_rnn_model(model, x_test, y_test)
+    metrics["seconds_per_epoch"] = seconds / max(len(history.history.get("loss", [])), 1)
+    return model, history, metrics
+
+
+def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
+    """The model notebook 04 saved, or a small one trained now if there is none.
+
+    Args:
+        cell: `"lstm"` or `"gru"`.
+        folder: where the models are (see `lesson_utils.model_store`).
+        quick: as for `sentiment_lesson_sizes`; in quick mode notebook 04's
+            quick-mode model is loaded.
+        source: as for `load_imdb`.
+
+    Returns:
+        `(model, note)`: the model and one sentence saying where it came from.
+    """
+    check_choice("cell", cell, LESSON_CELLS)
+    model = load_model(f"imdb_{cell}", folder, quick)
+    path = model_path(f"imdb_{cell}", folder, quick)
+    if model is not None:
+        return model, f"Loaded the {cell.upper()} model notebook 04 trained and saved ({path})."
+    model, _, metrics = train_lesson_model(cell, quick=True, verbose=0, source=source)
+    return model, (f"No saved {cell.upper()} model at {path}: trained a small one now, in quick "
+                   f"mode (test accuracy {metrics['accuracy']:.3f}). Run notebook 04 to train "
+                   "and save the full one.")

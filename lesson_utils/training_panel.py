@@ -1,0 +1,296 @@
+"""The training panel of notebook 04: pick a recurrent model, train it, stop it, compare runs.
+
+A Jupyter kernel that is busy inside `fit` handles no widget events, so a Stop
+button would never be heard. The panel therefore trains in a background
+thread: the kernel stays free, the Stop button asks Keras to stop after the
+current batch (`StopAfterBatch`), and the history of the finished epochs is
+kept. `panel.wait()` blocks until a run ends, for notebooks and tests that
+need the result.
+
+Stable CSS classes, for browser tests and custom styling:
+`lesson-training-panel` (the whole panel), `lesson-train-button`,
+`lesson-stop-button`, `lesson-runs-table` (the runs table) and
+`lesson-training-status` (messages).
+"""
+
+import html
+import io
+import threading
+import time
+
+import ipywidgets as widgets
+import keras
+import matplotlib.pyplot as plt
+
+from .config import DEFAULT_SEED, set_global_seed
+from .data import ImdbDataError, prepare_imdb_data
+from .models import build_rnn_model
+from .plots import PALETTE, plot_history
+from .sentiment_lesson import sentiment_lesson_sizes
+from .training import StopAfterBatch, evaluate_rnn_model, train_rnn_model
+
+CELL_OPTIONS = (("SimpleRNN", "simple_rnn"), ("LSTM", "lstm"), ("GRU", "gru"))
+# The largest values the panel accepts: beyond them a run takes hours on a laptop.
+LIMITS = {"units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
+LABELS = {"units": "Units", "epochs": "Epochs", "embedding_dim": "Embedding size",
+          "max_length": "Max length"}
+TABLE_COLUMNS = ("#", "cell", "units", "embedding", "max length", "epochs", "test accuracy",
+                 "seconds", "seconds / epoch")
+
+
+def _png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class _PanelProgress(keras.callbacks.Callback):
+    """Moves the panel's progress bar after each batch and redraws its plot after each epoch."""
+
+    def __init__(self, panel, epochs):
+        super().__init__()
+        self.panel, self.epochs = panel, epochs
+        self.logs = {}
+        self.epoch_start = 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_start = time.perf_counter()
+        bar = self.panel.progress
+        bar.value, bar.max = 0, max(self.params.get("steps") or 1, 1)
+        bar.description = f"Epoch {epoch + 1}/{self.epochs}"
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.panel.progress.value = batch + 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        for key, value in logs.items():
+            self.logs.setdefault(key, []).append(float(value))
+        figures = " - ".join(f"{key} {float(value):.4f}" for key, value in logs.items()
+                             if key in ("loss", "accuracy", "val_loss", "val_accuracy"))
+        line = (f"Epoch {epoch + 1}/{self.epochs}: {time.perf_counter() - self.epoch_start:.1f} s"
+                f" - {figures}")
+        self.panel.epoch_lines.append(line)
+        self.panel.epoch_log.value = "<pre>" + html.escape("\n".join(self.panel.epoch_lines)) + "</pre>"
+        self.panel.plot.value = _png(plot_history(
+            self.logs, title=f"Run {len(self.panel.runs) + 1}: loss and accuracy per epoch"))
+
+
+class TrainingPanel(widgets.VBox):
+    """Controls, Train and Stop buttons, live progress and plot, and a table of every run.
+
+    Build it with `training_panel()`. Attributes for tests and curious
+    learners: `controls` (dict of the setting widgets, keyed like
+    `build_rnn_model`'s arguments: `cell`, `bidirectional`, `units`,
+    `embedding_dim`, plus `epochs` and `max_length`), `train_button`,
+    `stop_button`, `progress`, `status`, `epoch_log`, `plot`, `runs_table`, `runs`
+    (a list of dicts, one per finished run) and `history` (the latest run's
+    Keras History).
+    """
+
+    def __init__(self, *, source=None, quick=None, seed=DEFAULT_SEED, batch_size=128):
+        sizes = sentiment_lesson_sizes(quick)
+        self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
+        self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
+        small = widgets.Layout(width="12em")
+        style = {"description_width": "7em"}
+        self.controls = {
+            "cell": widgets.Dropdown(options=CELL_OPTIONS, value="lstm", description="Cell",
+                                     layout=small, style=style),
+            "bidirectional": widgets.Checkbox(value=False, description="Bidirectional",
+                                              indent=False, layout=widgets.Layout(width="9em")),
+            "units": widgets.IntText(value=sizes["units"], description="Units", layout=small,
+                                     style=style),
+            "embedding_dim": widgets.IntText(value=sizes["embedding_dim"],
+                                             description="Embedding size", layout=small,
+                                             style=style),
+            "epochs": widgets.IntText(value=sizes["epochs"], description="Epochs", layout=small,
+                                      style=style),
+            "max_length": widgets.IntText(value=sizes["max_length"], description="Max length",
+                                          layout=small, style=style),
+        }
+        self.train_button = widgets.Button(description="Train", button_style="primary",
+                                           icon="play", tooltip="Train a model with these settings")
+        self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop",
+                                          disabled=True, tooltip="Stop after the current batch")
+        self.train_button.add_class("lesson-train-button")
+        self.stop_button.add_class("lesson-stop-button")
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Idle",
+                                            layout=widgets.Layout(width="24em"))
+        self.status = widgets.HTML("Choose the settings and press <b>Train</b>.")
+        self.status.add_class("lesson-training-status")
+        self.epoch_log = widgets.HTML()
+        self.plot = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.runs_table = widgets.HTML()
+        self.runs_table.add_class("lesson-runs-table")
+        self.runs, self.history, self.epoch_lines = [], None, []
+        self._thread, self._stopper = None, None
+        c = self.controls
+        super().__init__([
+            widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
+            widgets.HBox([c["epochs"], c["max_length"], self.train_button, self.stop_button]),
+            self.progress, self.status, self.epoch_log, self.plot, self.runs_table,
+        ], layout=widgets.Layout(max_width="100%"))
+        self.add_class("lesson-training-panel")
+        self.train_button.on_click(lambda _: self.train())
+        self.stop_button.on_click(lambda _: self.stop())
+        self._render_table()
+
+    # --- what the buttons do -------------------------------------------------
+
+    def settings(self):
+        """The current settings, checked.
+
+        Returns:
+            A dict with `cell`, `bidirectional`, `units`, `embedding_dim`,
+            `epochs` and `max_length`.
+
+        Raises:
+            ValueError: with a message for the learner when a setting is
+                impossible (not a positive integer, or above `LIMITS`).
+        """
+        values = {name: control.value for name, control in self.controls.items()}
+        for name, limit in LIMITS.items():
+            value = values[name]
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{LABELS[name]} must be a whole number of at least 1 "
+                                 f"(you entered {value!r}).")
+            if value > limit:
+                raise ValueError(f"{LABELS[name]} = {value} would take far too long here: use at "
+                                 f"most {limit}.")
+        return values
+
+    def train(self):
+        """Starts a run with the current settings in a background thread (the Train button).
+
+        Returns:
+            `True` if a run started, `False` if the settings were impossible
+            or a run is already going (the status line says which).
+        """
+        if self.is_training():
+            self._say("A run is already going: wait for it, or press <b>Stop</b>.", error=True)
+            return False
+        try:
+            settings = self.settings()
+        except ValueError as err:
+            self._say(html.escape(str(err)), error=True)
+            return False
+        self._stopper = StopAfterBatch()
+        self._set_busy(True)
+        self.epoch_lines = []
+        self.epoch_log.value = ""
+        self._say(f"Run {len(self.runs) + 1}: loading the reviews (max length "
+                  f"{settings['max_length']})...")
+        self._thread = threading.Thread(target=self._run, args=(settings,), daemon=True)
+        self._thread.start()
+        return True
+
+    def stop(self):
+        """Asks the current run to stop after its current batch (the Stop button)."""
+        if self._stopper is not None and self.is_training():
+            self._stopper.request()
+            self._say("Stopping after the current batch; the finished epochs are kept...")
+
+    def is_training(self):
+        """Tells whether a run is going."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout=None):
+        """Blocks until the current run (if any) has finished.
+
+        Args:
+            timeout: seconds to wait at most; `None` waits as long as it takes.
+
+        Returns:
+            The latest run's dict (see `runs`), or `None` if no run finished.
+        """
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.runs[-1] if self.runs else None
+
+    # --- the run itself, in the background thread ------------------------------
+
+    def _run(self, settings):
+        try:
+            (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
+                self.vocab_size, settings["max_length"], source=self.source, quick=self.quick)
+            set_global_seed(self.seed)
+            model = build_rnn_model(self.vocab_size, settings["embedding_dim"], settings["units"],
+                                    self.dense_units, cell=settings["cell"],
+                                    bidirectional=settings["bidirectional"])
+            self._say(f"Run {len(self.runs) + 1}: training on {len(x_train):,} reviews "
+                      f"({model.count_params():,} parameters)...")
+            progress = _PanelProgress(self, settings["epochs"])
+            start = time.perf_counter()
+            history = train_rnn_model(model, x_train, y_train, epochs=settings["epochs"],
+                                      batch_size=self.batch_size, verbose=0, seed=self.seed,
+                                      callbacks=[progress, self._stopper])
+            seconds = time.perf_counter() - start
+            self.history = history
+            done = len(history.history.get("loss", []))
+            stopped = self._stopper.requested
+            accuracy = evaluate_rnn_model(model, x_test, y_test)["accuracy"]
+            run = dict(settings, max_length=x_train.shape[1], epochs_done=done,
+                       stopped=stopped, test_accuracy=accuracy, seconds=seconds,
+                       seconds_per_epoch=seconds / max(done, 1), model=model)
+            self.runs.append(run)
+            self._render_table()
+            how = (f"stopped by you after {done} epoch{'s' if done != 1 else ''}" if stopped
+                   else f"{done} epoch{'s' if done != 1 else ''}")
+            self._say(f"Run {len(self.runs)} done ({how}, {seconds:.0f} s): test accuracy "
+                      f"<b>{accuracy:.3f}</b> on {len(x_test):,} reviews.")
+        except (ImdbDataError, ValueError) as err:
+            self._say(html.escape(str(err)).replace("\n", "<br>"), error=True)
+        except Exception as err:  # A thread's traceback would be lost: show what went wrong.
+            self._say(f"Training failed: {html.escape(type(err).__name__)}: "
+                      f"{html.escape(str(err))}", error=True)
+        finally:
+            self._set_busy(False)
+
+    # --- display ------------------------------------------------------------------
+
+    def _say(self, message, error=False):
+        if error:
+            message = f'<span style="color:{PALETTE["vermillion"]}">&#9888; {message}</span>'
+        self.status.value = message
+
+    def _set_busy(self, busy):
+        self.train_button.disabled = busy
+        self.stop_button.disabled = not busy
+        for control in self.controls.values():
+            control.disabled = busy
+        if not busy:
+            self.progress.description = "Idle"
+
+    def _render_table(self):
+        header = "".join(f"<th>{name}</th>" for name in TABLE_COLUMNS)
+        rows = []
+        for number, run in enumerate(self.runs, start=1):
+            cell = dict((value, label) for label, value in CELL_OPTIONS)[run["cell"]]
+            if run["bidirectional"]:
+                cell = "bidirectional " + cell
+            epochs = f"{run['epochs_done']}/{run['epochs']}" + (" (stopped)" if run["stopped"] else "")
+            cells = (number, cell, run["units"], run["embedding_dim"], run["max_length"], epochs,
+                     f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
+                     f"{run['seconds_per_epoch']:.1f}")
+            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        empty = "" if self.runs else "<p><i>No runs yet: each run adds a row here.</i></p>"
+        self.runs_table.value = (f'<table class="lesson-runs-table"><thead><tr>{header}</tr></thead>'
+                                 f"<tbody>{''.join(rows)}</tbody></table>{empty}")
+
+
+def training_panel(*, source=None, quick=None, seed=DEFAULT_SEED):
+    """Builds notebook 04's training panel.
+
+    Args:
+        source: where the reviews come from, as for `load_imdb`.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE` (quick mode
+            trains on the small subsample, at most 100 ids per review).
+        seed: seeds the weights and the shuffling of every run, so that the
+            same settings give the same result.
+
+    Returns:
+        A `TrainingPanel` (an `ipywidgets.VBox`).
+    """
+    return TrainingPanel(source=source, quick=quick, seed=seed)
