@@ -4,6 +4,10 @@ Notebooks import from here (`from lesson_utils import ...`); each function lives
 in the module whose name says its job.
 """
 
+from .quiet_tensorflow import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
 from .plots import (
     CELL_COLORS,
@@ -100,5 +104,41 @@ from .sentiment_lesson import lesson_model, sentiment_lesson_sizes, train_lesson
 from .training_panel import TrainingPanel, training_panel
 from .widgets import review_tester
 from .checks import check_confusion_matrix, check_pca_2d, check_truncated_share
+# Notebooks 01 and 02: the RNN loop, the memory task, and gradients through time.
+from .cells import simple_rnn_param_count
+from .memory_task import (
+    CELL_TYPES,
+    accuracy_by_lag,
+    build_memory_model,
+    make_memory_task,
+    memory_accuracy,
+    memory_task_settings,
+    plot_accuracy_by_lag,
+    train_memory_model,
+)
+from .gradients import (
+    backprop_through_time,
+    bptt_step,
+    cell_gradient_norms,
+    clip_by_global_norm,
+    clipping_comparison,
+    gradient_settings,
+    input_gradient_norms,
+    plot_clipping_comparison,
+    plot_gradient_norms,
+    plot_radius_gradients,
+    radius_gradient_curves,
+    scaled_orthogonal,
+    steps_back_ratio,
+    train_recording_gradients,
+)
+from .hidden_states import plot_hidden_state_over_time
+from .widgets import hidden_state_explorer, spectral_radius_explorer
+from .checks import (
+    check_bptt_step,
+    check_clip_by_global_norm,
+    check_rnn_step,
+    check_simple_rnn_param_count,
+)
 
 use_course_style()

@@ -20,7 +20,7 @@ from pathlib import Path
 import keras
 
 from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
-from .config import DEFAULT_SEED, set_global_seed
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
 from .data import cache_path, describe_source, load_imdb, prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
@@ -37,7 +37,7 @@ OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"
 DEFAULT = dict(prepare=dict(max_length=256, padding="post", truncating="pre"),
                model=dict(embedding_dim=32, lstm_units=64, dense_units=64, mask_zero=True,
                           dropout=0.2),
-               batch_size=128, epochs=3)
+               batch_size=DEFAULT_BATCH_SIZE, epochs=3)
 # Notebook 04's comparison: the first lesson's LSTM with only the padding
 # changed (zeros before the review, no mask), or with only a mask added.
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))

@@ -2,7 +2,7 @@
 
 import time
 
-from .config import DEFAULT_SEED, QUICK_EPOCHS, QUICK_TEST_REVIEWS, QUICK_TRAIN_REVIEWS, is_quick_mode, set_global_seed
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, QUICK_EPOCHS, QUICK_TEST_REVIEWS, QUICK_TRAIN_REVIEWS, is_quick_mode, set_global_seed
 from .data import prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
@@ -18,7 +18,8 @@ def quick_mode_note(quick=None):
 
 
 def run_full_workflow(vocab_size=10_000, max_length=256, embedding_dim=32, lstm_units=64,
-                      dense_units=64, epochs=3, batch_size=128, validation_split=0.2,
+                      dense_units=64, epochs=3, batch_size=DEFAULT_BATCH_SIZE,
+                      validation_split=0.2,
                       verbose=1, shuffle=True, seed=DEFAULT_SEED, *, cell="lstm",
                       bidirectional=False, mask_zero=True, padding="post", truncating="pre",
                       dropout=0.2, source=None, quick=None):
