@@ -230,7 +230,8 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
         `mean_slope` (the average of tanh's slope `1 - h**2` along the way).
     """
     if not (isinstance(radius, (int, float, np.floating)) and radius > 0):
-        raise ValueError(f"Argument `radius` must be a positive number. Received: radius={radius!r}")
+        raise ValueError("Argument `radius` must be a positive number. "
+                         f"Received: radius={radius!r}")
     timesteps = check_positive_int("timesteps", timesteps)
     units = check_positive_int("units", units)
     batch = check_positive_int("batch", batch)

@@ -13,7 +13,7 @@ from .plots import DIVERGING_CMAP, PALETTE
 from .validation import check_non_negative_int
 
 
-def plot_hidden_states(inputs, states, step, *, feature_names=None):
+def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
     """Draws one sequence's inputs and hidden states up to `step`.
 
     Args:

@@ -30,8 +30,9 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 AUTHOR_SLIDE_TYPES = ("skip", "notes")
 
 # RISE settings written into each notebook's metadata (an author's own values win):
-# a long slide scrolls instead of being cut off, and slides show "current/total".
-RISE_SETTINGS = {"scroll": True, "slideNumber": "c/t"}
+# a long slide scrolls instead of being cut off, slides show "current/total", and
+# the "white" theme uses fonts RISE ships (its default theme fetches Google Fonts).
+RISE_SETTINGS = {"scroll": True, "slideNumber": "c/t", "theme": "white"}
 
 # Files of the npm packages in vendor/ that each deck embeds, by the name the
 # template reads them under (`resources.offline_assets.NAME`).

@@ -192,7 +192,7 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
     import numpy as np
 
     from .cells import simple_rnn_forward
-    from .hidden_states import plot_hidden_states
+    from .hidden_states import plot_hidden_state_over_time
 
     inputs = np.asarray(inputs, dtype=float)
     if inputs.ndim != 2:
@@ -208,8 +208,8 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
     box = widgets.VBox([widgets.HBox([play, slider]), image])
 
     def update(change=None):
-        image.value = _figure_png(plot_hidden_states(inputs, states, slider.value,
-                                                     feature_names=feature_names))
+        image.value = _figure_png(plot_hidden_state_over_time(
+            inputs, states, slider.value, feature_names=feature_names))
         box.state = states[slider.value]
 
     slider.observe(update, names="value")
