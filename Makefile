@@ -9,7 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test slides clean
+.PHONY: lab test clean
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab notebooks/
@@ -17,12 +17,15 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	QUICK_TEST_MODE=1 $(BIN)/python -m pytest
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml vendor/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 (or newer)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[lab,test]"
+	@# reveal.js and MathJax, embedded in exported slide decks so that they open offline.
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix vendor --no-audit --no-fund; \
+	else echo "npm not found: slide export (python -m lesson_utils slides) stays off until you run npm ci --prefix vendor"; fi
 	touch $(INSTALLED)
 
 clean:
-	rm -rf $(VENV) artifacts
+	rm -rf $(VENV) artifacts vendor/node_modules

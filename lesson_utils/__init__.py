@@ -105,6 +105,7 @@ from .training_panel import TrainingPanel, training_panel
 from .widgets import review_tester
 from .checks import check_confusion_matrix, check_pca_2d, check_truncated_share
 # Notebooks 01 and 02: the RNN loop, the memory task, and gradients through time.
+from .plots import CELL_LINE_STYLES
 from .cells import simple_rnn_param_count
 from .memory_task import (
     CELL_TYPES,

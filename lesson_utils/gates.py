@@ -13,7 +13,7 @@ import numpy as np
 
 from .cells import gru_gates, gru_param_count, lstm_forward, lstm_gates, lstm_param_count, unroll
 from .config import DEFAULT_SEED, is_quick_mode
-from .plots import PALETTE
+from .plots import PALETTE, figure_size, thin_line
 from .validation import check_choice, check_positive_int
 
 
@@ -147,13 +147,13 @@ def plot_gate_bars(values, cell="lstm", ax=None):
     check_choice("cell", cell, ("lstm", "gru"))
     bars = _LSTM_BARS if cell == "lstm" else _GRU_BARS
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.6))
+        _, ax = plt.subplots(figsize=figure_size(1.07, 0.9))
     heights = [values[key] for key, _, _ in bars]
     drawn = ax.bar([label for _, label, _ in bars], heights,
                    color=[PALETTE[colour] for _, _, colour in bars], edgecolor=PALETTE["black"])
     ax.bar_label(drawn, fmt="%.2f", padding=2)
-    ax.axhline(0, color=PALETTE["black"], linewidth=0.8)
-    ax.axhline(1, color=PALETTE["black"], linewidth=0.8, linestyle=":")
+    ax.axhline(0, color=PALETTE["black"], linewidth=thin_line())
+    ax.axhline(1, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")
     ax.set_ylim(-3.2, 3.2)
     ax.set_ylabel("Value (unitless)")
     ax.set_title(f"One step of a one-unit {cell.upper()}: gates (blue) and states")

@@ -20,7 +20,7 @@ import tensorflow as tf
 from .cells import simple_rnn_forward
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
 from .memory_task import CELL_NAMES, CELL_TYPES, build_memory_model, make_memory_task
-from .plots import CELL_COLORS, PALETTE
+from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, figure_size, thin_line
 from .validation import check_choice, check_positive_int
 
 
@@ -144,7 +144,8 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
         check_choice("cell", cell, CELL_TYPES)
         curve = np.asarray(curve, dtype=float)[::-1]
         ax.semilogy(np.arange(len(curve)), np.maximum(curve / curve[0], tiny),
-                    color=CELL_COLORS[cell], label=CELL_NAMES[cell])
+                    color=CELL_COLORS[cell], label=CELL_NAMES[cell],
+                    linestyle=CELL_LINE_STYLES[cell]["linestyle"])
     ax.set_xlabel("Steps back from the loss (T - 1 - t)")
     ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
     ax.set_title(title)
@@ -271,7 +272,7 @@ def plot_radius_gradients(curves, radius, ax=None):
                 linestyle="--", label=f"linear RNN: radius^k = {radius:.2f}^k")
     ax.semilogy(steps, np.clip(curves["tanh"], low, high), color=CELL_COLORS["simple_rnn"],
                 label="tanh RNN (SimpleRNN)")
-    ax.axhline(1.0, color=PALETTE["black"], linewidth=0.8, linestyle=":")
+    ax.axhline(1.0, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")
     ax.set_ylim(low, high)
     ax.set_xlabel("Steps back from the loss, k")
     ax.set_ylabel("Gradient norm ||dL/dh_t|| (1 at the last step)")
@@ -396,14 +397,13 @@ def plot_clipping_comparison(result, *, title="Training a SimpleRNN with explodi
     Returns:
         A matplotlib `Figure` with two axes.
     """
-    width, height = plt.rcParams["figure.figsize"]
-    fig, axes = plt.subplots(1, 2, sharey=True, figsize=(width * 1.4, height))
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=figure_size(1.4, 1.0))
     runs = (("without", "Without clipping", PALETTE["vermillion"]),
             ("with", f"With global_clipnorm={result['clipnorm']:g}", PALETTE["blue"]))
     for ax, (name, label, color) in zip(axes, runs):
         record = result[name]
         ax.plot(np.arange(1, len(record["loss"]) + 1), record["loss"], color=color)
-        ax.axhline(np.log(2), color=PALETTE["black"], linestyle=":", linewidth=1,
+        ax.axhline(np.log(2), color=PALETTE["black"], linestyle=":", linewidth=thin_line(),
                    label="guessing (ln 2 = 0.69)")
         ax.set_title(f"{label}\nlargest gradient norm {record['gradient_norm'].max():.3g}")
         ax.set_xlabel("Training step (batch)")

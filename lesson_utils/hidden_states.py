@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from .plots import DIVERGING_CMAP, PALETTE
+from .plots import DIVERGING_CMAP, PALETTE, figure_size, thick_line
 from .validation import check_non_negative_int
 
 
@@ -37,9 +37,8 @@ def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
                          f"Received: step={step}")
     timesteps, units = states.shape
     cmap = plt.get_cmap(DIVERGING_CMAP).with_extremes(bad="white")
-    width, height = plt.rcParams["figure.figsize"]
     fig, axes = plt.subplot_mosaic([["inputs", "bars"], ["states", "bars"]],
-                                   figsize=(width * 1.3, height * 1.2),
+                                   figsize=figure_size(1.3, 1.2),
                                    width_ratios=[3, 1], height_ratios=[1, 3])
     shown = np.where(np.arange(timesteps)[:, None] <= step, states, np.nan)
     axes["inputs"].imshow(inputs.T, cmap=cmap, vmin=-1, vmax=1, aspect="auto")
@@ -53,7 +52,7 @@ def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
     for name, rows in (("inputs", inputs.shape[1]), ("states", units)):
         axes[name].grid(False)
         axes[name].add_patch(Rectangle((step - 0.5, -0.5), 1, rows, fill=False,
-                                       edgecolor=PALETTE["black"], linewidth=2.5))
+                                       edgecolor=PALETTE["black"], linewidth=thick_line()))
     axes["inputs"].set_xticks([])
     fig.colorbar(image, ax=axes["states"], label="Value (tanh keeps it in -1..1)", pad=0.01)
     axes["bars"].barh(np.arange(units), states[step], color=PALETTE["blue"])

@@ -16,12 +16,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
-from .plots import CELL_COLORS, PALETTE
+from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, thin_line
 from .validation import check_choice, check_positive_int
 
 CELL_TYPES = ("simple_rnn", "lstm", "gru")
 CELL_NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
-FEATURE_NAMES = ("bit", "marker")
 
 _LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
@@ -130,7 +129,7 @@ def build_memory_model(cell="simple_rnn", *, units=16, learning_rate=0.01, recur
 
 def memory_accuracy(model, inputs, targets):
     """Fraction of sequences whose marked bit the model recalls (probability > 0.5 means +1)."""
-    predictions = model.predict(inputs, batch_size=512, verbose=0)[:, 0] > 0.5
+    predictions = np.asarray(model(inputs, training=False))[:, 0] > 0.5
     return float(np.mean(predictions == (targets > 0.5)))
 
 
@@ -202,9 +201,9 @@ def plot_accuracy_by_lag(results, *, title="Recalling a bit: accuracy against la
     for cell, by_lag in results.items():
         check_choice("cell", cell, CELL_TYPES)
         lags = sorted(by_lag)
-        ax.plot(lags, [by_lag[lag] for lag in lags], marker="o", color=CELL_COLORS[cell],
-                label=CELL_NAMES[cell])
-    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=1, label="chance (50 %)")
+        ax.plot(lags, [by_lag[lag] for lag in lags], color=CELL_COLORS[cell],
+                label=CELL_NAMES[cell], **CELL_LINE_STYLES[cell])
+    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line(), label="chance (50 %)")
     ax.set_ylim(0.35, 1.05)
     ax.set_xlabel("Lag (steps between the marked bit and the answer)")
     ax.set_ylabel("Test accuracy (fraction recalled)")

@@ -7,6 +7,7 @@ common forms of colour blindness. Every notebook draws through this module, so
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 
 # Okabe & Ito (2008), "Color Universal Design".
 PALETTE = {
@@ -25,6 +26,14 @@ CELL_COLORS = {
     "simple_rnn": PALETTE["vermillion"],
     "lstm": PALETTE["blue"],
     "gru": PALETTE["green"],
+}
+
+# Besides its colour, a marker and a line style per cell, so that lines lying on
+# top of each other (e.g. LSTM and GRU both at 100 %) stay distinguishable.
+CELL_LINE_STYLES = {
+    "simple_rnn": {"marker": "o", "linestyle": "-"},
+    "lstm": {"marker": "s", "markersize": 9, "linestyle": "-"},
+    "gru": {"marker": "^", "linestyle": "--"},
 }
 
 # Sequential colour map for heatmaps (perceptually uniform, colour-blind safe).
@@ -89,6 +98,30 @@ def use_presenter_style(on=True):
         mpl.rcParams.update(_PRESENTER_SIZES)
 
 
+def figure_size(width=1.0, height=1.0):
+    """A figure size relative to the current style's, so presenter mode enlarges it too.
+
+    Args:
+        width: multiple of the style's default figure width.
+        height: multiple of the style's default figure height.
+
+    Returns:
+        `(width, height)` in inches, for `figsize=`.
+    """
+    default_width, default_height = mpl.rcParams["figure.figsize"]
+    return (default_width * width, default_height * height)
+
+
+def thin_line():
+    """A line width for reference lines (zero, chance level), half the style's."""
+    return 0.5 * mpl.rcParams["lines.linewidth"]
+
+
+def thick_line():
+    """A line width for highlights (the current time step, a chosen length)."""
+    return 1.5 * mpl.rcParams["lines.linewidth"]
+
+
 def plot_history(history, *, title="Training history"):
     """Plots loss and accuracy per epoch, training against validation.
 
@@ -106,8 +139,7 @@ def plot_history(history, *, title="Training history"):
             "Argument `history` must be a Keras History or a dict with at least a "
             f"'loss' list, as `fit` returns. Received: history={history!r}"
         )
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(mpl.rcParams["figure.figsize"][0] * 1.4,
-                                                          mpl.rcParams["figure.figsize"][1]))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figure_size(1.4, 1.0))
     for ax, metric, label in ((ax_loss, "loss", "Binary cross-entropy"),
                               (ax_acc, "accuracy", "Accuracy (fraction correct)")):
         for prefix, name, color, marker in (("", "training", PALETTE["blue"], "o"),
@@ -119,7 +151,7 @@ def plot_history(history, *, title="Training history"):
         ax.set_xlabel("Epoch")
         ax.set_ylabel(label)
         ax.set_title(metric.capitalize())
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
         if ax.get_legend_handles_labels()[0]:
             ax.legend()
     fig.suptitle(title)

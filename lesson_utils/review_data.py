@@ -64,13 +64,13 @@ def plot_review_lengths(lengths, max_length, *, title="How long are IMDB reviews
             label="reviews")
     ax.axvline(max_length, color=PALETTE["vermillion"], linewidth=2.5,
                label=f"max_length = {max_length}")
-    ax.text(max_length, ax.get_ylim()[1] * 0.9,
-            f"  {share:.0%} of reviews are longer\n  and lose their first words",
-            color=PALETTE["vermillion"], va="top")
+    ax.text(0.97, 0.62, f"{share:.0%} of reviews are longer than\nmax_length and lose their first words",
+            transform=ax.transAxes, ha="right", va="top", color=PALETTE["vermillion"],
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.9))
     ax.set_xlabel("Review length (word ids; the last bar holds the longest 1%)")
     ax.set_ylabel("Number of reviews")
     ax.set_title(title)
-    ax.legend(loc="center right")
+    ax.legend(loc="upper right")
     return fig
 
 

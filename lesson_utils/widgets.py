@@ -71,7 +71,7 @@ def gate_explorer(cell="lstm"):
     sliders = {
         name: widgets.FloatSlider(value=start, min=low, max=high, step=0.1, description=label,
                                   style={"description_width": "9em"},
-                                  layout=widgets.Layout(width="22em"))
+                                  layout=widgets.Layout(width="30em"))
         for name, label, low, high, start in _GATE_SLIDERS[cell]
     }
     image = widgets.Image(format="png")
@@ -218,7 +218,7 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
     return box
 
 
-def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, seed=42):
+def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, seed=None):
     """A slider over the recurrent matrix's spectral radius, re-plotting the gradient's decay.
 
     Each move recomputes `lesson_utils.gradients.radius_gradient_curves` in
@@ -227,14 +227,18 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
 
     Args:
         radius: the spectral radius shown first.
-        timesteps, units, batch, seed: passed to `radius_gradient_curves`.
+        timesteps, units, batch, seed: passed to `radius_gradient_curves`
+            (`seed=None` means the course's `DEFAULT_SEED`).
 
     Returns:
         An `ipywidgets.VBox`. Its attributes `slider` (the `FloatSlider`),
         `image` (the figure), `readout` (an HTML summary) and `curves` (the
         latest `radius_gradient_curves` dict) are there for tests.
     """
+    from .config import DEFAULT_SEED
     from .gradients import plot_radius_gradients, radius_gradient_curves
+
+    seed = DEFAULT_SEED if seed is None else seed
 
     slider = widgets.FloatSlider(value=radius, min=0.5, max=3.0, step=0.05,
                                  description="spectral radius", continuous_update=False,

@@ -1,0 +1,119 @@
+"""The memory task: data, model, training and the lag sweep (notebooks 01 to 03)."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import lesson_utils.memory_task as memory_task
+from lesson_utils.memory_task import (
+    CELL_TYPES,
+    accuracy_by_lag,
+    build_memory_model,
+    make_memory_task,
+    memory_accuracy,
+    memory_task_settings,
+    plot_accuracy_by_lag,
+    train_memory_model,
+)
+
+
+def test_exact_lag_marks_the_first_step_and_targets_its_bit():
+    inputs, targets = make_memory_task(5, 40, seed=0)
+    assert inputs.shape == (40, 6, 2) and targets.shape == (40,)
+    assert inputs.dtype == np.float32
+    assert np.all(inputs[:, 0, 1] == 1) and np.all(inputs[:, 1:, 1] == 0)
+    np.testing.assert_array_equal(targets, (inputs[:, 0, 0] > 0).astype("float32"))
+    assert set(np.unique(inputs[:, :, 0])) == {-1.0, 1.0}
+
+
+def test_mixed_lags_are_silent_before_the_marked_step():
+    inputs, targets = make_memory_task(9, 500, shortest_lag=3, seed=1)
+    marked = inputs[:, :, 1].argmax(axis=1)
+    lags = 9 - marked
+    assert lags.min() == 3 and lags.max() == 9
+    assert np.all(inputs[:, :, 1].sum(axis=1) == 1)
+    for row, position in enumerate(marked[:50]):
+        assert np.all(inputs[row, :position] == 0)
+        assert np.all(np.abs(inputs[row, position:, 0]) == 1)
+        assert targets[row] == (inputs[row, position, 0] > 0)
+
+
+def test_same_seed_same_data_and_bad_arguments_are_named():
+    a, b = make_memory_task(4, 10, seed=7), make_memory_task(4, 10, seed=7)
+    np.testing.assert_array_equal(a[0], b[0])
+    with pytest.raises(ValueError, match="lag"):
+        make_memory_task(0, 10)
+    with pytest.raises(ValueError, match="shortest_lag"):
+        make_memory_task(3, 10, shortest_lag=4)
+    with pytest.raises(ValueError, match="n_samples"):
+        make_memory_task(3, -2)
+
+
+@pytest.mark.parametrize("cell", CELL_TYPES)
+def test_model_reads_any_length_and_outputs_a_probability(cell):
+    model = build_memory_model(cell, units=4)
+    for timesteps in (3, 11):
+        inputs, _ = make_memory_task(timesteps - 1, 5)
+        probabilities = np.asarray(model(inputs))
+        assert probabilities.shape == (5, 1)
+        assert np.all((probabilities > 0) & (probabilities < 1))
+
+
+def test_recurrent_gain_is_the_simple_rnn_spectral_radius():
+    model = build_memory_model("simple_rnn", units=8, recurrent_gain=2.0)
+    recurrent_kernel = model.get_layer("simple_rnn").get_weights()[1]
+    np.testing.assert_allclose(np.linalg.svd(recurrent_kernel, compute_uv=False), 2.0, rtol=1e-5)
+    np.testing.assert_allclose(np.abs(np.linalg.eigvals(recurrent_kernel)), 2.0, rtol=1e-4)
+
+
+def test_bad_cell_and_gain_are_named():
+    with pytest.raises(ValueError, match="cell"):
+        build_memory_model("transformer")
+    with pytest.raises(ValueError, match="recurrent_gain"):
+        build_memory_model("gru", recurrent_gain=0)
+
+
+def test_settings_are_smaller_in_quick_mode():
+    quick, full = memory_task_settings(quick=True), memory_task_settings(quick=False)
+    assert set(quick) == set(full)
+    assert max(quick["lags"]) <= max(full["lags"])
+    assert quick["train_samples"] * quick["epochs"] < full["train_samples"] * full["epochs"]
+    assert set(quick["comparison_lags"]) <= set(quick["lags"])
+
+
+def test_a_simple_rnn_learns_a_short_lag():
+    model, accuracy = train_memory_model("simple_rnn", 2, quick=True)
+    assert accuracy >= 0.9
+    inputs, targets = make_memory_task(2, 200, seed=99)
+    assert memory_accuracy(model, inputs, targets) >= 0.9
+
+
+def test_accuracy_by_lag_trains_one_model_per_lag_in_order(monkeypatch):
+    tiny = dict(memory_task_settings(quick=True), train_samples=32, test_samples=16, epochs=1)
+    monkeypatch.setattr(memory_task, "memory_task_settings", lambda quick=None: tiny)
+    calls = []
+    original = memory_task.train_memory_model
+
+    def spy(cell, lag, **kwargs):
+        calls.append((cell, lag))
+        return original(cell, lag, **kwargs)
+
+    monkeypatch.setattr(memory_task, "train_memory_model", spy)
+    result = accuracy_by_lag("gru", [3, 1])
+    assert list(result) == [1, 3] and calls == [("gru", 1), ("gru", 3)]
+    assert all(0.0 <= accuracy <= 1.0 for accuracy in result.values())
+    with pytest.raises(ValueError, match="lags"):
+        accuracy_by_lag("gru", [])
+    with pytest.raises(ValueError, match="cell"):
+        accuracy_by_lag("rnn", [1])
+
+
+def test_plot_has_one_line_per_cell_and_chance():
+    fig = plot_accuracy_by_lag({"simple_rnn": {2: 1.0, 30: 0.5}, "lstm": {2: 1.0, 30: 1.0}})
+    ax = fig.axes[0]
+    assert ax.get_title() and "Lag" in ax.get_xlabel() and "accuracy" in ax.get_ylabel()
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["SimpleRNN", "LSTM", "chance (50 %)"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="results"):
+        plot_accuracy_by_lag({})

@@ -1,0 +1,63 @@
+"""Notebook 01's hidden-state widget and notebook 02's spectral-radius widget, from Python."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from lesson_utils.cells import simple_rnn_forward
+from lesson_utils.hidden_states import plot_hidden_state_over_time
+from lesson_utils.widgets import hidden_state_explorer, spectral_radius_explorer
+
+
+def _weights(features=2, units=5, seed=0):
+    rng = np.random.default_rng(seed)
+    kernel = rng.normal(size=(features, units))
+    return kernel, rng.normal(size=(units, units)) * 0.5, rng.normal(size=units)
+
+
+def test_hidden_state_explorer_moves_with_the_slider():
+    inputs = np.random.default_rng(1).choice([-1.0, 1.0], size=(7, 2))
+    kernel, recurrent_kernel, bias = _weights()
+    explorer = hidden_state_explorer(inputs, kernel, recurrent_kernel, bias,
+                                     feature_names=("bit", "marker"))
+    expected = simple_rnn_forward(inputs[None], kernel, recurrent_kernel, bias)[0][0]
+    np.testing.assert_allclose(explorer.states, expected)
+    first = bytes(explorer.image.value)
+    assert first.startswith(b"\x89PNG")
+    np.testing.assert_allclose(explorer.state, expected[0])
+    explorer.slider.value = 4
+    assert bytes(explorer.image.value) != first
+    np.testing.assert_allclose(explorer.state, expected[4])
+    assert explorer.slider.max == 6
+    assert not plt.get_fignums(), "the widget must close the figures it renders"
+
+
+def test_hidden_state_explorer_names_a_bad_sequence():
+    with pytest.raises(ValueError, match="inputs"):
+        hidden_state_explorer(np.zeros((1, 7, 2)), *_weights())
+
+
+def test_plot_hidden_states_hides_the_future_and_checks_the_step():
+    states = np.random.default_rng(2).uniform(-1, 1, size=(6, 3))
+    fig = plot_hidden_state_over_time(np.zeros((6, 2)), states, 2)
+    axes = {ax.get_label(): ax for ax in fig.axes}
+    heatmap = axes["states"].get_images()[0].get_array()
+    assert np.all(heatmap.mask[:, 3:]) and not np.any(heatmap.mask[:, :3])
+    assert axes["inputs"].get_title() and axes["states"].get_xlabel()
+    assert axes["bars"].get_title() and axes["bars"].get_xlabel()
+    np.testing.assert_allclose([bar.get_width() for bar in axes["bars"].patches], states[2])
+    plt.close(fig)
+    with pytest.raises(ValueError, match="step"):
+        plot_hidden_state_over_time(np.zeros((6, 2)), states, 6)
+
+
+def test_spectral_radius_explorer_recomputes_on_every_move():
+    explorer = spectral_radius_explorer(1.0, timesteps=30, units=8, batch=4)
+    first_png, first_text = bytes(explorer.image.value), explorer.readout.value
+    np.testing.assert_allclose(explorer.curves["linear"], 1.0)
+    explorer.slider.value = 0.6
+    np.testing.assert_allclose(explorer.curves["linear"], 0.6 ** np.arange(30), rtol=1e-10)
+    assert bytes(explorer.image.value) != first_png and explorer.readout.value != first_text
+    explorer.slider.value = 2.5
+    assert explorer.curves["linear"][-1] > 1e10
+    assert not plt.get_fignums()
