@@ -1,8 +1,9 @@
-"""Command line: `python -m lesson_utils train|data ...`.
+"""Command line: `python -m lesson_utils train|data|slides ...`.
 
 `train` runs the whole IMDB workflow and prints the test metrics (it replaces
 the first lesson's `python solutions.py`); `data` loads the reviews, fills the
-cache and says where they came from.
+cache and says where they came from; `slides` exports the notebooks as
+offline slide decks (see `lesson_utils.slides`).
 """
 
 import argparse
