@@ -10,7 +10,7 @@ import numpy as np
 
 from . import text
 from .data import encode_review, get_word_index
-from .plots import HEATMAP_CMAP
+from .plots import HEATMAP_CMAP, figure_size
 from .training import predict_proba
 from .validation import check_positive_int
 
@@ -53,7 +53,7 @@ def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test rev
         A matplotlib `Figure`.
     """
     matrix = np.asarray(matrix)
-    fig, ax = plt.subplots(figsize=(5, 4.2))
+    fig, ax = plt.subplots(figsize=figure_size(0.75, 1.05))
     image = ax.imshow(matrix, cmap=HEATMAP_CMAP, vmin=0)
     row_share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     for (row, col), count in np.ndenumerate(matrix):

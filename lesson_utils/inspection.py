@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .cells import recurrent_layer_forward
-from .plots import DIVERGING_CMAP, HEATMAP_CMAP, PALETTE
+from .plots import DIVERGING_CMAP, HEATMAP_CMAP, PALETTE, figure_size, thin_line
 from .training import predict_proba
 from .validation import check_positive_int
 
@@ -105,15 +105,15 @@ def plot_sentiment_as_read(words, probabilities, *, label=None,
     if len(words) != len(probabilities):
         raise ValueError(f"Got {len(words)} words but {len(probabilities)} probabilities: "
                          "pass one probability per word.")
-    fig, ax = plt.subplots(figsize=(max(7.0, 0.16 * len(words)), 3.8))
+    fig, ax = plt.subplots(figsize=figure_size(max(1.0, 0.023 * len(words)), 0.95))
     steps = np.arange(len(words))
-    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=1)
+    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line())
     ax.fill_between(steps, 0.5, probabilities, where=probabilities >= 0.5, step="mid",
                     color=LABEL_COLORS[1], alpha=0.25, label="leans positive")
     ax.fill_between(steps, 0.5, probabilities, where=probabilities < 0.5, step="mid",
                     color=LABEL_COLORS[0], alpha=0.25, label="leans negative")
     ax.plot(steps, probabilities, drawstyle="steps-mid", color=PALETTE["black"])
-    ax.set_xticks(steps, words, rotation=90, fontsize=8)
+    ax.set_xticks(steps, words, rotation=90, fontsize="small")
     ax.set_xlim(-0.5, len(words) - 0.5)
     ax.set_ylim(0, 1)
     ax.set_xlabel("Word of the review (read left to right)")
@@ -121,7 +121,7 @@ def plot_sentiment_as_read(words, probabilities, *, label=None,
     if label is not None:
         title = f"{title} (true label: {LABEL_NAMES[int(label)]})"
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.legend(loc="upper left", fontsize="small")
     return fig
 
 
@@ -144,7 +144,7 @@ def plot_gates(words, gates, names, *, units=12, cell="lstm",
     """
     units = check_positive_int("units", units)
     n = len(words)
-    fig, axes = plt.subplots(len(names), 1, figsize=(max(7.0, 0.16 * n), 1.0 + 1.5 * len(names)),
+    fig, axes = plt.subplots(len(names), 1, figsize=figure_size(max(1.0, 0.023 * n), 0.25 + 0.375 * len(names)),
                              sharex=True, squeeze=False)
     image = None
     for ax, name in zip(axes[:, 0], names):
@@ -155,7 +155,7 @@ def plot_gates(words, gates, names, *, units=12, cell="lstm",
         ax.set_ylabel(f"{name}\ngate units")
         ax.set_yticks([])
         ax.grid(False)
-    axes[-1, 0].set_xticks(np.arange(n), words, rotation=90, fontsize=8)
+    axes[-1, 0].set_xticks(np.arange(n), words, rotation=90, fontsize="small")
     axes[-1, 0].set_xlabel("Word of the review")
     fig.colorbar(image, ax=axes[:, 0].tolist(), label="Gate value (0 closed, 1 open)", shrink=0.8)
     fig.suptitle(f"{title}: {cell.upper()}, the {units} most active units")
@@ -256,22 +256,21 @@ def plot_hidden_states(pca, labels, trajectories=(), *, cell="lstm",
         A matplotlib `Figure`.
     """
     labels = np.asarray(labels).astype(int)
-    fig, ax = plt.subplots(figsize=(7, 5.5))
+    fig, ax = plt.subplots(figsize=figure_size(1.0, 1.4))
     for value, marker in ((0, "o"), (1, "s")):
         points = pca["projected"][labels == value]
         ax.scatter(points[:, 0], points[:, 1], s=12, alpha=0.45, marker=marker,
                    color=LABEL_COLORS[value], label=f"{LABEL_NAMES[value]} review (final state)")
     for states, label in trajectories:
         path = (np.asarray(states) - pca["mean"]) @ pca["components"].T
-        ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[int(label)], linewidth=1.5,
-                marker=".", markersize=4)
-        ax.annotate("start", path[0], fontsize=9)
+        ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[int(label)], marker=".")
+        ax.annotate("start", path[0], fontsize="small")
         ax.scatter(*path[-1], s=120, marker="*", color=LABEL_COLORS[int(label)],
                    edgecolor=PALETTE["black"], zorder=3)
     ax.set_xlabel(f"Component 1 ({pca['explained'][0]:.0%} of the variance)")
     ax.set_ylabel(f"Component 2 ({pca['explained'][1]:.0%} of the variance)")
     ax.set_title(f"{title} ({cell.upper()})")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize="small")
     return fig
 
 

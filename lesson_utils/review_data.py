@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import text
-from .plots import PALETTE
+from .plots import PALETTE, thick_line
 from .validation import check_positive_int
 
 
@@ -62,7 +62,7 @@ def plot_review_lengths(lengths, max_length, *, title="How long are IMDB reviews
     bins = np.linspace(0, upper, 60)
     ax.hist(np.minimum(lengths, upper), bins=bins, color=PALETTE["blue"], alpha=0.85,
             label="reviews")
-    ax.axvline(max_length, color=PALETTE["vermillion"], linewidth=2.5,
+    ax.axvline(max_length, color=PALETTE["vermillion"], linewidth=thick_line(),
                label=f"max_length = {max_length}")
     ax.text(0.97, 0.62, f"{share:.0%} of reviews are longer than\nmax_length and lose their first words",
             transform=ax.transAxes, ha="right", va="top", color=PALETTE["vermillion"],

@@ -93,8 +93,8 @@ class TrainingPanel(widgets.VBox):
         sizes = sentiment_lesson_sizes(quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
-        small = widgets.Layout(width="12em")
-        style = {"description_width": "7em"}
+        small = widgets.Layout(width="16em")
+        style = {"description_width": "8em"}
         self.controls = {
             "cell": widgets.Dropdown(options=CELL_OPTIONS, value="lstm", description="Cell",
                                      layout=small, style=style),
@@ -264,7 +264,8 @@ class TrainingPanel(widgets.VBox):
             self.progress.description = "Idle"
 
     def _render_table(self):
-        header = "".join(f"<th>{name}</th>" for name in TABLE_COLUMNS)
+        cell_style = 'style="padding:2px 10px;text-align:right"'
+        header = "".join(f"<th {cell_style}>{name}</th>" for name in TABLE_COLUMNS)
         rows = []
         for number, run in enumerate(self.runs, start=1):
             cell = dict((value, label) for label, value in CELL_OPTIONS)[run["cell"]]
@@ -274,7 +275,7 @@ class TrainingPanel(widgets.VBox):
             cells = (number, cell, run["units"], run["embedding_dim"], run["max_length"], epochs,
                      f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
                      f"{run['seconds_per_epoch']:.1f}")
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            rows.append("<tr>" + "".join(f"<td {cell_style}>{c}</td>" for c in cells) + "</tr>")
         empty = "" if self.runs else "<p><i>No runs yet: each run adds a row here.</i></p>"
         self.runs_table.value = (f'<table class="lesson-runs-table"><thead><tr>{header}</tr></thead>'
                                  f"<tbody>{''.join(rows)}</tbody></table>{empty}")

@@ -1,0 +1,360 @@
+"""Every course notebook, run in a real JupyterLab in headless Chromium, as a learner would.
+
+For each notebook in `notebooks/` (one test each, named after the notebook) the
+test opens it in JupyterLab, runs all cells in quick mode and checks:
+- every code cell ran, and none has an error output;
+- every widget output is drawn as a widget, not as its text fallback
+  (`VBox(children=...)`) nor as "Error displaying widget";
+- every image (diagrams in the prose, figures in the outputs) loads;
+- no widget is wider than the notebook on a 1280 px wide screen;
+- dragging a slider that sits in the same output as a figure changes the figure;
+- the interactions `NOTEBOOK_EXPECTATIONS` asks of the notebook (e.g. notebook
+  04's Train button trains and adds a row to its runs table).
+A screenshot of the whole notebook goes to `artifacts/screenshots/NAME.png`.
+One more test presents a notebook with RISE and checks that the slides follow
+the metadata `lesson_utils.slides.add_slide_metadata` writes.
+
+Run alone: `pytest -m e2e tests/e2e` (add `-k 03_` for one notebook).
+"""
+
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from lesson_utils.slides import add_slide_metadata
+
+pytestmark = pytest.mark.e2e
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+RUN_ALL_TIMEOUT = 600  # seconds for all cells of one notebook (quick mode: about 60 s)
+WIDGET_RENDER_TIMEOUT = 60
+REDRAW_TIMEOUT = 15
+TRAIN_TIMEOUT = 300
+
+# What a notebook must offer on top of the checks every notebook gets. Keys are
+# name prefixes, so that "04_" covers the IMDB notebook whatever its final name.
+# - "slider_figures": how many outputs (at least) hold a slider and a figure
+#   that the slider redraws;
+# - "train_buttons": how many (at least) Train buttons must train and add a
+#   row to the `<table>` in the same output (the runs table).
+NOTEBOOK_EXPECTATIONS = {
+    "01_": {"slider_figures": 1},  # the hidden-state explorer
+    "02_": {"slider_figures": 1},  # the spectral-radius explorer
+    "03_": {"slider_figures": 2},  # the LSTM and the GRU gate explorers
+    "04_": {"train_buttons": 1},   # the training panel
+}
+
+
+def expectations_for(name):
+    """The `NOTEBOOK_EXPECTATIONS` entry whose prefix starts `name` ({} if none)."""
+    for prefix, expected in NOTEBOOK_EXPECTATIONS.items():
+        if name.startswith(prefix):
+            return expected
+    return {}
+
+
+# --- JavaScript run in the page (JupyterLab exposes its app as window.jupyterapp) ---
+
+_OPEN_NOTEBOOK_JS = """async (name) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  const deadline = Date.now() + 60000;
+  let panel = null;
+  while (Date.now() < deadline) {
+    panel = app.shell.currentWidget;
+    if (panel && panel.context && panel.context.path.endsWith(name)) break;
+    await new Promise(r => setTimeout(r, 250));
+  }
+  if (!panel || !panel.context || !panel.context.path.endsWith(name)) return 'notebook not open';
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  while (Date.now() < deadline) {
+    const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+    if (kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle') return 'ready';
+    await new Promise(r => setTimeout(r, 250));
+  }
+  return 'kernel not ready';
+}"""
+
+_RUN_ALL_JS = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+
+# Per code cell: its index, whether it has code, its execution count and outputs.
+_CELL_STATE_JS = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = panel.content.model.cells;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const state = {kernel: kernel ? kernel.status : 'none', cells: []};
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.type !== 'code') continue;
+    state.cells.push({
+      index: i,
+      hasCode: cell.sharedModel.getSource().trim().length > 0,
+      count: cell.executionCount,
+      outputs: cell.outputs.toJSON().map(o => ({
+        type: o.output_type, ename: o.ename || '', evalue: o.evalue || '',
+        mimes: Object.keys(o.data || {})})),
+    });
+  }
+  return state;
+}"""
+
+# Per cell: what the page shows for each of its outputs (top-level ones, in
+# the model's order). A widget output holds a `.jupyter-widgets` element; its
+# text fallback would be a `text/plain` output instead.
+_OUTPUT_DOM_JS = """() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const right = notebook.node.getBoundingClientRect().right;
+  return notebook.widgets.map((cell, index) => {
+    const area = cell.node.querySelector('.jp-OutputArea');
+    const children = area ? Array.from(area.querySelectorAll(':scope > .jp-OutputArea-child')) : [];
+    return {index, outputs: children.map(child => {
+      const output = child.querySelector(':scope > .jp-OutputArea-output');
+      const widget = output && output.querySelector(':scope > .jupyter-widgets');
+      return {
+        isWidget: Boolean(widget),
+        text: output ? output.innerText.slice(0, 300) : '',
+        overflowing: Boolean(widget) && (output.scrollWidth > output.clientWidth + 1
+                                         || widget.getBoundingClientRect().right > right + 1),
+      };
+    })};
+  });
+}"""
+
+# The page's widget outputs (top-level, not the outputs nested in an Output widget).
+_WIDGET_OUTPUTS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+
+
+def _cell_state(page):
+    return page.evaluate(_CELL_STATE_JS)
+
+
+def _errors(state):
+    return [f"cell {cell['index']}: {out['ename']}: {out['evalue']}"
+            for cell in state["cells"] for out in cell["outputs"] if out["type"] == "error"]
+
+
+def _open_notebook(page, server, name):
+    page.goto(server.notebook_url(name))
+    page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
+    status = page.evaluate(_OPEN_NOTEBOOK_JS, name)
+    assert status == "ready", f"{name}: {status}\nServer log:\n{server.log_tail()}"
+
+
+def _run_all_cells(page, name):
+    """Runs all cells and waits for the end; fails at the first error output."""
+    page.evaluate(_RUN_ALL_JS)
+    deadline = time.monotonic() + RUN_ALL_TIMEOUT
+    while True:
+        state = _cell_state(page)
+        errors = _errors(state)
+        assert not errors, f"{name} has error output:\n" + "\n".join(errors)
+        pending = [c["index"] for c in state["cells"] if c["hasCode"] and c["count"] is None]
+        if not pending and state["kernel"] == "idle":
+            return state
+        assert time.monotonic() < deadline, (
+            f"{name}: cells {pending} had not run after {RUN_ALL_TIMEOUT} s "
+            f"(kernel {state['kernel']})")
+        time.sleep(1)
+
+
+def _widget_problems(state, dom):
+    problems, overflowing = [], []
+    for cell in state["cells"]:
+        shown = dom[cell["index"]]["outputs"]
+        if len(shown) != len(cell["outputs"]):
+            problems.append(f"cell {cell['index']}: outputs not drawn yet")
+            continue
+        for output, view in zip(cell["outputs"], shown):
+            if "Error displaying widget" in view["text"]:
+                problems.append(f"cell {cell['index']}: {view['text'][:200]!r}")
+            elif WIDGET_MIME in output["mimes"] and not view["isWidget"]:
+                problems.append(f"cell {cell['index']}: a widget drawn as text "
+                                f"{view['text'][:200]!r} (is jupyterlab_widgets installed?)")
+            elif view["overflowing"]:
+                overflowing.append(f"cell {cell['index']}")
+    return problems, overflowing
+
+
+def _check_widgets_rendered(page, name, state):
+    """Every widget output in the model is drawn as a widget, no wider than the notebook."""
+    deadline = time.monotonic() + WIDGET_RENDER_TIMEOUT
+    while True:
+        dom = {d["index"]: d for d in page.evaluate(_OUTPUT_DOM_JS)}
+        problems, overflowing = _widget_problems(state, dom)
+        if not problems:
+            break
+        assert time.monotonic() < deadline, f"{name}: " + "; ".join(problems)
+        time.sleep(0.5)
+    assert not overflowing, (
+        f"{name}: widgets wider than the notebook at 1280 px in {', '.join(overflowing)}")
+
+
+# Images that finished loading without a picture (a wrong path, a missing file).
+_BROKEN_IMAGES_JS = """() => {
+  const images = Array.from(window.jupyterapp.shell.currentWidget.content.node.querySelectorAll('img'));
+  if (images.some(img => !img.complete)) return null;
+  return images.filter(img => img.naturalWidth === 0).map(img => img.alt || img.src.slice(0, 100));
+}"""
+
+
+def _check_images_load(page, name):
+    deadline = time.monotonic() + WIDGET_RENDER_TIMEOUT
+    while (broken := page.evaluate(_BROKEN_IMAGES_JS)) is None:
+        assert time.monotonic() < deadline, f"{name}: images still loading"
+        time.sleep(0.5)
+    assert not broken, f"{name}: images that do not load: {broken}"
+
+
+def _widget_outputs(page):
+    return page.locator(_WIDGET_OUTPUTS)
+
+
+def _images_snapshot(output):
+    """What a person sees of the output's figures: the pixels of each image."""
+    images = output.locator("img")
+    return [images.nth(i).screenshot() for i in range(images.count())]
+
+
+def _drag(page, handle, dx):
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y, steps=5)
+    page.mouse.up()
+
+
+def _check_sliders_redraw_figures(page, name):
+    """In each output holding a slider and a figure, dragging the slider redraws the figure.
+
+    Returns:
+        How many such outputs there were.
+    """
+    checked = 0
+    outputs = _widget_outputs(page)
+    for i in range(outputs.count()):
+        output = outputs.nth(i)
+        sliders = output.locator(".widget-hslider")
+        if sliders.count() == 0 or output.locator("img").count() == 0:
+            continue
+        slider = sliders.first
+        readout = slider.locator(".widget-readout").inner_text()
+        before = _images_snapshot(output)
+        _drag(page, slider.locator(".noUi-handle"), 12)
+        assert slider.locator(".widget-readout").inner_text() != readout, (
+            f"{name}: dragging the slider did not change its value ({readout})")
+        deadline = time.monotonic() + REDRAW_TIMEOUT
+        while _images_snapshot(output) == before:
+            assert time.monotonic() < deadline, (
+                f"{name}: moving slider {slider.inner_text()!r} did not change the figure "
+                f"beside it within {REDRAW_TIMEOUT} s")
+            time.sleep(0.3)
+        checked += 1
+    return checked
+
+
+def _check_train_buttons(page, name):
+    """Each Train button trains and adds a row to the table in its output.
+
+    Returns:
+        How many Train buttons were checked.
+    """
+    checked = 0
+    outputs = _widget_outputs(page)
+    for i in range(outputs.count()):
+        output = outputs.nth(i)
+        buttons = output.locator("button.widget-button", has_text="Train")
+        if buttons.count() == 0:
+            continue
+        rows_before = output.locator("tr").count()
+        buttons.first.scroll_into_view_if_needed()
+        buttons.first.click()
+        deadline = time.monotonic() + TRAIN_TIMEOUT
+        while output.locator("tr").count() <= rows_before:
+            errors = _errors(_cell_state(page))
+            assert not errors, f"{name}: training failed:\n" + "\n".join(errors)
+            assert time.monotonic() < deadline, (
+                f"{name}: the Train button added no row to the runs table in {TRAIN_TIMEOUT} s "
+                f"(text now: {output.inner_text()[:300]!r})")
+            time.sleep(1)
+        checked += 1
+    return checked
+
+
+# The page height that shows the notebook from its first cell to its last.
+_NOTEBOOK_HEIGHT_JS = """() => {
+  const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const notebook = panel && panel.content;
+  if (!notebook || !notebook.widgets || !notebook.widgets.length) return 0;  // not open: as is
+  const scroller = notebook.node.querySelector('.jp-WindowedPanel-outer') || notebook.node;
+  scroller.scrollTop = 0;
+  const last = notebook.widgets[notebook.widgets.length - 1].node;
+  return last.getBoundingClientRect().bottom + 60;
+}"""
+
+
+def _screenshot_whole_notebook(page, name, folder):
+    """Saves the whole notebook, top to bottom, as one screenshot 1280 px wide."""
+    size = page.viewport_size
+    # Twice: cells that come into view may take their real height only then.
+    for _ in range(2):
+        height = min(int(page.evaluate(_NOTEBOOK_HEIGHT_JS)), 30_000)
+        page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+        page.wait_for_timeout(1000)
+    path = folder / f"{name.removesuffix('.ipynb')}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    return path
+
+
+def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir):
+    name = notebook.name
+    page = lab_page
+    try:
+        _open_notebook(page, jupyter_lab, name)
+        state = _run_all_cells(page, name)
+        _check_widgets_rendered(page, name, state)
+        _check_images_load(page, name)
+        expected = expectations_for(name)
+        slider_figures = _check_sliders_redraw_figures(page, name)
+        assert slider_figures >= expected.get("slider_figures", 0), (
+            f"{name}: expected at least {expected['slider_figures']} slider(s) redrawing a "
+            f"figure, found {slider_figures}")
+        train_buttons = _check_train_buttons(page, name)
+        assert train_buttons >= expected.get("train_buttons", 0), (
+            f"{name}: expected at least {expected['train_buttons']} Train button(s) with a "
+            f"runs table, found {train_buttons}")
+        assert not _errors(_cell_state(page)), f"{name}: error output after the interactions"
+    finally:
+        _screenshot_whole_notebook(page, name, screenshot_dir)
+
+
+def test_rise_presents_the_slide_metadata(lab_page, jupyter_lab, screenshot_dir):
+    """RISE shows one slide per `slide` cell, sub-slides below them, and fetches nothing."""
+    notebook = add_slide_metadata(new_notebook(
+        cells=[new_markdown_cell("# Title"), new_code_cell("1 + 1"),
+               new_markdown_cell("## Second slide"), new_markdown_cell("Prose."),
+               new_code_cell("x = 2"), new_code_cell("x"),
+               new_markdown_cell("## Third slide")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}}))
+    nbformat.write(notebook, jupyter_lab.root / "notebooks" / "rise_check.ipynb")
+    outside = []
+    lab_page.on("request", lambda request: outside.append(request.url)
+                if not request.url.startswith((jupyter_lab.url, "data:", "blob:")) else None)
+    lab_page.goto(f"{jupyter_lab.url}/rise/notebooks/rise_check.ipynb?token={jupyter_lab.token}")
+    lab_page.wait_for_selector(".reveal .slides > section", timeout=60_000)
+    lab_page.wait_for_timeout(2000)
+    slides = lab_page.evaluate(
+        "Array.from(document.querySelectorAll('.reveal .slides > section'))"
+        ".map(s => s.querySelectorAll(':scope > section').length)")
+    lab_page.screenshot(path=str(screenshot_dir / "rise_check.png"))
+    types = [cell.metadata.slideshow.slide_type for cell in notebook.cells]
+    assert len(slides) == types.count("slide") == 3
+    # The second slide has a sub-slide (code after code); RISE nests them in sections.
+    assert slides[1] == 2, slides
+    assert not outside, f"RISE fetched from outside the server: {outside}"

@@ -1,0 +1,65 @@
+"""The bag-of-words baselines and their place in the benchmark."""
+
+import numpy as np
+import pytest
+
+from lesson_utils import bench
+from lesson_utils.baselines import build_bag_of_words_model
+from lesson_utils.training import evaluate_rnn_model, train_rnn_model
+
+
+def word_five_reviews(n=256, length=10, vocab=30, seed=0):
+    """Post-padded reviews whose label is whether id 5 appears anywhere."""
+    rng = np.random.default_rng(seed)
+    x = np.zeros((n, length), dtype=np.int32)
+    for i, size in enumerate(rng.integers(3, length + 1, size=n)):
+        x[i, :size] = rng.integers(6, vocab, size=size)
+    y = rng.integers(0, 2, size=n)
+    positions = rng.integers(1, 3, size=n)
+    x[y == 1, positions[y == 1]] = 5
+    x[:, 0] = 1
+    return x, y
+
+
+def test_logistic_regression_has_one_weight_per_word_and_a_bias():
+    model = build_bag_of_words_model(vocab_size=30)
+    assert model.count_params() == 30 + 1
+    multi_hot = model.get_layer("multi_hot")(np.array([[1, 4, 4, 7, 0]]))
+    assert np.asarray(multi_hot)[0].tolist() == [1 if i in (0, 1, 4, 7) else 0 for i in range(30)]
+
+
+def test_dense_network_sizes():
+    model = build_bag_of_words_model(vocab_size=30, hidden_units=(16, 16))
+    assert model.count_params() == (30 * 16 + 16) + (16 * 16 + 16) + (16 + 1)
+    assert [layer.name for layer in model.layers][-3:] == ["dense_1", "dense_2", "sentiment"]
+
+
+def test_bag_of_words_learns_which_words_a_review_uses():
+    x, y = word_five_reviews()
+    model = build_bag_of_words_model(vocab_size=30, learning_rate=0.05)
+    train_rnn_model(model, x, y, epochs=20, batch_size=32, verbose=0)
+    assert evaluate_rnn_model(model, x, y)["accuracy"] > 0.95
+
+
+@pytest.mark.parametrize("hidden_units", [16, "16", (16, 0)])
+def test_bad_hidden_units_are_named(hidden_units):
+    with pytest.raises(ValueError, match="hidden_units"):
+        build_bag_of_words_model(vocab_size=30, hidden_units=hidden_units)
+
+
+def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
+    assert {"default", "old_lesson"} <= set(bench.CONFIGS)
+    old, pre, masked = (bench.CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
+    assert pre["prepare"] == dict(old["prepare"], padding="pre") and pre["model"] == old["model"]
+    assert masked["prepare"] == old["prepare"]
+    assert masked["model"] == dict(old["model"], mask_zero=True, max_length=None)
+    assert bench.CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
+
+
+def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):
+    result = bench.run(["bow_logistic", "pre_padding"], source=fake_imdb, epochs=1, quick=True)
+    for name in ("bow_logistic", "pre_padding"):
+        figures = result[name]
+        assert len(figures["test_accuracy"]) == 1 and 0 <= figures["test_accuracy_kept"] <= 1
+        assert figures["settings"] is bench.CONFIGS[name]
+    assert result["bow_logistic"]["params"] == 10_000 + 1

@@ -1,0 +1,74 @@
+"""Reading the saved benchmark runs back."""
+
+import json
+
+import matplotlib.pyplot as plt
+import pytest
+
+from lesson_utils import bench
+from lesson_utils.benchmark_results import (
+    benchmark_markdown,
+    benchmark_rows,
+    literature_markdown,
+    load_benchmark_results,
+    plot_benchmark,
+)
+
+
+def figures(accuracy, settings):
+    return dict(settings=json.loads(json.dumps(settings)), epoch_seconds=[10.0] * len(accuracy),
+                mean_epoch_seconds=10.0, epoch_cpu_seconds=[8.0] * len(accuracy),
+                mean_epoch_cpu_seconds=8.0, val_loss=[0.5 - 0.01 * i for i in range(len(accuracy))],
+                test_accuracy=accuracy, best_val_loss_epoch=len(accuracy),
+                test_accuracy_kept=accuracy[-1], params=100)
+
+
+def write(folder, name, date, training):
+    (folder / name).write_text(json.dumps({"date": date, "command": "python -m lesson_utils.bench",
+                                           "training": training}))
+
+
+def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_path):
+    old_settings = dict(bench.CONFIGS["old_lesson"], batch_size=999)
+    write(tmp_path, "a.json", "2026-01-01T10:00:00",
+          {"default": figures([0.80], bench.CONFIGS["default"]),
+           "old_lesson": figures([0.5, 0.6], bench.CONFIGS["old_lesson"])})
+    write(tmp_path, "b.json", "2026-02-01T10:00:00",
+          {"default": figures([0.85, 0.88], bench.CONFIGS["default"]),
+           "old_lesson": figures([0.52], old_settings)})
+    results = load_benchmark_results(tmp_path)
+    assert results["default"]["test_accuracy"] == [0.85, 0.88]
+    assert results["default"]["file"] == "b.json" and not results["default"]["stale"]
+    assert results["old_lesson"]["stale"]
+
+
+def test_rows_table_and_plot(tmp_path):
+    write(tmp_path, "a.json", "2026-01-01T10:00:00",
+          {"default": figures([0.80, 0.86], bench.CONFIGS["default"]),
+           "bow_dense": figures([0.87, 0.88], bench.CONFIGS["bow_dense"])})
+    results = load_benchmark_results(tmp_path)
+    rows = benchmark_rows(results, ["bow_dense", "default"])
+    assert [r["name"] for r in rows] == ["bow_dense", "default"]
+    assert rows[1]["first_epoch_accuracy"] == 0.80 and rows[1]["kept_accuracy"] == 0.86
+    table = benchmark_markdown(results, ["default", "bow_dense"])
+    assert table.count("\n") == 3 and "bag of words: dense 16-16" in table and "0.860" in table
+    fig = plot_benchmark(results, ["default", "bow_dense"])
+    assert len(fig.axes) == 2 and fig.axes[0].get_title()
+    plt.close(fig)
+    with pytest.raises(ValueError, match="old_lesson"):
+        benchmark_rows(results, ["old_lesson"])
+
+
+def test_missing_or_foreign_files_say_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="python -m lesson_utils.bench"):
+        load_benchmark_results(tmp_path)
+    (tmp_path / "x.json").write_text("{}")
+    with pytest.raises(ValueError, match="not a benchmark result"):
+        load_benchmark_results(tmp_path)
+
+
+def test_literature_table_cites_its_sources():
+    table = literature_markdown()
+    for figure in ("86.5%", "88.9%", "91.2%", "95.4%"):
+        assert figure in table
+    assert "Dai & Le (2015)" in table and "Maas et al. (2011)" in table

@@ -1,0 +1,40 @@
+"""Saving and loading the trained models shared by notebooks 04 and 05."""
+
+import numpy as np
+import pytest
+
+from lesson_utils import build_rnn_model
+from lesson_utils.model_store import DEFAULT_MODELS_DIR, load_model, model_path, save_model
+
+
+def test_round_trip_keeps_the_predictions(tmp_path):
+    model = build_rnn_model(vocab_size=30, embedding_dim=4, lstm_units=3, dense_units=4)
+    x = np.array([[1, 5, 7, 0, 0], [1, 9, 0, 0, 0]])
+    path = save_model(model, "imdb_lstm", folder=tmp_path, quick=False)
+    assert path == tmp_path / "imdb_lstm.keras" and path.is_file()
+    loaded = load_model("imdb_lstm", folder=tmp_path, quick=False)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_quick_mode_has_its_own_file_and_missing_models_are_none(tmp_path):
+    assert model_path("m", tmp_path, quick=True).name == "m_quick.keras"
+    assert model_path("m", tmp_path, quick=False).name == "m.keras"
+    assert load_model("m", folder=tmp_path) is None
+
+
+def test_folder_comes_from_the_environment_else_models(monkeypatch, tmp_path):
+    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(tmp_path))
+    assert model_path("m", quick=False).parent == tmp_path
+    monkeypatch.delenv("RNN_COURSE_MODELS_DIR")
+    assert model_path("m", quick=False).parent == DEFAULT_MODELS_DIR
+    assert DEFAULT_MODELS_DIR.name == "models"
+
+
+def test_bad_names_and_files_get_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="name"):
+        model_path("../evil", tmp_path)
+    (tmp_path / "broken.keras").write_text("not a model")
+    with pytest.raises(ValueError, match="run notebook 04 again"):
+        load_model("broken", folder=tmp_path, quick=False)
+    with pytest.raises(ValueError, match="keras.Model"):
+        save_model("not a model", "m", folder=tmp_path)

@@ -1,0 +1,129 @@
+"""The presenter switch: `use_presenter_style()` enlarges every later figure, and
+it can, because sizes are set in `lesson_utils/plots.py` and nowhere else."""
+
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+
+from lesson_utils.plots import plot_history, use_course_style, use_presenter_style
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+# Code that fixes a size in place (a number, or a matplotlib style), so that the
+# presenter switch could not enlarge it. Relative sizes ("large", "small") scale
+# with the style and are fine.
+FIXED_SIZE = re.compile(
+    r"\b(fontsize|linewidth|lw|markersize|ms|labelsize|titlesize|dpi)\s*=\s*[\d.]"
+    r"|\bfigsize\s*=\s*\(\s*[\d.]|set_size_inches\(\s*\(?\s*[\d.]"
+    r"|rcParams\s*\[[^\]]*\]\s*=(?!=)"
+    r"|rcParams\.update\(|\b(plt|mpl|matplotlib)\.rc\(|\bstyle\.use\(")
+# Diagrams are drawn once into PNG files under images/ (shown as Markdown
+# images), so presenter mode could not resize them anyway.
+NOT_LIVE_FIGURES = ("plots.py", "diagrams.py")
+
+
+def _measure():
+    """Sizes, as drawn, of a plain figure made with the current style."""
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 1], marker="o", label="a line")
+    ax.set_title("Title")
+    ax.set_xlabel("Time step")
+    legend = ax.legend()
+    fig.canvas.draw()
+    sizes = {
+        "figure width (px)": fig.get_size_inches()[0] * fig.dpi,
+        "line width": line.get_linewidth(),
+        "marker size": line.get_markersize(),
+        "title font": ax.title.get_fontsize(),
+        "label font": ax.xaxis.label.get_fontsize(),
+        "tick font": ax.get_xticklabels()[0].get_fontsize(),
+        "legend font": legend.get_texts()[0].get_fontsize(),
+    }
+    plt.close(fig)
+    return sizes
+
+
+@pytest.fixture
+def restore_style():
+    yield
+    use_course_style()
+
+
+def test_presenter_style_enlarges_every_later_figure(restore_style):
+    use_course_style()
+    classroom = _measure()
+    use_presenter_style()
+    presenter = _measure()
+    smaller = [name for name in classroom if not presenter[name] > classroom[name]]
+    assert not smaller, f"not enlarged by use_presenter_style(): {smaller}"
+
+
+def test_presenter_style_off_restores_the_classroom_sizes(restore_style):
+    use_course_style()
+    classroom = _measure()
+    use_presenter_style()
+    use_presenter_style(on=False)
+    assert _measure() == classroom
+
+
+def test_presenter_style_enlarges_the_course_plots(restore_style):
+    history = {"loss": [0.7, 0.6], "val_loss": [0.7, 0.65],
+               "accuracy": [0.5, 0.6], "val_accuracy": [0.5, 0.55]}
+
+    def measure():
+        fig = plot_history(history)
+        ax = fig.axes[0]
+        sizes = (fig.get_size_inches()[0], ax.get_lines()[0].get_linewidth(),
+                 ax.title.get_fontsize())
+        plt.close(fig)
+        return sizes
+
+    use_course_style()
+    classroom = measure()
+    use_presenter_style()
+    assert all(p > c for p, c in zip(measure(), classroom))
+
+
+def _sources():
+    """(where, code) for the modules that draw live figures, and every notebook cell."""
+    for path in sorted((REPO_DIR / "lesson_utils").glob("*.py")):
+        if path.name not in NOT_LIVE_FIGURES:
+            yield path.relative_to(REPO_DIR), path.read_text(encoding="utf-8")
+    for path in sorted((REPO_DIR / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                yield f"{path.relative_to(REPO_DIR)} cell {index}", cell.source
+
+
+def test_sizes_are_set_only_in_plots_py():
+    fixed = []
+    for where, code in _sources():
+        for number, line in enumerate(code.splitlines(), start=1):
+            if FIXED_SIZE.search(line.split("#", 1)[0]):
+                fixed.append(f"{where}:{number}: {line.strip()}")
+    assert not fixed, (
+        "Sizes fixed outside lesson_utils/plots.py, which use_presenter_style() cannot "
+        "enlarge; take them from the style (e.g. plt.subplots() with no figsize, or a "
+        "named size added to plots.py):\n" + "\n".join(fixed))
+
+
+@pytest.mark.parametrize("line, fixed", [
+    ("fig, ax = plt.subplots(figsize=(7.5, 3.6))", True),
+    ("ax.axhline(0, linewidth=0.8)", True),
+    ("ax.plot(x, lw=2)", True),
+    ("plt.rcParams['font.size'] = 20", True),
+    ("mpl.rcParams.update({'font.size': 20})", True),
+    ("plt.style.use('ggplot')", True),
+    ("ax.set_title('x', fontsize='large')", False),
+    ("fig, ax = plt.subplots(figsize=_wide())", False),
+    ("fig, axes = plt.subplots(1, 2, figsize=(width * 1.4, height))", False),
+    ("fig.set_size_inches(4, 3)", True),
+    ("assert mpl.rcParams['font.size'] == 11", False),
+    ("ax.plot(x, color=PALETTE['blue'])", False),
+])
+def test_the_size_detector(line, fixed):
+    assert bool(FIXED_SIZE.search(line)) == fixed
