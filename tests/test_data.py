@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import lesson_utils.data as data
-from conftest import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
+from fake_imdb import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
 from lesson_utils.text import text_to_words
 
 SHARED = Path(os.environ.get("IMDB_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
