@@ -26,6 +26,7 @@ from .data import (
     prepare_imdb_data,
 )
 from .models import build_rnn_model
+from .text import review_lengths
 from .training import StopAfterBatch, evaluate_rnn_model, predict_proba, train_rnn_model
 from .workflow import quick_mode_note, run_full_workflow
 from .cells import (
@@ -97,7 +98,6 @@ from .review_data import (
     padded_words,
     padding_examples,
     plot_review_lengths,
-    review_lengths,
     truncated_share,
 )
 from .sentiment_lesson import lesson_model, sentiment_lesson_sizes, train_lesson_model

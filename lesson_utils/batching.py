@@ -9,14 +9,11 @@ post-padding the result is exactly what the full-length batch would give.
 import numpy as np
 import tensorflow as tf
 
+from .text import review_lengths
+
 # Reviews are sorted by length within windows of this many batches: large
 # enough to group similar lengths, small enough to keep batches varied.
 SORT_WINDOW_BATCHES = 50
-
-
-def review_lengths(x):
-    """Number of non-padding ids in each row of a padded array."""
-    return np.count_nonzero(x, axis=1)
 
 
 def is_post_padded(x):

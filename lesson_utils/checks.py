@@ -3,7 +3,7 @@
 Each check runs the learner's function on fresh random data, compares it with
 the course's tested reference, prints in plain words what is right or wrong
 (recognising the usual mistakes), and returns `True` or `False`. A check never
-raises: a `None` placeholder is reported as "not done yet".
+raises: a `None` placeholder is reported as "nothing to check yet".
 """
 
 import numpy as np
@@ -85,7 +85,7 @@ def check_forget_gate(forget_gate):
     from .cells import sigmoid
 
     if forget_gate is None:
-        return _report(False, "not done yet: define `forget_gate` and pass it in.")
+        return _report(False, "nothing to check yet: define `forget_gate` and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=3)
     units = h_prev.shape[1]
     result, error = _call_safely(forget_gate, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -128,7 +128,7 @@ def check_gru_step(gru_step):
     from .cells import sigmoid
 
     if gru_step is None:
-        return _report(False, "not done yet: define `gru_step` and pass it in.")
+        return _report(False, "nothing to check yet: define `gru_step` and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=4, blocks=3,
                                                                   bias_shape=(2, 12))
     result, error = _call_safely(gru_step, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -167,7 +167,7 @@ def check_gru_step(gru_step):
 def _check_count(count, cases, reference, mistakes, layer):
     """Compares a parameter-count function on several sizes, naming known mistakes."""
     if count is None:
-        return _report(False, f"not done yet: write the {layer} counting function and pass it in.")
+        return _report(False, f"nothing to check yet: write the {layer} counting function and pass it in.")
     what = getattr(count, "__name__", "your function")
     results = []
     for args in cases:
@@ -255,7 +255,7 @@ def check_truncated_share(share_truncated):
     from .review_data import truncated_share
 
     if share_truncated is None:
-        return _report(False, "not done yet: define `share_truncated` and pass it in.")
+        return _report(False, "nothing to check yet: define `share_truncated` and pass it in.")
     lengths = np.array([10, 256, 300, 256, 12, 900, 257, 40])
     result, error = _call_safely(share_truncated, lengths, 256)
     if error:
@@ -299,7 +299,7 @@ def check_confusion_matrix(confusion):
     from .evaluation import confusion_matrix
 
     if confusion is None:
-        return _report(False, "not done yet: define `confusion` and pass it in.")
+        return _report(False, "nothing to check yet: define `confusion` and pass it in.")
     rng = np.random.default_rng(5)
     y_true = rng.integers(0, 2, size=40)
     probabilities = rng.uniform(size=40)
@@ -335,7 +335,7 @@ def check_pca_2d(project_2d):
     from .inspection import pca_2d
 
     if project_2d is None:
-        return _report(False, "not done yet: define `project_2d` and pass it in.")
+        return _report(False, "nothing to check yet: define `project_2d` and pass it in.")
     rng = np.random.default_rng(6)
     states = rng.normal(size=(50, 5)) * np.array([3.0, 0.3, 1.5, 0.2, 0.1]) + 4.0
     result, error = _call_safely(project_2d, states)
@@ -397,7 +397,7 @@ def check_rnn_step(rnn_step):
     from .cells import simple_rnn_step
 
     if rnn_step is None:
-        return _report(False, "not done yet: define your step function and pass it in.")
+        return _report(False, "nothing to check yet: define your step function and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _rnn_test_data(seed=11)
     result, error = _call_safely(rnn_step, x_t, h_prev, kernel, recurrent_kernel, bias)
     if error:
@@ -461,7 +461,7 @@ def check_bptt_step(bptt_step):
     from .gradients import bptt_step as reference_step
 
     if bptt_step is None:
-        return _report(False, "not done yet: define your backward step and pass it in.")
+        return _report(False, "nothing to check yet: define your backward step and pass it in.")
     rng = np.random.default_rng(12)
     grad_h = rng.normal(size=(5, 4))
     h = rng.uniform(-0.95, 0.95, size=(5, 4))
@@ -499,7 +499,7 @@ def check_clip_by_global_norm(clip):
     from .gradients import clip_by_global_norm
 
     if clip is None:
-        return _report(False, "not done yet: define your clipping function and pass it in.")
+        return _report(False, "nothing to check yet: define your clipping function and pass it in.")
     rng = np.random.default_rng(13)
     shapes = [(3, 4), (4,), (4, 1)]
     large = [rng.normal(size=s) * 3 for s in shapes]

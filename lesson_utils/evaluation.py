@@ -60,11 +60,11 @@ def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test rev
         dark = count < matrix.max() / 2
         ax.text(col, row, f"{count:,}\n({row_share[row, col]:.0%} of row)", ha="center",
                 va="center", color="white" if dark else "black")
-    ax.set_xticks([0, 1], [f"predicted {n}" for n in CLASS_NAMES])
-    ax.set_yticks([0, 1], [f"truly {n}" for n in CLASS_NAMES])
+    ax.set_xticks([0, 1], [f"predicted\n{n}" for n in CLASS_NAMES])
+    ax.set_yticks([0, 1], [f"truly\n{n}" for n in CLASS_NAMES])
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="Number of reviews")
-    ax.set_title(title)
+    fig.suptitle(title)
     return fig
 
 

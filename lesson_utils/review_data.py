@@ -13,21 +13,6 @@ from .plots import PALETTE, thick_line
 from .validation import check_positive_int
 
 
-def review_lengths(reviews):
-    """Number of ids in each review (the start id included, padding zeros not).
-
-    Args:
-        reviews: a list or object array of id lists (as `load_imdb` returns),
-            or a padded 2-D array.
-
-    Returns:
-        An int array of shape `(reviews,)`.
-    """
-    if isinstance(reviews, np.ndarray) and reviews.ndim == 2:
-        return np.count_nonzero(reviews, axis=1)
-    return np.array([len(review) for review in reviews], dtype=np.int64)
-
-
 def truncated_share(lengths, max_length):
     """Fraction of reviews longer than `max_length` ids, which padding to it truncates.
 
@@ -63,14 +48,12 @@ def plot_review_lengths(lengths, max_length, *, title="How long are IMDB reviews
     ax.hist(np.minimum(lengths, upper), bins=bins, color=PALETTE["blue"], alpha=0.85,
             label="reviews")
     ax.axvline(max_length, color=PALETTE["vermillion"], linewidth=thick_line(),
-               label=f"max_length = {max_length}")
-    ax.text(0.97, 0.62, f"{share:.0%} of reviews are longer than\nmax_length and lose their first words",
-            transform=ax.transAxes, ha="right", va="top", color=PALETTE["vermillion"],
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.9))
+               label=f"max_length = {max_length}: {share:.0%} of reviews are\n"
+                     "longer and lose their first words")
     ax.set_xlabel("Review length (word ids; the last bar holds the longest 1%)")
     ax.set_ylabel("Number of reviews")
     ax.set_title(title)
-    ax.legend(loc="upper right")
+    ax.legend(loc="best")
     return fig
 
 

@@ -98,6 +98,21 @@ def pad_reviews(sequences, max_length, *, padding="post", truncating="pre"):
     return out
 
 
+def review_lengths(reviews):
+    """Number of ids in each review (the start id included, padding zeros not).
+
+    Args:
+        reviews: a list or object array of id lists (as `load_imdb` returns),
+            or a padded 2-D array.
+
+    Returns:
+        An int array of shape `(reviews,)`.
+    """
+    if isinstance(reviews, np.ndarray) and reviews.ndim == 2:
+        return np.count_nonzero(reviews, axis=1)
+    return np.array([len(review) for review in reviews], dtype=np.int64)
+
+
 def ids_to_words(ids, word_index):
     """Turns ids back into words, with readable markers for the special ids.
 

@@ -12,6 +12,7 @@ import keras
 from . import batching
 from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED
 from .models import model_masks_padding
+from .text import review_lengths
 from .validation import check_fraction, check_non_negative_int, check_positive_int
 
 
@@ -183,7 +184,7 @@ def predict_proba(model, x, *, batch_size=256):
     """
     x = np.asarray(x)
     if uses_length_buckets(model, x):
-        order = np.concatenate(batching.length_bucketed_batches(batching.review_lengths(x), batch_size))
+        order = np.concatenate(batching.length_bucketed_batches(review_lengths(x), batch_size))
         dataset = batching.bucketed_dataset(x, np.zeros(len(x)), batch_size).map(lambda ids, _: ids)
         sorted_probs = model.predict(dataset, verbose=0).reshape(-1)
         probs = np.empty(len(x), dtype=np.float32)

@@ -22,3 +22,13 @@ def fake_imdb(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_keras_cache_dir", lambda: tmp_path / "keras_cache")
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     return write_fake_imdb(tmp_path / "imdb")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Closes every figure a test left open, so tests that count open figures stay independent."""
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    yield
+    plt.close("all")

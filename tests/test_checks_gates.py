@@ -52,7 +52,7 @@ def test_checks_say_not_done_yet_for_none(capsys):
     for check in (check_forget_gate, check_gru_step, check_lstm_param_count,
                   check_gru_param_count):
         assert check(None) is False
-        assert "not done yet" in capsys.readouterr().out
+        assert "nothing to check yet" in capsys.readouterr().out
 
 
 def right_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):

@@ -9,7 +9,7 @@ from lesson_utils.checks import check_confusion_matrix, check_pca_2d, check_trun
 def test_truncated_share(capsys):
     assert check_truncated_share(lambda lengths, m: float(np.mean(np.asarray(lengths) > m)))
     assert not check_truncated_share(None)
-    assert "not done yet" in capsys.readouterr().out
+    assert "nothing to check yet" in capsys.readouterr().out
     for wrong, words in [(lambda l, m: float(np.mean(np.asarray(l) >= m)), "`>`, not `>=`"),
                          (lambda l, m: 100 * float(np.mean(np.asarray(l) > m)), "percentage"),
                          (lambda l, m: int(np.sum(np.asarray(l) > m)), "number of reviews"),

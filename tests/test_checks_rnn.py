@@ -33,7 +33,7 @@ def test_rnn_step_accepts_the_reference(capsys):
     (lambda x, h, W, U, b: np.tanh(h @ U + b), "input is missing"),
     (lambda x, h, W, U, b: np.tanh(x @ W.T + h @ U + b), "Shapes"),
     (lambda x, h, W, U, b: None, "returned None"),
-    (None, "not done yet"),
+    (None, "nothing to check yet"),
 ])
 def test_rnn_step_names_the_mistake(wrong, words, capsys):
     ok, out = _verdict(check_rnn_step, wrong, capsys)
@@ -47,7 +47,7 @@ def test_param_count_accepts_the_reference_and_names_mistakes(capsys):
                          (lambda f, u: f * u + u * u + f, "per unit"),
                          (lambda f, u: 4 * u * (f + u + 1), "LSTM"),
                          (lambda f, u: 42, "expected"),
-                         (None, "not done yet")]:
+                         (None, "nothing to check yet")]:
         ok, out = _verdict(check_simple_rnn_param_count, wrong, capsys)
         assert ok is False and words in out
 
@@ -64,7 +64,7 @@ def test_bptt_step_accepts_the_reference(capsys):
     (lambda g, h, U: (g * (1 - np.tanh(h) ** 2)) @ U.T, "tanh to h again"),
     (lambda g, h, U: g * (1 - h ** 2), "through W_h is missing"),
     (lambda g, h, U: 1 / 0, "ZeroDivisionError"),
-    (None, "not done yet"),
+    (None, "nothing to check yet"),
 ])
 def test_bptt_step_names_the_mistake(wrong, words, capsys):
     ok, out = _verdict(check_bptt_step, wrong, capsys)
@@ -92,7 +92,7 @@ def _always(grads, c):
     (lambda grads, c: grads[0], "list of 3 arrays"),
     (lambda grads, c: [g * 0.5 for g in grads], "differs"),
     (lambda grads, c: None, "returned None"),
-    (None, "not done yet"),
+    (None, "nothing to check yet"),
 ])
 def test_clip_names_the_mistake(wrong, words, capsys):
     ok, out = _verdict(check_clip_by_global_norm, wrong, capsys)

@@ -28,7 +28,9 @@ def test_confusion_plot_has_counts_and_labels():
     fig = plot_confusion_matrix(np.array([[40, 10], [5, 45]]))
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "40" in texts and "45" in texts and "80% of row" in texts
-    assert fig.axes[0].get_title()
+    assert fig.get_suptitle()
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["predicted\nnegative",
+                                                                      "predicted\npositive"]
     plt.close(fig)
 
 
