@@ -16,13 +16,18 @@ def _train(args):
     from .plots import plot_history
     from .workflow import run_full_workflow
 
-    history, metrics, _ = run_full_workflow(
+    history, metrics, model = run_full_workflow(
         cell=args.cell, epochs=args.epochs, lstm_units=args.units, max_length=args.max_length,
         bidirectional=args.bidirectional, source=args.source, quick=True if args.quick else None,
         verbose=2)
     if args.plot:
         plot_history(history).savefig(args.plot)
         print(f"History plot saved to {args.plot}")
+    if args.save:
+        from .model_store import save_model
+
+        path = save_model(model, f"imdb_{args.cell}", args.models_dir, True if args.quick else None)
+        print(f"Model saved to {path} (notebook 05 opens it)")
     return metrics
 
 
@@ -55,6 +60,10 @@ def build_parser():
     train.add_argument("--quick", action="store_true",
                        help="quick mode: a small fixed subsample and one epoch")
     train.add_argument("--plot", metavar="FILE", help="save the training history plot (PNG, SVG, PDF)")
+    train.add_argument("--save", action="store_true",
+                       help="save the trained model as imdb_<cell>.keras, where notebook 05 finds it")
+    train.add_argument("--models-dir", metavar="DIR",
+                       help="where --save writes (default: RNN_COURSE_MODELS_DIR, else models/)")
     train.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
     train.set_defaults(func=_train)
     data = sub.add_parser("data", help="load (or download) the IMDB data and fill the cache")

@@ -5,14 +5,10 @@ Notebook 04 trains the course's LSTM and a GRU and saves them
 itself when none is saved yet and says so.
 """
 
-import time
-
-from .config import QUICK_EPOCHS, is_quick_mode, set_global_seed
-from .data import prepare_imdb_data
+from .config import DEFAULT_BATCH_SIZE, QUICK_EPOCHS, QUICK_MAX_LENGTH, is_quick_mode
 from .model_store import load_model, model_path
-from .models import build_rnn_model
-from .training import evaluate_rnn_model, train_rnn_model
 from .validation import check_choice
+from .workflow import run_full_workflow
 
 LESSON_CELLS = ("lstm", "gru")
 
@@ -31,8 +27,9 @@ def sentiment_lesson_sizes(quick=None):
         hidden-state projection) and `misclassified` (reviews shown).
     """
     quick = is_quick_mode(quick)
-    return dict(vocab_size=10_000, max_length=100 if quick else 256, embedding_dim=32, units=64,
-                dense_units=64, epochs=QUICK_EPOCHS if quick else 3, batch_size=128,
+    return dict(vocab_size=10_000, max_length=QUICK_MAX_LENGTH if quick else 256, embedding_dim=32,
+                units=64, dense_units=64, epochs=QUICK_EPOCHS if quick else 3,
+                batch_size=DEFAULT_BATCH_SIZE,
                 comparison_epochs=QUICK_EPOCHS if quick else None,
                 pca_reviews=200 if quick else 1_000, misclassified=3)
 
@@ -52,17 +49,10 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
     """
     check_choice("cell", cell, LESSON_CELLS)
     sizes = sentiment_lesson_sizes(quick)
-    set_global_seed()
-    (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
-        sizes["vocab_size"], sizes["max_length"], source=source, quick=quick)
-    model = build_rnn_model(sizes["vocab_size"], sizes["embedding_dim"], sizes["units"],
-                            sizes["dense_units"], cell=cell)
-    start = time.perf_counter()
-    history = train_rnn_model(model, x_train, y_train, epochs=sizes["epochs"],
-                              batch_size=sizes["batch_size"], verbose=verbose)
-    seconds = time.perf_counter() - start
-    metrics = evaluate_rnn_model(model, x_test, y_test)
-    metrics["seconds_per_epoch"] = seconds / max(len(history.history.get("loss", [])), 1)
+    history, metrics, model = run_full_workflow(
+        sizes["vocab_size"], sizes["max_length"], sizes["embedding_dim"], sizes["units"],
+        sizes["dense_units"], epochs=sizes["epochs"], batch_size=sizes["batch_size"],
+        verbose=verbose, cell=cell, source=source, quick=quick)
     return model, history, metrics
 
 

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import keras
 import matplotlib.pyplot as plt
 
-from .config import DEFAULT_SEED, set_global_seed
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
 from .data import ImdbDataError, prepare_imdb_data
 from .models import build_rnn_model
 from .plots import PALETTE, plot_history
@@ -89,7 +89,8 @@ class TrainingPanel(widgets.VBox):
     Keras History).
     """
 
-    def __init__(self, *, source=None, quick=None, seed=DEFAULT_SEED, batch_size=128):
+    def __init__(self, *, source=None, quick=None, seed=DEFAULT_SEED,
+                 batch_size=DEFAULT_BATCH_SIZE):
         sizes = sentiment_lesson_sizes(quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]

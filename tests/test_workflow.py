@@ -76,6 +76,15 @@ def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_pat
     assert plot.stat().st_size > 1000
 
 
+def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path, capsys):
+    from lesson_utils.model_store import load_model
+
+    assert main(["train", "--quick", "--cell", "gru", "--units", "4", "--max-length", "8",
+                 "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0
+    assert "Model saved to" in capsys.readouterr().out
+    assert load_model("imdb_gru", tmp_path, quick=True).get_layer("gru").units == 4
+
+
 def test_command_line_reports_bad_data_plainly(tmp_path, capsys):
     assert main(["data", "--source", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
