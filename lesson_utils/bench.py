@@ -20,12 +20,12 @@ from pathlib import Path
 import keras
 
 from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
+from .benchmark_results import RESULTS_DIR
 from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
 from .data import cache_path, describe_source, load_imdb, prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
 
-RESULTS_DIR = Path("benchmarks") / "results"
 
 # The first lesson: embedding 16, LSTM 64, dense 64, batch 128, 256 ids,
 # padded and truncated at the end, no mask.

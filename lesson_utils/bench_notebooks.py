@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .benchmark_results import RESULTS_DIR
+
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-RESULTS_DIR = Path("benchmarks") / "results"
 
 
 def time_notebook(path, *, quick, timeout=3600):

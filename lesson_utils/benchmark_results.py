@@ -55,7 +55,7 @@ def load_benchmark_results(folder=None):
     from .bench import CONFIGS
 
     folder = Path(folder) if folder is not None else RESULTS_DIR
-    files = sorted(folder.glob("*.json"))
+    files = sorted(folder.glob("imdb_*.json"))
     if not files:
         raise FileNotFoundError(
             f"No benchmark results in {str(folder)!r}. Run `python -m lesson_utils.bench` "
