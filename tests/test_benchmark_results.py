@@ -30,20 +30,20 @@ def write(folder, name, date, training):
 
 def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_path):
     old_settings = dict(bench.CONFIGS["old_lesson"], batch_size=999)
-    write(tmp_path, "a.json", "2026-01-01T10:00:00",
+    write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
           {"default": figures([0.80], bench.CONFIGS["default"]),
            "old_lesson": figures([0.5, 0.6], bench.CONFIGS["old_lesson"])})
-    write(tmp_path, "b.json", "2026-02-01T10:00:00",
+    write(tmp_path, "imdb_b.json", "2026-02-01T10:00:00",
           {"default": figures([0.85, 0.88], bench.CONFIGS["default"]),
            "old_lesson": figures([0.52], old_settings)})
     results = load_benchmark_results(tmp_path)
     assert results["default"]["test_accuracy"] == [0.85, 0.88]
-    assert results["default"]["file"] == "b.json" and not results["default"]["stale"]
+    assert results["default"]["file"] == "imdb_b.json" and not results["default"]["stale"]
     assert results["old_lesson"]["stale"]
 
 
 def test_rows_table_and_plot(tmp_path):
-    write(tmp_path, "a.json", "2026-01-01T10:00:00",
+    write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
           {"default": figures([0.80, 0.86], bench.CONFIGS["default"]),
            "bow_dense": figures([0.87, 0.88], bench.CONFIGS["bow_dense"])})
     results = load_benchmark_results(tmp_path)
@@ -60,9 +60,10 @@ def test_rows_table_and_plot(tmp_path):
 
 
 def test_missing_or_foreign_files_say_what_to_do(tmp_path):
+    (tmp_path / "notebooks_2026-01-01.json").write_text("{}")  # the notebook timer's: not read
     with pytest.raises(FileNotFoundError, match="python -m lesson_utils.bench"):
         load_benchmark_results(tmp_path)
-    (tmp_path / "x.json").write_text("{}")
+    (tmp_path / "imdb_x.json").write_text("{}")
     with pytest.raises(ValueError, match="not a benchmark result"):
         load_benchmark_results(tmp_path)
 
