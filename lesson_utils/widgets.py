@@ -132,7 +132,7 @@ def review_tester(model, *, max_length=256, source=None,
     text = widgets.Textarea(value=example, placeholder="Type a movie review...",
                             layout=widgets.Layout(width="95%", height="5em"))
     button = widgets.Button(description="Predict sentiment", button_style="primary",
-                            icon="comment", layout=widgets.Layout(width="auto"))
+                            icon="comment", layout=widgets.Layout(width="max-content"))
     button.add_class("lesson-predict-button")
     result = widgets.HTML()
     box = widgets.VBox([text, button, result], layout=widgets.Layout(max_width="100%"))
