@@ -10,6 +10,7 @@ import numpy as np
 
 from . import text
 from .data import encode_review, get_word_index
+from .models import model_vocab_size
 from .plots import HEATMAP_CMAP, figure_size
 from .training import predict_proba
 from .validation import check_positive_int
@@ -136,23 +137,14 @@ def predict_review(model, review, *, max_length=256, source=None):
     if not isinstance(review, str) or not text.text_to_words(review):
         raise ValueError("Type a review first: the text has no words. "
                          f"Received: review={review!r}")
-    vocab_size = _vocab_size(model)
+    vocab_size = model_vocab_size(model)
+    if vocab_size is None:
+        raise ValueError(f"Model {model.name!r} has no Embedding or CategoryEncoding layer, so its "
+                         "vocabulary size is unknown: pass a model from build_rnn_model or "
+                         "build_bag_of_words_model.")
     ids = encode_review(review, vocab_size=vocab_size, max_length=max_length, source=source)
     probability = float(predict_proba(model, ids)[0])
     return dict(probability=probability, label=CLASS_NAMES[int(probability > 0.5)],
                 ids=[int(i) for i in ids[0] if i != text.PAD_ID],
                 words=word_status(review, vocab_size, source=source))
 
-
-def _vocab_size(model):
-    """The number of word ids a model's first layer accepts."""
-    import keras
-
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Embedding):
-            return layer.input_dim
-        if isinstance(layer, keras.layers.CategoryEncoding):
-            return layer.num_tokens
-    raise ValueError(f"Model {model.name!r} has no Embedding or CategoryEncoding layer, so its "
-                     "vocabulary size is unknown: pass a model from build_rnn_model or "
-                     "build_bag_of_words_model.")

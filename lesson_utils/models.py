@@ -107,6 +107,20 @@ def build_rnn_model(
     return model
 
 
+def model_vocab_size(model):
+    """The number of word ids a model takes, or `None` if it has no word-id input layer.
+
+    Reads the `Embedding` of a recurrent model, or the `CategoryEncoding` of a
+    bag of words (`lesson_utils.baselines`).
+    """
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return layer.input_dim
+        if isinstance(layer, keras.layers.CategoryEncoding):
+            return layer.num_tokens
+    return None
+
+
 def model_masks_padding(model):
     """Tells whether a model's Embedding skips padding zeros (`mask_zero=True`)."""
     return any(isinstance(layer, keras.layers.Embedding) and layer.mask_zero

@@ -5,6 +5,8 @@ common forms of colour blindness. Every notebook draws through this module, so
 `use_presenter_style()` enlarges every later figure at once for a projector.
 """
 
+import io
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
@@ -110,6 +112,24 @@ def figure_size(width=1.0, height=1.0):
     """
     default_width, default_height = mpl.rcParams["figure.figsize"]
     return (default_width * width, default_height * height)
+
+
+def figure_png(fig):
+    """Renders a figure to PNG bytes and closes it.
+
+    Widgets show figures as PNG in an `ipywidgets.Image`, which needs no
+    interactive matplotlib backend and works the same in JupyterLab and tests.
+
+    Args:
+        fig: a matplotlib `Figure`.
+
+    Returns:
+        The PNG file's bytes.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
 
 
 def thin_line():

@@ -11,7 +11,7 @@ import keras
 
 from . import batching
 from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED
-from .models import model_masks_padding
+from .models import model_masks_padding, model_vocab_size
 from .text import review_lengths
 from .validation import check_fraction, check_non_negative_int, check_positive_int
 
@@ -61,13 +61,12 @@ def _check_xy(x, y, name):
 
 
 def _check_ids_fit(model, x):
-    embedding = next((layer for layer in model.layers
-                      if isinstance(layer, keras.layers.Embedding)), None)
-    if embedding is not None and x.size and x.max() >= embedding.input_dim:
+    vocab_size = model_vocab_size(model)
+    if vocab_size is not None and x.size and x.max() >= vocab_size:
         raise ValueError(
-            f"The reviews hold word id {int(x.max())} but the model's Embedding knows "
-            f"ids below {embedding.input_dim} only. Build the model and prepare the data "
-            "with the same `vocab_size`."
+            f"The reviews hold word id {int(x.max())} but the model knows ids below "
+            f"{vocab_size} only. Build the model and prepare the data with the same "
+            "`vocab_size`."
         )
 
 

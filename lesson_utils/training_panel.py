@@ -14,18 +14,16 @@ Stable CSS classes, for browser tests and custom styling:
 """
 
 import html
-import io
 import threading
 import time
 
 import ipywidgets as widgets
 import keras
-import matplotlib.pyplot as plt
 
 from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
 from .data import ImdbDataError, prepare_imdb_data
 from .models import build_rnn_model
-from .plots import PALETTE, plot_history
+from .plots import PALETTE, figure_png, plot_history
 from .sentiment_lesson import sentiment_lesson_sizes
 from .training import StopAfterBatch, evaluate_rnn_model, train_rnn_model
 
@@ -36,13 +34,6 @@ LABELS = {"units": "Units", "epochs": "Epochs", "embedding_dim": "Embedding size
           "max_length": "Max length"}
 TABLE_COLUMNS = ("#", "cell", "units", "embedding", "max length", "epochs", "test accuracy",
                  "seconds", "seconds / epoch")
-
-
-def _png(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
 
 
 class _PanelProgress(keras.callbacks.Callback):
@@ -73,7 +64,7 @@ class _PanelProgress(keras.callbacks.Callback):
                 f" - {figures}")
         self.panel.epoch_lines.append(line)
         self.panel.epoch_log.value = "<pre>" + html.escape("\n".join(self.panel.epoch_lines)) + "</pre>"
-        self.panel.plot.value = _png(plot_history(
+        self.panel.plot.value = figure_png(plot_history(
             self.logs, title=f"Run {len(self.panel.runs) + 1}: loss and accuracy per epoch"))
 
 

@@ -6,18 +6,9 @@ Figures are rendered to PNG in an `ipywidgets.Image`, which needs no
 interactive matplotlib backend.
 """
 
-import io
-
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
-
-def _figure_png(fig):
-    """Renders a matplotlib figure to PNG bytes and closes it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+from .plots import figure_png
 
 
 # ---------------------------------------------------------------------------
@@ -85,7 +76,7 @@ def gate_explorer(cell="lstm"):
         arguments = {name: slider.value for name, slider in sliders.items()}
         values = step(**arguments)
         values[previous] = arguments[previous]
-        image.value = _figure_png(plot_gate_bars(values, cell))
+        image.value = figure_png(plot_gate_bars(values, cell))
         rows = "".join(f"<tr><td>{name}</td><td>{value:+.3f}</td></tr>"
                        for name, value in values.items())
         readout.value = f"<table>{rows}</table>"
@@ -208,7 +199,7 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
     box = widgets.VBox([widgets.HBox([play, slider]), image])
 
     def update(change=None):
-        image.value = _figure_png(plot_hidden_state_over_time(
+        image.value = figure_png(plot_hidden_state_over_time(
             inputs, states, slider.value, feature_names=feature_names))
         box.state = states[slider.value]
 
@@ -251,7 +242,7 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
     def update(change=None):
         curves = radius_gradient_curves(slider.value, timesteps=timesteps, units=units,
                                         batch=batch, seed=seed)
-        image.value = _figure_png(plot_radius_gradients(curves, slider.value))
+        image.value = figure_png(plot_radius_gradients(curves, slider.value))
         back = min(50, timesteps - 1)
         readout.value = (f"<p>{back} steps back the gradient is x{curves['tanh'][back]:.3g} "
                          f"through tanh and x{curves['linear'][back]:.3g} in the linear RNN "

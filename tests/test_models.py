@@ -71,3 +71,12 @@ def test_pre_padded_masks_are_what_cudnn_rejects(fake_imdb):
     (x_train, _), _ = prepare_imdb_data(100, 6, padding="pre", source=fake_imdb, quick=False)
     mask = build_rnn_model(vocab_size=100).get_layer("embedding").compute_mask(x_train)
     assert not bool(_is_sequence_right_padded(mask))
+
+
+def test_model_vocab_size_reads_the_word_id_layer():
+    from lesson_utils.baselines import build_bag_of_words_model
+
+    assert models.model_vocab_size(build_rnn_model(vocab_size=37, embedding_dim=2, lstm_units=2)) == 37
+    assert models.model_vocab_size(build_bag_of_words_model(vocab_size=41)) == 41
+    plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    assert models.model_vocab_size(plain) is None
