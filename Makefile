@@ -12,7 +12,8 @@ INSTALLED := $(VENV)/.installed
 .PHONY: lab test clean
 
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab notebooks/
+	@# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 test: $(INSTALLED)
 	QUICK_TEST_MODE=1 $(BIN)/python -m pytest
