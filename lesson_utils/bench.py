@@ -21,44 +21,35 @@ import keras
 
 from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
 from .benchmark_results import RESULTS_DIR
-from .config import (DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDING_DIM, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH,
-                     DEFAULT_SEED, DEFAULT_UNITS, set_global_seed)
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
 from .data import cache_path, describe_source, load_imdb, prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
 
 
 # The first lesson: embedding 16, LSTM 64, dense 64, batch 128, 256 ids,
-# padded and truncated at the end, no mask, one direction, no dropout, no
-# clipping, a constant step size.
+# padded and truncated at the end, no mask.
 OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"),
                   model=dict(embedding_dim=16, lstm_units=64, dense_units=64, mask_zero=False,
-                             bidirectional=False, dropout=0.0, embedding_dropout=0.0,
-                             clipnorm=None, max_length=256),
-                  train=dict(decay_learning_rate=False), batch_size=128, epochs=5)
+                             dropout=0.0, max_length=256),
+                  batch_size=128, epochs=5)
 # The course's default: what `run_full_workflow()` uses.
-DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
-               model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
-                          dense_units=64, mask_zero=True, bidirectional=False, dropout=0.2,
-                          embedding_dropout=0.4, clipnorm=1.0),
-               train=dict(decay_learning_rate=True), batch_size=DEFAULT_BATCH_SIZE,
-               epochs=DEFAULT_EPOCHS)
-# The same recipe reading each review both ways, 32 units in each direction.
-BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True,
-                                         lstm_units=DEFAULT_UNITS // 2))
+DEFAULT = dict(prepare=dict(max_length=256, padding="post", truncating="pre"),
+               model=dict(embedding_dim=32, lstm_units=64, dense_units=64, mask_zero=True,
+                          dropout=0.2),
+               batch_size=DEFAULT_BATCH_SIZE, epochs=3)
 # Notebook 04's comparison: the first lesson's LSTM with only the padding
 # changed (zeros before the review, no mask), or with only a mask added.
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))
 OLD_LESSON_MASKED = dict(OLD_LESSON, model=dict(OLD_LESSON["model"], mask_zero=True,
                                                 max_length=None))
-# The bag-of-words baselines (lesson_utils.baselines) read every review whole,
-# and train with the course model's recipe (the step size decays too).
+# The bag-of-words baselines (lesson_utils.baselines) read every review whole.
 BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="post",
                                  truncating="pre"),
-                    model=dict(hidden_units=()), builder="bag_of_words",
-                    train=dict(decay_learning_rate=True), batch_size=512, epochs=10)
+                    model=dict(hidden_units=()), builder="bag_of_words", batch_size=512,
+                    epochs=10)
 BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
-CONFIGS = {"default": DEFAULT, "bidirectional": BIDIRECTIONAL, "old_lesson": OLD_LESSON, "pre_padding": PRE_PADDING,
+CONFIGS = {"default": DEFAULT, "old_lesson": OLD_LESSON, "pre_padding": PRE_PADDING,
            "old_lesson_masked": OLD_LESSON_MASKED, "bow_logistic": BOW_LOGISTIC,
            "bow_dense": BOW_DENSE}
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
@@ -117,8 +108,7 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
             start, cpu_start = time.perf_counter(), time.process_time()
             history = train_rnn_model(r["model"], x_train, y_train, epochs=1,
                                       batch_size=r["config"]["batch_size"], verbose=2,
-                                      seed=seed + epoch, initial_epoch=epoch,
-                                      **r["config"]["train"])
+                                      seed=seed + epoch)
             r["epoch_seconds"].append(round(time.perf_counter() - start, 2))
             r["epoch_cpu_seconds"].append(round(time.process_time() - cpu_start, 2))
             r["val_loss"].append(round(history.history["val_loss"][-1], 4))

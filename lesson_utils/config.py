@@ -17,15 +17,6 @@ DEFAULT_SEED = 42
 # a fifth faster than 128, for the same test accuracy after three epochs.
 DEFAULT_BATCH_SIZE = 256
 
-# The course's IMDB model reads the last 400 word ids of a review (one training
-# review in seven is longer) for 4 epochs: Adam's full step for two, then a
-# step 0.3 times smaller at each further epoch (`training.decayed_learning_rate`).
-DEFAULT_MAX_LENGTH = 400
-DEFAULT_EPOCHS = 4
-# Its sizes: 64-number word vectors, 64 LSTM units.
-DEFAULT_EMBEDDING_DIM = 64
-DEFAULT_UNITS = 64
-
 QUICK_ENV_VAR = "QUICK_TEST_MODE"
 
 # The IMDB workflow in quick mode: the first reviews of Keras' fixed shuffle

@@ -8,8 +8,7 @@ Post-padding with a mask is also what the fast cuDNN kernel accepts on a GPU.
 
 import keras
 
-from .config import DEFAULT_EMBEDDING_DIM, DEFAULT_UNITS
-from .validation import check_choice, check_fraction, check_positive_int, check_positive_number
+from .validation import check_choice, check_fraction, check_positive_int
 
 CELLS = {
     "simple_rnn": keras.layers.SimpleRNN,
@@ -33,8 +32,8 @@ def _say_cudnn_off_once():
 
 def build_rnn_model(
     vocab_size=10_000,
-    embedding_dim=DEFAULT_EMBEDDING_DIM,
-    lstm_units=DEFAULT_UNITS,
+    embedding_dim=32,
+    lstm_units=64,
     dense_units=64,
     *,
     cell="lstm",
@@ -42,10 +41,8 @@ def build_rnn_model(
     mask_zero=True,
     padding="post",
     dropout=0.2,
-    embedding_dropout=0.4,
     max_length=None,
     learning_rate=1e-3,
-    clipnorm=1.0,
 ):
     """Builds and compiles the review classifier.
 
@@ -53,28 +50,20 @@ def build_rnn_model(
         vocab_size: number of word ids the Embedding knows (as in `load_imdb`).
         embedding_dim: size of each word's vector.
         lstm_units: units of the recurrent layer (whatever `cell` is; the name
-            is the first lesson's), in each direction when `bidirectional`.
+            is the first lesson's).
         dense_units: units of the hidden Dense layer; 0 leaves it out.
         cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
-        bidirectional: read each review forwards and backwards too (the
-            backward reader ends on a long review's opening words, which the
-            forward reader has half forgotten by its last word).
+        bidirectional: read each review forwards and backwards.
         mask_zero: let the recurrent layer skip padding zeros.
         padding: how the reviews were padded (`"post"` or `"pre"`); with
             `"pre"` and a mask, LSTM/GRU are built with `use_cudnn=False`,
             because cuDNN only accepts right-padded masks.
         dropout: fraction of the recurrent layer's inputs, and of the Dense
             layer's outputs, dropped while training.
-        embedding_dropout: fraction of the embedding's channels dropped for a
-            whole review while training (`SpatialDropout1D`); with 10,000 word
-            vectors to learn from 20,000 reviews the embedding overfits first.
         max_length: fixes the input length; `None` (the default) accepts
             reviews of any length, so training can batch reviews of similar
             length and skip most of the padding.
         learning_rate: Adam's step size.
-        clipnorm: largest norm of each weight's gradient (notebook 02's
-            clipping), so that a rare exploding gradient cannot undo an epoch;
-            `None` for no clipping.
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
@@ -87,10 +76,6 @@ def build_rnn_model(
     check_choice("cell", cell, tuple(CELLS))
     check_choice("padding", padding, ("pre", "post"))
     dropout = check_fraction("dropout", dropout)
-    embedding_dropout = check_fraction("embedding_dropout", embedding_dropout)
-    learning_rate = check_positive_number("learning_rate", learning_rate)
-    if clipnorm is not None:
-        clipnorm = check_positive_number("clipnorm", clipnorm)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
 
@@ -105,8 +90,6 @@ def build_rnn_model(
     inputs = keras.Input(shape=(max_length,), dtype="int32", name="word_ids")
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=bool(mask_zero),
                                name="embedding")(inputs)
-    if embedding_dropout:
-        x = keras.layers.SpatialDropout1D(embedding_dropout, name="embedding_dropout")(x)
     x = recurrent(x)
     if dense_units:
         x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
@@ -115,7 +98,7 @@ def build_rnn_model(
     outputs = keras.layers.Dense(1, activation="sigmoid", name="sentiment")(x)
     model = keras.Model(inputs, outputs, name=f"imdb_{cell}")
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate, clipnorm=clipnorm),
+        optimizer=keras.optimizers.Adam(learning_rate),
         loss="binary_crossentropy",
         metrics=["accuracy"],
         # Batches of different lengths would make XLA recompile for each length.

@@ -10,7 +10,7 @@ import numpy as np
 import keras
 
 from . import batching
-from .config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_SEED
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED
 from .models import model_masks_padding, model_vocab_size
 from .text import review_lengths
 from .validation import check_fraction, check_non_negative_int, check_positive_int
@@ -38,28 +38,6 @@ class StopAfterBatch(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.requested:
             self.model.stop_training = True
-
-
-# Adam's full step for the first two epochs, then 0.3 times the step before.
-DECAY_FROM_EPOCH = 2
-DECAY_FACTOR = 0.3
-
-
-def decayed_learning_rate(epoch, learning_rate):
-    """The step size for an epoch, as a `keras.callbacks.LearningRateScheduler` schedule.
-
-    Big steps find a good region fast; smaller ones then settle in it instead
-    of overshooting, which is where a recurrent model on IMDB starts to overfit.
-
-    Args:
-        epoch: the epoch about to start, counted from 0.
-        learning_rate: the optimizer's step size so far.
-
-    Returns:
-        `learning_rate` unchanged for epochs before `DECAY_FROM_EPOCH`, else
-        `learning_rate * DECAY_FACTOR`.
-    """
-    return learning_rate if epoch < DECAY_FROM_EPOCH else learning_rate * DECAY_FACTOR
 
 
 def _check_xy(x, y, name):
@@ -102,10 +80,9 @@ def uses_length_buckets(model, x):
             and batching.is_post_padded(x))
 
 
-def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS,
-                    batch_size=DEFAULT_BATCH_SIZE, validation_split=0.2, verbose=1, shuffle=True,
-                    seed=DEFAULT_SEED, callbacks=None, restore_best_weights=True,
-                    decay_learning_rate=True, initial_epoch=0):
+def train_rnn_model(model, x_train, y_train, *, epochs=3, batch_size=DEFAULT_BATCH_SIZE,
+                    validation_split=0.2, verbose=1, shuffle=True, seed=DEFAULT_SEED,
+                    callbacks=None, restore_best_weights=True):
     """Trains the classifier and returns its history, even when interrupted.
 
     Args:
@@ -123,10 +100,6 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS,
         restore_best_weights: with a validation split, end with the weights
             of the epoch with the lowest validation loss, because a recurrent
             model on IMDB starts to overfit after two or three epochs.
-        decay_learning_rate: shrink the optimizer's step size after the
-            second epoch (`decayed_learning_rate`).
-        initial_epoch: epochs already trained, when a run goes on where an
-            earlier call stopped, so that the step size decays on schedule.
 
     Returns:
         A `keras.callbacks.History` with one entry per completed epoch.
@@ -136,7 +109,6 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS,
     batch_size = check_positive_int("batch_size", batch_size)
     validation_split = check_fraction("validation_split", validation_split)
     check_non_negative_int("seed", seed)
-    initial_epoch = check_non_negative_int("initial_epoch", initial_epoch)
     _check_ids_fit(model, x_train)
 
     split_at = int(len(x_train) * (1 - validation_split))
@@ -151,8 +123,6 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS,
         callbacks.append(keras.callbacks.EarlyStopping(
             monitor="val_loss", patience=epochs, restore_best_weights=True,
             verbose=1 if verbose else 0))
-    if decay_learning_rate:
-        callbacks.append(keras.callbacks.LearningRateScheduler(decayed_learning_rate))
     x_fit, y_fit = x_train[:split_at], y_train[:split_at]
     x_val, y_val = x_train[split_at:], y_train[split_at:]
     if uses_length_buckets(model, x_train):
@@ -167,8 +137,7 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS,
                         validation_data=(x_val, np.asarray(y_val, dtype=np.float32))
                         if len(x_val) else None)
     try:
-        model.fit(epochs=initial_epoch + epochs, initial_epoch=initial_epoch, verbose=verbose,
-                  callbacks=callbacks, **fit_args)
+        model.fit(epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_args)
     except KeyboardInterrupt:
         done = len(history.history.get("loss", []))
         print(f"\nTraining interrupted: keeping the history of the {done} completed "

@@ -8,7 +8,6 @@ interactive matplotlib backend.
 
 import ipywidgets as widgets
 
-from .config import DEFAULT_MAX_LENGTH, DEFAULT_SEED
 from .plots import figure_png
 
 
@@ -94,7 +93,7 @@ def gate_explorer(cell="lstm"):
 # Notebook 04: try your own review on the trained model.
 # ---------------------------------------------------------------------------
 
-def review_tester(model, *, max_length=DEFAULT_MAX_LENGTH, source=None,
+def review_tester(model, *, max_length=256, source=None,
                   example="A wonderful, moving film with a clever plot."):
     """A text box and a button that predict the sentiment of the learner's own review.
 
@@ -227,6 +226,7 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
         `image` (the figure), `readout` (an HTML summary) and `curves` (the
         latest `radius_gradient_curves` dict) are there for tests.
     """
+    from .config import DEFAULT_SEED
     from .gradients import plot_radius_gradients, radius_gradient_curves
 
     seed = DEFAULT_SEED if seed is None else seed

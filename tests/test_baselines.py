@@ -37,8 +37,7 @@ def test_dense_network_sizes():
 def test_bag_of_words_learns_which_words_a_review_uses():
     x, y = word_five_reviews()
     model = build_bag_of_words_model(vocab_size=30, learning_rate=0.05)
-    # A constant step: the course's decay would all but stop 20 epochs of learning.
-    train_rnn_model(model, x, y, epochs=20, batch_size=32, verbose=0, decay_learning_rate=False)
+    train_rnn_model(model, x, y, epochs=20, batch_size=32, verbose=0)
     assert evaluate_rnn_model(model, x, y)["accuracy"] > 0.95
 
 

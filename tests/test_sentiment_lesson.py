@@ -6,7 +6,7 @@ from lesson_utils.sentiment_lesson import lesson_model, sentiment_lesson_sizes, 
 
 def test_sizes_in_quick_and_full_mode():
     full, quick = sentiment_lesson_sizes(False), sentiment_lesson_sizes(True)
-    assert full["max_length"] == 400 and full["epochs"] == 4 and full["comparison_epochs"] is None
+    assert full["max_length"] == 256 and full["epochs"] == 3 and full["comparison_epochs"] is None
     assert quick["max_length"] == 100 and quick["epochs"] == 1 and quick["comparison_epochs"] == 1
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from lesson_utils import StopAfterBatch, build_rnn_model, evaluate_rnn_model, predict_proba, train_rnn_model
 from lesson_utils import batching
-from lesson_utils.training import DECAY_FACTOR, decayed_learning_rate, uses_length_buckets
+from lesson_utils.training import uses_length_buckets
 
 
 def synthetic_reviews(n=64, max_length=12, vocab=30, seed=0):
@@ -67,22 +67,6 @@ def test_training_learns_and_records_each_epoch():
     assert "val_accuracy" in history.history
 
 
-def test_the_step_size_holds_for_two_epochs_then_decays():
-    assert [decayed_learning_rate(epoch, 1e-3) for epoch in (0, 1)] == [1e-3, 1e-3]
-    assert decayed_learning_rate(2, 1e-3) == pytest.approx(1e-3 * DECAY_FACTOR)
-
-
-@pytest.mark.parametrize("decay,initial_epoch,factor", [
-    (True, 0, 1.0), (True, 2, DECAY_FACTOR), (False, 2, 1.0)])
-def test_training_decays_the_step_size_on_schedule(decay, initial_epoch, factor):
-    x, y = synthetic_reviews()
-    model = small_model(learning_rate=0.01)
-    history = train_rnn_model(model, x, y, epochs=1, verbose=0, decay_learning_rate=decay,
-                              initial_epoch=initial_epoch)
-    assert float(model.optimizer.learning_rate) == pytest.approx(0.01 * factor)
-    assert len(history.history["loss"]) == 1
-
-
 def test_ctrl_c_keeps_the_history_so_far(capsys):
     class PressCtrlC(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -126,7 +110,7 @@ def test_ids_beyond_the_vocabulary_are_explained():
 
 @pytest.mark.parametrize("kwargs,match", [
     (dict(epochs=0), "`epochs`"), (dict(batch_size=-2), "`batch_size`"),
-    (dict(validation_split=1.0), "`validation_split`"), (dict(initial_epoch=-1), "`initial_epoch`"),
+    (dict(validation_split=1.0), "`validation_split`"),
 ])
 def test_bad_training_arguments_are_named(kwargs, match):
     x, y = synthetic_reviews()
