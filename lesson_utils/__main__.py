@@ -9,6 +9,7 @@ offline slide decks (see `lesson_utils.slides`).
 import argparse
 import sys
 
+from .config import DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH, DEFAULT_UNITS
 from .slides import add_slides_subcommand
 
 
@@ -26,8 +27,12 @@ def _train(args):
     if args.save:
         from .model_store import save_model
 
-        path = save_model(model, f"imdb_{args.cell}", args.models_dir, True if args.quick else None)
-        print(f"Model saved to {path} (notebook 05 opens it)")
+        # Notebook 05 follows a model word by word, so it opens one-way models only.
+        name = f"imdb_{'bidirectional_' if args.bidirectional else ''}{args.cell}"
+        path = save_model(model, name, args.models_dir, True if args.quick else None)
+        print(f"Model saved to {path}" + (
+            " (notebook 05 opens one-way models only: train without --bidirectional for it)"
+            if args.bidirectional else " (notebook 05 opens it)"))
     return metrics
 
 
@@ -53,10 +58,12 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train and evaluate the IMDB sentiment model")
     train.add_argument("--cell", choices=["lstm", "gru", "simple_rnn"], default="lstm")
-    train.add_argument("--epochs", type=_positive, default=3)
-    train.add_argument("--units", type=_positive, default=64)
-    train.add_argument("--max-length", type=_positive, default=256)
-    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--epochs", type=_positive, default=DEFAULT_EPOCHS)
+    train.add_argument("--units", type=_positive, default=DEFAULT_UNITS,
+                       help="units of the recurrent layer, in each direction")
+    train.add_argument("--max-length", type=_positive, default=DEFAULT_MAX_LENGTH)
+    train.add_argument("--bidirectional", action="store_true",
+                       help="read each review forwards and backwards")
     train.add_argument("--quick", action="store_true",
                        help="quick mode: a small fixed subsample and one epoch")
     train.add_argument("--plot", metavar="FILE", help="save the training history plot (PNG, SVG, PDF)")

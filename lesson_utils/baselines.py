@@ -12,7 +12,7 @@ encoding is their first layer), so `train_rnn_model`, `evaluate_rnn_model` and
 
 import keras
 
-from .validation import check_positive_int
+from .validation import check_positive_int, check_positive_number
 
 # Longer than every IMDB review (the longest has 2,494 ids), so that a bag of
 # words prepared with it reads every review whole.
@@ -37,6 +37,7 @@ def build_bag_of_words_model(vocab_size=10_000, hidden_units=(), *, learning_rat
         metric accuracy.
     """
     vocab_size = check_positive_int("vocab_size", vocab_size)
+    learning_rate = check_positive_number("learning_rate", learning_rate)
     if isinstance(hidden_units, int) or not hasattr(hidden_units, "__iter__"):
         raise ValueError("Argument `hidden_units` must be a tuple of layer sizes, e.g. () or "
                          f"(16, 16). Received: hidden_units={hidden_units!r}")

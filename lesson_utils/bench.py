@@ -21,7 +21,8 @@ import keras
 
 from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
 from .benchmark_results import RESULTS_DIR
-from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, set_global_seed
+from .config import (DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDING_DIM, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH,
+                     DEFAULT_SEED, DEFAULT_UNITS, set_global_seed)
 from .data import cache_path, describe_source, load_imdb, prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
@@ -34,10 +35,10 @@ OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"
                              dropout=0.0, max_length=256),
                   batch_size=128, epochs=5)
 # The course's default: what `run_full_workflow()` uses.
-DEFAULT = dict(prepare=dict(max_length=256, padding="post", truncating="pre"),
-               model=dict(embedding_dim=32, lstm_units=64, dense_units=64, mask_zero=True,
-                          dropout=0.2),
-               batch_size=DEFAULT_BATCH_SIZE, epochs=3)
+DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
+               model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
+                          dense_units=64, mask_zero=True, dropout=0.2),
+               batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
 # Notebook 04's comparison: the first lesson's LSTM with only the padding
 # changed (zeros before the review, no mask), or with only a mask added.
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))

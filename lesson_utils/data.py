@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import text
+from .config import DEFAULT_MAX_LENGTH
 from .validation import check_positive_int
 
 ENV_VAR = "IMDB_DATA_DIR"
@@ -328,7 +329,7 @@ def decode_review(ids, *, source=None):
     return " ".join(text.ids_to_words(ids, get_word_index(source)))
 
 
-def encode_review(review, *, vocab_size=10_000, max_length=256, padding="post",
+def encode_review(review, *, vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, padding="post",
                   truncating="pre", source=None):
     """Turns a learner's own review into the padded ids a model takes.
 
@@ -345,8 +346,8 @@ def encode_review(review, *, vocab_size=10_000, max_length=256, padding="post",
     return text.pad_reviews([ids], max_length, padding=padding, truncating=truncating)
 
 
-def prepare_imdb_data(vocab_size=10_000, max_length=256, *, padding="post", truncating="pre",
-                      source=None, quick=None):
+def prepare_imdb_data(vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, *, padding="post",
+                      truncating="pre", source=None, quick=None):
     """Loads IMDB and pads every review to `max_length` ids, ready for a model.
 
     Args:

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import text
+from .config import DEFAULT_MAX_LENGTH
 from .data import encode_review, get_word_index
 from .models import model_vocab_size
 from .plots import HEATMAP_CMAP, figure_size
@@ -120,7 +121,7 @@ def word_status(review, vocab_size=10_000, *, source=None):
     return out
 
 
-def predict_review(model, review, *, max_length=256, source=None):
+def predict_review(model, review, *, max_length=DEFAULT_MAX_LENGTH, source=None):
     """Encodes a learner's text as the training reviews were and predicts its sentiment.
 
     Args:

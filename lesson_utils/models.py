@@ -8,7 +8,8 @@ Post-padding with a mask is also what the fast cuDNN kernel accepts on a GPU.
 
 import keras
 
-from .validation import check_choice, check_fraction, check_positive_int
+from .config import DEFAULT_EMBEDDING_DIM, DEFAULT_UNITS
+from .validation import check_choice, check_fraction, check_positive_int, check_positive_number
 
 CELLS = {
     "simple_rnn": keras.layers.SimpleRNN,
@@ -32,8 +33,8 @@ def _say_cudnn_off_once():
 
 def build_rnn_model(
     vocab_size=10_000,
-    embedding_dim=32,
-    lstm_units=64,
+    embedding_dim=DEFAULT_EMBEDDING_DIM,
+    lstm_units=DEFAULT_UNITS,
     dense_units=64,
     *,
     cell="lstm",
@@ -76,6 +77,7 @@ def build_rnn_model(
     check_choice("cell", cell, tuple(CELLS))
     check_choice("padding", padding, ("pre", "post"))
     dropout = check_fraction("dropout", dropout)
+    learning_rate = check_positive_number("learning_rate", learning_rate)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
 

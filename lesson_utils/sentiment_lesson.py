@@ -5,7 +5,8 @@ Notebook 04 trains the course's LSTM and a GRU and saves them
 itself when none is saved yet and says so.
 """
 
-from .config import DEFAULT_BATCH_SIZE, QUICK_EPOCHS, QUICK_MAX_LENGTH, is_quick_mode
+from .config import (DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDING_DIM, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH,
+                     DEFAULT_UNITS, QUICK_EPOCHS, QUICK_MAX_LENGTH, is_quick_mode)
 from .model_store import load_model, model_path
 from .validation import check_choice
 from .workflow import run_full_workflow
@@ -27,8 +28,9 @@ def sentiment_lesson_sizes(quick=None):
         hidden-state projection) and `misclassified` (reviews shown).
     """
     quick = is_quick_mode(quick)
-    return dict(vocab_size=10_000, max_length=QUICK_MAX_LENGTH if quick else 256, embedding_dim=32,
-                units=64, dense_units=64, epochs=QUICK_EPOCHS if quick else 3,
+    return dict(vocab_size=10_000, max_length=QUICK_MAX_LENGTH if quick else DEFAULT_MAX_LENGTH,
+                embedding_dim=DEFAULT_EMBEDDING_DIM, units=DEFAULT_UNITS, dense_units=64,
+                epochs=QUICK_EPOCHS if quick else DEFAULT_EPOCHS,
                 batch_size=DEFAULT_BATCH_SIZE,
                 comparison_epochs=QUICK_EPOCHS if quick else None,
                 pca_reviews=200 if quick else 1_000, misclassified=3)

@@ -10,7 +10,7 @@ import numpy as np
 import keras
 
 from . import batching
-from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED
+from .config import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_SEED
 from .models import model_masks_padding, model_vocab_size
 from .text import review_lengths
 from .validation import check_fraction, check_non_negative_int, check_positive_int
@@ -80,7 +80,7 @@ def uses_length_buckets(model, x):
             and batching.is_post_padded(x))
 
 
-def train_rnn_model(model, x_train, y_train, *, epochs=3, batch_size=DEFAULT_BATCH_SIZE,
+def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS, batch_size=DEFAULT_BATCH_SIZE,
                     validation_split=0.2, verbose=1, shuffle=True, seed=DEFAULT_SEED,
                     callbacks=None, restore_best_weights=True):
     """Trains the classifier and returns its history, even when interrupted.

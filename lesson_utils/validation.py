@@ -48,6 +48,25 @@ def check_non_negative_int(name, value):
     return int(value)
 
 
+def check_positive_number(name, value):
+    """Raises `ValueError` unless `value` is a finite number > 0 (a step size, say).
+
+    Args:
+        name: the argument's name.
+        value: the value received.
+
+    Returns:
+        `value` as a Python `float`.
+    """
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not is_number or not 0 < value < float("inf"):
+        raise ValueError(
+            f"Argument `{name}` must be a positive number, e.g. 0.001. "
+            f"Received: {name}={value!r}"
+        )
+    return float(value)
+
+
 def check_fraction(name, value, *, allow_zero=True):
     """Raises `ValueError` unless `value` is a number in [0, 1).
 

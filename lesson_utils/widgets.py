@@ -8,6 +8,7 @@ interactive matplotlib backend.
 
 import ipywidgets as widgets
 
+from .config import DEFAULT_MAX_LENGTH
 from .plots import figure_png
 
 
@@ -93,7 +94,7 @@ def gate_explorer(cell="lstm"):
 # Notebook 04: try your own review on the trained model.
 # ---------------------------------------------------------------------------
 
-def review_tester(model, *, max_length=256, source=None,
+def review_tester(model, *, max_length=DEFAULT_MAX_LENGTH, source=None,
                   example="A wonderful, moving film with a clever plot."):
     """A text box and a button that predict the sentiment of the learner's own review.
 

@@ -2,7 +2,9 @@
 
 import time
 
-from .config import DEFAULT_BATCH_SIZE, DEFAULT_SEED, QUICK_EPOCHS, QUICK_TEST_REVIEWS, QUICK_TRAIN_REVIEWS, is_quick_mode, set_global_seed
+from .config import (DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDING_DIM, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH,
+                     DEFAULT_SEED, DEFAULT_UNITS, QUICK_EPOCHS, QUICK_TEST_REVIEWS,
+                     QUICK_TRAIN_REVIEWS, is_quick_mode, set_global_seed)
 from .data import prepare_imdb_data
 from .models import build_rnn_model
 from .training import evaluate_rnn_model, train_rnn_model
@@ -17,8 +19,9 @@ def quick_mode_note(quick=None):
             "not what the model can do)")
 
 
-def run_full_workflow(vocab_size=10_000, max_length=256, embedding_dim=32, lstm_units=64,
-                      dense_units=64, epochs=3, batch_size=DEFAULT_BATCH_SIZE,
+def run_full_workflow(vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH,
+                      embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
+                      dense_units=64, epochs=DEFAULT_EPOCHS, batch_size=DEFAULT_BATCH_SIZE,
                       validation_split=0.2,
                       verbose=1, shuffle=True, seed=DEFAULT_SEED, *, cell="lstm",
                       bidirectional=False, mask_zero=True, padding="post", truncating="pre",

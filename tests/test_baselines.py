@@ -47,6 +47,11 @@ def test_bad_hidden_units_are_named(hidden_units):
         build_bag_of_words_model(vocab_size=30, hidden_units=hidden_units)
 
 
+def test_bad_learning_rate_is_named():
+    with pytest.raises(ValueError, match=r"`learning_rate`.*Received: learning_rate=-0.1"):
+        build_bag_of_words_model(vocab_size=30, learning_rate=-0.1)
+
+
 def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     assert {"default", "old_lesson"} <= set(bench.CONFIGS)
     old, pre, masked = (bench.CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))

@@ -37,6 +37,7 @@ def test_cell_choice(cell, layer):
     (dict(cell="transformer"), "cell"), (dict(lstm_units=0), "lstm_units"),
     (dict(vocab_size=-1), "vocab_size"), (dict(dropout=1.5), "dropout"),
     (dict(padding="middle"), "padding"), (dict(embedding_dim=2.5), "embedding_dim"),
+    (dict(learning_rate="fast"), "learning_rate"), (dict(learning_rate=0), "learning_rate"),
 ])
 def test_bad_arguments_are_named(kwargs, name):
     with pytest.raises(ValueError, match=rf"`{name}`.*Received: {name}="):

@@ -85,6 +85,17 @@ def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path,
     assert load_model("imdb_gru", tmp_path, quick=True).get_layer("gru").units == 4
 
 
+def test_command_line_saves_a_bidirectional_model_apart_from_notebook_05s(fake_imdb, tmp_path,
+                                                                         capsys):
+    from lesson_utils.model_store import model_path
+
+    assert main(["train", "--quick", "--bidirectional", "--units", "4", "--max-length", "8",
+                 "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0
+    assert "one-way models only" in capsys.readouterr().out
+    assert model_path("imdb_bidirectional_lstm", tmp_path, quick=True).is_file()
+    assert not model_path("imdb_lstm", tmp_path, quick=True).exists()
+
+
 def test_command_line_reports_bad_data_plainly(tmp_path, capsys):
     assert main(["data", "--source", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
