@@ -39,6 +39,8 @@ DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", trunc
                model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
                           dense_units=64, mask_zero=True, dropout=0.2),
                batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
+# The same LSTM reading each review both ways (notebook 04's third exercise).
+BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
 # Notebook 04's comparison: the first lesson's LSTM with only the padding
 # changed (zeros before the review, no mask), or with only a mask added.
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))
@@ -50,9 +52,9 @@ BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="po
                     model=dict(hidden_units=()), builder="bag_of_words", batch_size=512,
                     epochs=10)
 BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
-CONFIGS = {"default": DEFAULT, "old_lesson": OLD_LESSON, "pre_padding": PRE_PADDING,
-           "old_lesson_masked": OLD_LESSON_MASKED, "bow_logistic": BOW_LOGISTIC,
-           "bow_dense": BOW_DENSE}
+CONFIGS = {"default": DEFAULT, "bidirectional": BIDIRECTIONAL, "old_lesson": OLD_LESSON,
+           "pre_padding": PRE_PADDING, "old_lesson_masked": OLD_LESSON_MASKED,
+           "bow_logistic": BOW_LOGISTIC, "bow_dense": BOW_DENSE}
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
 
 

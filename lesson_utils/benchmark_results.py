@@ -21,6 +21,7 @@ CONFIG_LABELS = {
     "pre_padding": "(b) pre-padding, no mask",
     "old_lesson_masked": "(c) post-padding + mask",
     "default": "course default (LSTM, mask)",
+    "bidirectional": "course LSTM, read both ways",
     "bow_logistic": "bag of words: logistic regression",
     "bow_dense": "bag of words: dense 16-16",
 }
@@ -29,6 +30,7 @@ CONFIG_COLORS = {
     "pre_padding": PALETTE["orange"],
     "old_lesson_masked": CELL_COLORS["lstm"],
     "default": PALETTE["sky"],
+    "bidirectional": PALETTE["yellow"],
     "bow_logistic": PALETTE["purple"],
     "bow_dense": PALETTE["black"],
 }

@@ -59,6 +59,10 @@ def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     assert masked["prepare"] == old["prepare"]
     assert masked["model"] == dict(old["model"], mask_zero=True, max_length=None)
     assert bench.CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
+    both_ways = bench.CONFIGS["bidirectional"]
+    assert both_ways["model"] == dict(bench.DEFAULT["model"], bidirectional=True)
+    assert {k: v for k, v in both_ways.items() if k != "model"} == {
+        k: v for k, v in bench.DEFAULT.items() if k != "model"}
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

@@ -7,6 +7,8 @@ import pytest
 
 from lesson_utils import bench
 from lesson_utils.benchmark_results import (
+    CONFIG_COLORS,
+    CONFIG_LABELS,
     benchmark_markdown,
     benchmark_rows,
     literature_markdown,
@@ -66,6 +68,11 @@ def test_missing_or_foreign_files_say_what_to_do(tmp_path):
     (tmp_path / "imdb_x.json").write_text("{}")
     with pytest.raises(ValueError, match="not a benchmark result"):
         load_benchmark_results(tmp_path)
+
+
+def test_every_benchmark_config_has_a_label_and_its_own_colour():
+    assert set(CONFIG_LABELS) == set(CONFIG_COLORS) == set(bench.CONFIGS)
+    assert len(set(CONFIG_COLORS.values())) == len(CONFIG_COLORS)
 
 
 def test_literature_table_cites_its_sources():
