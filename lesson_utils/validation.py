@@ -12,6 +12,10 @@ def _is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+def _is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def check_positive_int(name, value):
     """Raises `ValueError` unless `value` is an integer >= 1.
 
@@ -58,8 +62,7 @@ def check_positive_number(name, value):
     Returns:
         `value` as a Python `float`.
     """
-    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if not is_number or not 0 < value < float("inf"):
+    if not _is_real(value) or not 0 < value < float("inf"):
         raise ValueError(
             f"Argument `{name}` must be a positive number, e.g. 0.001. "
             f"Received: {name}={value!r}"
@@ -78,8 +81,7 @@ def check_fraction(name, value, *, allow_zero=True):
     Returns:
         `value` as a Python `float`.
     """
-    is_number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    in_range = is_number and (value >= 0 if allow_zero else value > 0) and value < 1
+    in_range = _is_real(value) and (value >= 0 if allow_zero else value > 0) and value < 1
     if not in_range:
         low = "0 <= " if allow_zero else "0 < "
         raise ValueError(
