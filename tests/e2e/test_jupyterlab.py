@@ -228,6 +228,24 @@ def _drag(page, handle, dx):
     page.mouse.up()
 
 
+def _widget_outputs_holding(page, selector):
+    """The widget outputs on the page that hold an element matching `selector`."""
+    outputs = _widget_outputs(page)
+    return [output for output in (outputs.nth(i) for i in range(outputs.count()))
+            if output.locator(selector).count()]
+
+
+def _wait_until(done, timeout, failure, interval):
+    """Polls `done()` every `interval` seconds until it is true.
+
+    Fails with the message `failure()` once `timeout` seconds have passed.
+    """
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, failure()
+        time.sleep(interval)
+
+
 def _check_sliders_redraw_figures(page, name):
     """In each output holding a slider and a figure, dragging the slider redraws the figure.
 
@@ -235,24 +253,18 @@ def _check_sliders_redraw_figures(page, name):
         How many such outputs there were.
     """
     checked = 0
-    outputs = _widget_outputs(page)
-    for i in range(outputs.count()):
-        output = outputs.nth(i)
-        sliders = output.locator(".widget-hslider")
-        if sliders.count() == 0 or output.locator("img").count() == 0:
+    for output in _widget_outputs_holding(page, ".widget-hslider"):
+        if output.locator("img").count() == 0:
             continue
-        slider = sliders.first
+        slider = output.locator(".widget-hslider").first
         readout = slider.locator(".widget-readout").inner_text()
         before = _images_snapshot(output)
         _drag(page, slider.locator(".noUi-handle"), 12)
         assert slider.locator(".widget-readout").inner_text() != readout, (
             f"{name}: dragging the slider did not change its value ({readout})")
-        deadline = time.monotonic() + REDRAW_TIMEOUT
-        while _images_snapshot(output) == before:
-            assert time.monotonic() < deadline, (
-                f"{name}: moving slider {slider.inner_text()!r} did not change the figure "
-                f"beside it within {REDRAW_TIMEOUT} s")
-            time.sleep(0.3)
+        _wait_until(lambda: _images_snapshot(output) != before, REDRAW_TIMEOUT,
+                    lambda: (f"{name}: moving slider {slider.inner_text()!r} did not change the "
+                             f"figure beside it within {REDRAW_TIMEOUT} s"), 0.3)
         checked += 1
     return checked
 
@@ -264,23 +276,20 @@ def _check_train_buttons(page, name):
         How many Train buttons were checked.
     """
     checked = 0
-    outputs = _widget_outputs(page)
-    for i in range(outputs.count()):
-        output = outputs.nth(i)
-        buttons = output.locator("button.widget-button", has_text="Train")
-        if buttons.count() == 0:
-            continue
+    for output in _widget_outputs_holding(page, "button.widget-button:has-text('Train')"):
+        button = output.locator("button.widget-button", has_text="Train").first
         rows_before = output.locator("tr").count()
-        buttons.first.scroll_into_view_if_needed()
-        buttons.first.click()
-        deadline = time.monotonic() + TRAIN_TIMEOUT
-        while output.locator("tr").count() <= rows_before:
+        button.scroll_into_view_if_needed()
+        button.click()
+
+        def row_added():
             errors = _errors(_cell_state(page))
             assert not errors, f"{name}: training failed:\n" + "\n".join(errors)
-            assert time.monotonic() < deadline, (
-                f"{name}: the Train button added no row to the runs table in {TRAIN_TIMEOUT} s "
-                f"(text now: {output.inner_text()[:300]!r})")
-            time.sleep(1)
+            return output.locator("tr").count() > rows_before
+
+        _wait_until(row_added, TRAIN_TIMEOUT,
+                    lambda: (f"{name}: the Train button added no row to the runs table in "
+                             f"{TRAIN_TIMEOUT} s (text now: {output.inner_text()[:300]!r})"), 1)
         checked += 1
     return checked
 
