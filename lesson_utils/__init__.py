@@ -110,6 +110,7 @@ from .cells import simple_rnn_param_count
 from .memory_task import (
     CELL_TYPES,
     accuracy_by_lag,
+    memory_comparison,
     build_memory_model,
     make_memory_task,
     memory_accuracy,

@@ -1,10 +1,18 @@
-"""The course's diagrams, drawn with matplotlib and written to `images/`.
+"""The course's diagrams, drawn with matplotlib and kept inside the notebooks.
 
-Run `python -m lesson_utils.diagrams` to (re)write every PNG; notebooks show
-them with Markdown image links (with alt text). Each `draw_*` function returns
-a matplotlib `Figure`, and `DIAGRAMS` (at the end) lists the file name of each.
+Each diagram is a PNG attachment of the Markdown cell that shows it
+(`![alt text](attachment:NAME.png)`), so it shows wherever the notebook is
+opened: JupyterLab with any root folder, a notebook uploaded on its own or
+opened in a hosted service, an exported slide deck. Run
+`python -m lesson_utils.diagrams` after changing a drawing to redraw every
+attachment. Each `draw_*` function returns a matplotlib `Figure`, and
+`DIAGRAMS` (at the end) lists them by attachment name.
 """
 
+import base64
+import io
+import json
+import re
 from pathlib import Path
 
 import matplotlib
@@ -14,21 +22,49 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from .plots import PALETTE
 
-IMAGES_DIR = Path(__file__).resolve().parent.parent / "images"
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+# A Markdown image shown from a cell attachment: `![alt](attachment:NAME.png)`.
+ATTACHED_IMAGE = re.compile(r"!\[([^\]]*)\]\(attachment:([^)\s]+)\.png\)")
 
 
-def save_diagram(fig, name, out_dir=None):
-    """Writes a figure to `<out_dir>/<name>.png` (default: the repo's `images/`) and closes it.
+def diagram_png(name):
+    """Draws the diagram `name` (a key of `DIAGRAMS`) and returns its PNG bytes.
+
+    Args:
+        name: e.g. `"lstm_cell"`.
 
     Returns:
-        The path written.
+        The PNG file's bytes, drawn at 100 dots per inch.
     """
-    out_dir = Path(out_dir) if out_dir is not None else IMAGES_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{name}.png"
-    fig.savefig(path, dpi=100)
+    if name not in DIAGRAMS:
+        raise ValueError(f"Argument `name` must be one of {sorted(DIAGRAMS)}. Received: name={name!r}")
+    fig = DIAGRAMS[name]()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
-    return path
+    return buffer.getvalue()
+
+
+def embed_diagrams(notebook):
+    """Redraws every diagram a notebook shows into its cell attachments, in place.
+
+    Args:
+        notebook: a notebook as a dict (`json.load` of an `.ipynb` file).
+
+    Returns:
+        The names of the diagrams embedded.
+    """
+    embedded = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for _, name in ATTACHED_IMAGE.findall("".join(cell["source"])):
+            if name in DIAGRAMS:
+                data = base64.b64encode(diagram_png(name)).decode("ascii")
+                cell.setdefault("attachments", {})[f"{name}.png"] = {"image/png": data}
+                embedded.append(name)
+    return embedded
 
 
 # ---------------------------------------------------------------------------
@@ -241,16 +277,24 @@ DIAGRAMS = {
 }
 
 
-def main(out_dir=None):
-    """Writes every diagram in `DIAGRAMS` to `out_dir` (default: the repo's `images/`).
+def main(notebooks_dir=NOTEBOOKS_DIR):
+    """Redraws the diagrams inside every notebook of `notebooks_dir`.
 
     Returns:
-        The list of paths written.
+        `{notebook file name: [diagram names]}` for the notebooks that show one.
     """
-    return [save_diagram(draw(), name, out_dir) for name, draw in DIAGRAMS.items()]
+    written = {}
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        names = embed_diagrams(notebook)
+        if names:
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+            written[path.name] = names
+    return written
 
 
 if __name__ == "__main__":
     matplotlib.use("Agg")
-    for written in main():
-        print(f"wrote {written}")
+    for notebook_name, names in main().items():
+        print(f"{notebook_name}: drew {', '.join(names)}")

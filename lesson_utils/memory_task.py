@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
+from .progress import track
 from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, thin_line
 from .validation import check_choice, check_positive_int
 
@@ -174,13 +175,34 @@ def accuracy_by_lag(cell, lags=None, *, quick=None, seed=DEFAULT_SEED):
     Returns:
         A dict `{lag: test accuracy}`, lags in increasing order.
     """
-    check_choice("cell", cell, CELL_TYPES)
+    return memory_comparison((cell,), lags, quick=quick, seed=seed)[cell]
+
+
+def memory_comparison(cells, lags=None, *, quick=None, seed=DEFAULT_SEED):
+    """Trains one model per cell and lag, with one progress bar for them all.
+
+    Args:
+        cells: the cells to compare, e.g. `("simple_rnn", "lstm", "gru")`.
+        lags: the lags to try (default: `memory_task_settings()["lags"]`).
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: seeds every model and data set (the same for every lag).
+
+    Returns:
+        A dict `{cell: {lag: test accuracy}}`, lags in increasing order.
+    """
+    for cell in cells:
+        check_choice("cell", cell, CELL_TYPES)
     if lags is None:
         lags = memory_task_settings(quick)["lags"]
     lags = sorted(check_positive_int("lags", lag) for lag in lags)
     if not lags:
         raise ValueError("Argument `lags` must list at least one lag. Received: lags=[]")
-    return {lag: train_memory_model(cell, lag, quick=quick, seed=seed)[1] for lag in lags}
+    results = {cell: {} for cell in cells}
+    runs = [(cell, lag) for cell in cells for lag in lags]
+    for cell, lag in track(runs, "training one model per cell and lag",
+                           label=lambda run: f"{CELL_NAMES[run[0]]} at lag {run[1]}"):
+        results[cell][lag] = train_memory_model(cell, lag, quick=quick, seed=seed)[1]
+    return results
 
 
 def plot_accuracy_by_lag(results, *, title="Recalling a bit: accuracy against lag"):
