@@ -3,20 +3,28 @@
 #   make lab    open JupyterLab on notebooks/
 #   make test   run every test: unit tests, the notebooks under nbval in quick
 #               mode, and the browser tests (skipped where Chromium is absent)
+#   make test-full  the notebooks under nbval in full mode, as a learner runs
+#               them (about 8 minutes on 2 cores; CI runs it after make test)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test clean
+.PHONY: lab test test-full clean
+
+# The course's JupyterLab settings (jupyter/README.md), read on top of the learner's own.
+LAB_CONFIG_PATH := $(CURDIR)/jupyter
 
 lab: $(INSTALLED)
 	@# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
-	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
+	JUPYTER_CONFIG_PATH=$(LAB_CONFIG_PATH)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 test: $(INSTALLED)
 	QUICK_TEST_MODE=1 $(BIN)/python -m pytest
+
+test-full: $(INSTALLED)
+	QUICK_TEST_MODE=0 $(BIN)/python -m pytest notebooks/
 
 $(INSTALLED): pyproject.toml vendor/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 (or newer)")'

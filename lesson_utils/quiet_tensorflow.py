@@ -1,11 +1,19 @@
-"""Imports TensorFlow without its start-up log lines.
+"""Imports TensorFlow without its log lines.
 
-TensorFlow 2.21 writes informational lines ("oneDNN custom operations are
-on", "Could not find cuda drivers") straight to the process' standard error
-while it loads, ignoring `TF_CPP_MIN_LOG_LEVEL`; in JupyterLab they appear as
-red boxes under the learner's first cell. They are silenced here, while
-TensorFlow loads and looks for devices, and only then: a failed import still
-raises its Python error.
+TensorFlow 2.21 writes lines to the process' standard error: while it loads
+("oneDNN custom operations are on", "failed call to cuInit: ... CUDA error"
+on a machine without a GPU) and later, at the first use of a masked layer
+("oneDNN supports DT_BOOL only on platforms with AVX-512"). In JupyterLab
+they appear as red boxes, which a beginner reads as "my install is broken",
+though none of them is a problem on a CPU-only machine. The lines at load
+time ignore `TF_CPP_MIN_LOG_LEVEL` and are silenced here while TensorFlow
+loads and looks for devices; the later ones are logged as errors of
+TensorFlow's C++ core, so the level is set to 3 (errors too) before
+TensorFlow reads it. A user's own `TF_CPP_MIN_LOG_LEVEL` is kept, and real
+problems still reach the learner as Python exceptions.
+
+This only works if TensorFlow is not imported yet: a notebook imports
+`lesson_utils` before `keras` or `tensorflow`.
 """
 
 import os
@@ -20,7 +28,7 @@ def import_tensorflow_quietly():
     """
     if "tensorflow" in sys.modules:
         return sys.modules["tensorflow"]
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)

@@ -9,9 +9,7 @@ in `vendor/` (installed once with `npm ci --prefix vendor`), so it opens without
 internet, e.g. on a classroom laptop.
 """
 
-import base64
 import copy
-import mimetypes
 import re
 from pathlib import Path
 
@@ -225,35 +223,6 @@ def load_offline_assets(vendor_dir=None):
     }
 
 
-# A Markdown image, `![alt text](source)`: group 2 is the source.
-_MARKDOWN_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
-
-
-def _attach_local_images(notebook, folder):
-    """Turns Markdown images read from files into cell attachments, in place.
-
-    nbconvert embeds attachments in the deck but refuses files outside the
-    notebook's folder, such as the course's `../images/x.png`.
-    """
-    from nbformat import NotebookNode
-
-    for cell in notebook["cells"]:
-        if cell.get("cell_type") != "markdown":
-            continue
-
-        def attach(match, cell=cell):
-            source = match.group(2)
-            path = Path(folder) / source
-            if ":" in source or not path.is_file():
-                return match.group(0)
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            data = base64.b64encode(path.read_bytes()).decode("ascii")
-            cell.setdefault("attachments", NotebookNode())[path.name] = NotebookNode({mime: data})
-            return f"{match.group(1)}attachment:{path.name}{match.group(3)}"
-
-        cell["source"] = _MARKDOWN_IMAGE.sub(attach, "".join(cell.get("source", "")))
-
-
 def _execute(notebook, path, cell_timeout):
     from nbconvert.preprocessors import ExecutePreprocessor
 
@@ -265,7 +234,7 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     """Exports notebooks to reveal.js slide decks that open without internet.
 
     Each deck is one HTML file with reveal.js, its theme, MathJax and the
-    notebook's images (e.g. `../images/x.png`) embedded. Slide metadata is applied first
+    notebook's images (cell attachments) embedded. Slide metadata is applied first
     (`add_slide_metadata`, on a copy), so a notebook not yet tagged still
     gives one idea per slide.
 
@@ -304,7 +273,6 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     written = []
     for path in paths:
         notebook = add_slide_metadata(nbformat.read(path, as_version=4))
-        _attach_local_images(notebook, path.parent)
         if execute:
             _execute(notebook, path, cell_timeout)
         resources = {

@@ -1,6 +1,7 @@
 """Tests for lesson_utils.slides: slide metadata, the offline deck and the command line."""
 
 import argparse
+import base64
 import os
 from html.parser import HTMLParser
 
@@ -158,12 +159,11 @@ class _ResourceLinks(HTMLParser):
 
 
 def _tiny_course(tmp_path):
-    (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "cell.png").write_bytes(TINY_PNG)
     (tmp_path / "notebooks").mkdir()
     notebook = new_notebook(cells=[
         new_markdown_cell("# Tiny deck\n\n$h_t = \\tanh(x_t W + h_{t-1} U + b)$"),
-        new_markdown_cell("## A diagram\n\n![A tiny diagram](../images/cell.png)"),
+        new_markdown_cell("## A diagram\n\n![A tiny diagram](attachment:cell.png)",
+                          attachments={"cell.png": {"image/png": base64.b64encode(TINY_PNG).decode()}}),
         new_code_cell("print('hi')", outputs=[new_output("stream", name="stdout", text="hi\n")]),
     ])
     path = tmp_path / "notebooks" / "01_tiny.ipynb"

@@ -1,8 +1,13 @@
 """A real JupyterLab and a real (headless) Chromium for the end-to-end tests.
 
-`jupyter_lab` starts JupyterLab on 127.0.0.1 (a free port, a random token,
-its own temporary config/data/settings/workspace/runtime folders) serving a
-temporary copy of the course's notebooks, with `QUICK_TEST_MODE=1` and a
+`jupyter_lab` starts JupyterLab as `make lab` does: the root is (a copy of)
+the course's `notebooks/` folder and nothing else, and the course's settings
+come from `jupyter/` through `JUPYTER_CONFIG_PATH`, so a notebook that reaches
+for a file outside `notebooks/` fails here as it would for a learner. On top
+of that it has what a test needs and a learner does not see: 127.0.0.1, a free
+port, a random token, empty user folders (config, data, settings, workspaces,
+runtime: a new learner's machine), the app exposed to the page, quick mode
+(`QUICK_TEST_MODE=1`; `E2E_FULL_MODE=1` runs the notebooks in full mode) and a
 kernel that is this interpreter (`sys.executable`), so the venv's TensorFlow
 and `lesson_utils` are what the notebooks import. `browser` is Debian's
 Chromium driven by Playwright. Both are started once per test session.
@@ -38,19 +43,12 @@ CHROMIUM_FLAGS = [
 SERVER_START_TIMEOUT = 120  # seconds
 KERNEL_DISPLAY_NAME = "Python 3 (course venv)"
 
-# JupyterLab settings for the test server: no autosave (the notebooks are
-# copies anyway), and no news or update checks, which would reach the internet.
-LAB_SETTINGS = {
-    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false", "checkForUpdates": False},
-}
-# The app is exposed as window.jupyterapp for the tests to drive; the extension
-# manager is read-only so that nothing asks PyPI for extensions.
-LAB_CONFIG = {
-    "LabApp": {"expose_app_in_browser": True, "news_url": None,
-               "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-               "extension_manager": "readonly"},
+# The course's JupyterLab settings, as `make lab` passes them (its LAB_CONFIG_PATH).
+COURSE_CONFIG_DIR = REPO_DIR / "jupyter"
+# What only the tests add: the app is exposed as window.jupyterapp for the tests
+# to drive, and the extension manager is read-only so that nothing asks PyPI.
+TEST_ONLY_CONFIG = {
+    "LabApp": {"expose_app_in_browser": True, "extension_manager": "readonly"},
 }
 
 
@@ -79,6 +77,12 @@ def pytest_generate_tests(metafunc):
 
 
 @pytest.fixture(scope="session")
+def course_config_dir():
+    """The course's JupyterLab settings folder, which the server reads as `make lab` does."""
+    return COURSE_CONFIG_DIR
+
+
+@pytest.fixture(scope="session")
 def screenshot_dir():
     """The git-ignored folder for the screenshots (`artifacts/screenshots/`)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -102,7 +106,8 @@ def _server_environment(home):
     # The tests' own Agg backend would stop the kernel from showing figures inline.
     env.pop("MPLBACKEND", None)
     env.update({
-        "QUICK_TEST_MODE": "1",
+        "QUICK_TEST_MODE": "0" if os.environ.get("E2E_FULL_MODE") == "1" else "1",
+        "JUPYTER_CONFIG_PATH": str(COURSE_CONFIG_DIR),
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
         # First on Jupyter's search path, so that our kernel.json wins over the venv's.
@@ -122,18 +127,12 @@ def _prepare_home(home):
         "display_name": KERNEL_DISPLAY_NAME,
         "language": "python",
     })
-    for name, settings in LAB_SETTINGS.items():
-        _write_json(home / "settings" / name, settings)
-    _write_json(home / "config" / "jupyter_lab_config.json", LAB_CONFIG)
+    _write_json(home / "config" / "jupyter_lab_config.json", TEST_ONLY_CONFIG)
 
 
-def _copy_course(root):
-    """Copies the notebooks (and the images they link to as ../images/x.png)."""
-    shutil.copytree(NOTEBOOKS_DIR, root / "notebooks",
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    images = NOTEBOOKS_DIR.parent / "images"
-    if images.is_dir():
-        shutil.copytree(images, root / "images")
+def _copy_notebooks(root):
+    """Copies `notebooks/` to `root`, the folder served: what `make lab` serves, nothing more."""
+    shutil.copytree(NOTEBOOKS_DIR, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 
 
 class JupyterLabServer:
@@ -148,7 +147,7 @@ class JupyterLabServer:
 
     def notebook_url(self, name):
         """The notebook's page, in a reset workspace (no tabs left from an earlier test)."""
-        return f"{self.url}/lab/tree/notebooks/{name}?reset&token={self.token}"
+        return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
     def api(self, path, method="GET"):
         request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
@@ -188,11 +187,11 @@ def _wait_until_up(server):
 
 @pytest.fixture(scope="session")
 def jupyter_lab(tmp_path_factory):
-    """A JupyterLab serving a copy of the course's notebooks, in quick mode."""
+    """A JupyterLab serving a copy of `notebooks/` with the course's settings, as `make lab` does."""
     home = tmp_path_factory.mktemp("jupyter_home")
-    root = tmp_path_factory.mktemp("course")
+    root = tmp_path_factory.mktemp("course") / "notebooks"
     _prepare_home(home)
-    _copy_course(root)
+    _copy_notebooks(root)
     port, token = _free_port(), secrets.token_hex(16)
     log_path = home / "jupyterlab.log"
     command = [

@@ -17,6 +17,7 @@ the metadata `lesson_utils.slides.add_slide_metadata` writes.
 Run alone: `pytest -m e2e tests/e2e` (add `-k 03_` for one notebook).
 """
 
+import subprocess
 import time
 
 import nbformat
@@ -320,6 +321,18 @@ def _screenshot_whole_notebook(page, name, folder):
     return path
 
 
+# JupyterLab's first-open prompt, which the course's settings turn off (jupyter/).
+NEWS_PROMPT = "official Jupyter news"
+
+
+def test_the_suite_serves_what_make_lab_serves(course_config_dir):
+    """`make lab` and the `jupyter_lab` fixture: the same root (notebooks/), the same settings."""
+    recipe = subprocess.run(["make", "-n", "lab"], cwd=course_config_dir.parent,
+                            capture_output=True, text=True, check=True).stdout
+    assert f"JUPYTER_CONFIG_PATH={course_config_dir}" in recipe, recipe
+    assert " lab notebooks/ " in recipe, recipe
+
+
 def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir):
     name = notebook.name
     page = lab_page
@@ -338,6 +351,8 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
             f"{name}: expected at least {expected['train_buttons']} Train button(s) with a "
             f"runs table, found {train_buttons}")
         assert not _errors(_cell_state(page)), f"{name}: error output after the interactions"
+        assert page.get_by_text(NEWS_PROMPT).count() == 0, (
+            f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)")
     finally:
         _screenshot_whole_notebook(page, name, screenshot_dir)
 
@@ -351,11 +366,11 @@ def test_rise_presents_the_slide_metadata(lab_page, jupyter_lab, screenshot_dir)
                new_markdown_cell("## Third slide")],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}}))
-    nbformat.write(notebook, jupyter_lab.root / "notebooks" / "rise_check.ipynb")
+    nbformat.write(notebook, jupyter_lab.root / "rise_check.ipynb")
     outside = []
     lab_page.on("request", lambda request: outside.append(request.url)
                 if not request.url.startswith((jupyter_lab.url, "data:", "blob:")) else None)
-    lab_page.goto(f"{jupyter_lab.url}/rise/notebooks/rise_check.ipynb?token={jupyter_lab.token}")
+    lab_page.goto(f"{jupyter_lab.url}/rise/rise_check.ipynb?token={jupyter_lab.token}")
     lab_page.wait_for_selector(".reveal .slides > section", timeout=60_000)
     lab_page.wait_for_timeout(2000)
     slides = lab_page.evaluate(

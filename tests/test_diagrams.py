@@ -1,0 +1,75 @@
+"""The course's diagrams: drawn small and titled, and shown from inside the notebooks.
+
+Each diagram is a PNG attachment of the Markdown cell that shows it, so it shows
+wherever the notebook is opened (JupyterLab with any root folder, a notebook
+uploaded on its own, a slide deck). A link to a file beside the notebook
+(`../images/x.png`) broke every diagram under `make lab`, whose root is notebooks/.
+"""
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from lesson_utils.diagrams import ATTACHED_IMAGE, DIAGRAMS, diagram_png, embed_diagrams
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+# Any Markdown or HTML image: ![alt](source) or <img ... src="source">.
+ANY_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)|<img[^>]*\bsrc=[\"']([^\"']+)")
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_each_diagram_is_drawn_small_and_titled(name):
+    fig = DIAGRAMS[name]()
+    assert fig.axes[0].get_title(), f"{name} has no title"
+    plt.close(fig)
+    png = diagram_png(name)
+    assert png.startswith(b"\x89PNG") and len(png) < 200_000
+    assert not plt.get_fignums(), "diagram_png must close its figure"
+
+
+def test_an_unknown_diagram_is_named_in_the_error():
+    with pytest.raises(ValueError, match="name='lstm'"):
+        diagram_png("lstm")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_image_is_an_attachment_of_its_cell(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        source = "".join(cell["source"])
+        for markdown_source, html_source in ANY_IMAGE.findall(source):
+            target = markdown_source or html_source
+            assert target.startswith("attachment:"), (
+                f"{path.name} cell {index} shows {target}, a file that a notebook opened on its "
+                "own (or under make lab) cannot reach: attach it to the cell")
+            data = cell.get("attachments", {}).get(target[len("attachment:"):], {})
+            assert base64.b64decode(data.get("image/png", "")).startswith(b"\x89PNG"), (
+                f"{path.name} cell {index}: {target} is not attached as a PNG "
+                "(run python -m lesson_utils.diagrams)")
+        for alt, _ in ATTACHED_IMAGE.findall(source):
+            assert len(alt.split()) >= 5, f"{path.name} cell {index}: an image without alt text"
+
+
+def test_the_course_shows_every_diagram_it_draws():
+    shown = set()
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            shown.update(name for _, name in ATTACHED_IMAGE.findall("".join(cell["source"])))
+    assert shown == set(DIAGRAMS)
+
+
+def test_embed_diagrams_attaches_the_drawing_to_its_cell():
+    notebook = {"cells": [
+        {"cell_type": "markdown", "metadata": {},
+         "source": ["An LSTM.\n", "![The LSTM cell with its three gates](attachment:lstm_cell.png)"]},
+        {"cell_type": "code", "metadata": {}, "source": ["print(1)"], "outputs": []},
+    ]}
+    assert embed_diagrams(notebook) == ["lstm_cell"]
+    png = base64.b64decode(notebook["cells"][0]["attachments"]["lstm_cell.png"]["image/png"])
+    assert png == diagram_png("lstm_cell")
