@@ -80,3 +80,23 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
     return model, (f"No saved {cell.upper()} model at {path}: trained a small one now, in quick "
                    f"mode (test accuracy {metrics['accuracy']:.3f}). Run notebook 04 to train "
                    "and save the full one.")
+
+
+def full_lesson_models_saved(folder=None, quick=None):
+    """Tells whether `lesson_model` loads notebook 04's full-mode models.
+
+    Claims about well-trained models hold only for those: in quick mode, or
+    before notebook 04 has run in full mode, `lesson_model` gives small
+    quick-mode models.
+
+    Args:
+        folder: as for `lesson_model`.
+        quick: as for `sentiment_lesson_sizes`.
+
+    Returns:
+        `True` outside quick mode when a saved full model exists for every
+        cell of `LESSON_CELLS`, else `False`.
+    """
+    if is_quick_mode(quick):
+        return False
+    return all(model_path(f"imdb_{cell}", folder, False).is_file() for cell in LESSON_CELLS)

@@ -1,5 +1,7 @@
 """Looking inside a model: NumPy cells equal Keras, the head per step, occlusion, PCA."""
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -8,7 +10,12 @@ from lesson_utils import build_rnn_model
 from lesson_utils.baselines import build_bag_of_words_model
 from lesson_utils.gates import randomize_weights
 from lesson_utils.inspection import (
+    DISPLAY_WIDTH_PX,
+    MIN_LABEL_PX,
+    component_1_and_head,
+    head_direction,
     highlight_words,
+    most_varying_units,
     occlusion_importance,
     pca_2d,
     plot_gates,
@@ -18,6 +25,7 @@ from lesson_utils.inspection import (
     recurrent_layer,
     separation_along,
 )
+from lesson_utils.plots import contrast_ratio, readable_text_color, relative_luminance
 from lesson_utils.training import predict_proba
 
 X = np.array([[1, 5, 7, 9, 3, 0], [1, 8, 2, 0, 0, 0], [1, 4, 4, 4, 4, 4]])
@@ -67,9 +75,45 @@ def test_occlusion_is_the_change_when_a_word_is_deleted():
 def test_highlighted_words_are_escaped_and_coloured():
     page = highlight_words(["good", "<b>"], [0.2, -0.1])
     assert "&lt;b&gt;" in page and "<b>" not in page.split("</p>", 1)[1]
-    assert page.count("background:") == 4  # two legend swatches, two words
+    assert page.count("background:") == 5  # three legend chips, two words
     with pytest.raises(ValueError, match="one per word"):
         highlight_words(["a"], [1, 2])
+
+
+def test_wcag_contrast_formula():
+    assert contrast_ratio("black", "white") == pytest.approx(21)
+    assert contrast_ratio("white", "white") == pytest.approx(1)
+    assert contrast_ratio("#777777", "white") == pytest.approx(4.48, abs=0.01)  # WCAG's example
+    assert relative_luminance("#0072B2") == pytest.approx(0.1525, abs=1e-3)
+    assert readable_text_color("#7f3b08") == "#ffffff"  # white on dark brown
+    assert readable_text_color("#f7f7f7") == "#000000"
+
+
+def chips(page):
+    """(text colour, background, text) of every coloured span of a highlight page."""
+    found = re.findall(r'<span style="([^"]*)"[^>]*>([^<]*)</span>', page)
+    styles = [dict(item.split(":", 1) for item in style.split(";") if item) for style, _ in found]
+    return [(style.get("color", "black"), style["background"], text)
+            for style, (_, text) in zip(styles, found)]
+
+
+def test_every_highlight_and_legend_chip_reaches_wcag_aa_contrast():
+    scores = np.linspace(-1, 1, 401)
+    page = highlight_words([f"w{i}" for i in range(len(scores))], scores)
+    found = chips(page)
+    for text_color, background, text in found:
+        assert contrast_ratio(text_color, background) >= 4.5, (text, text_color, background)
+    assert len(found) == len(scores) + 3  # every word and the three legend chips
+    assert any("negative" in text for _, _, text in found[:3])
+
+
+def test_both_ends_of_the_highlight_scale_are_clearly_coloured():
+    page = highlight_words(["bad", "good"], [-1.0, 1.0])
+    for _, background, _ in chips(page)[-2:]:
+        red, green, blue = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+        assert max(red, green, blue) - min(red, green, blue) > 150, background  # not grey
+    weak = chips(highlight_words(["meh", "big"], [0.3, 1.0]))[-2][1]
+    assert weak != "#ffffff" and int(weak[1:3], 16) < int(weak[5:7], 16)  # a weak push is blue too
 
 
 def test_pca_finds_the_direction_of_largest_variance():
@@ -96,14 +140,130 @@ def test_figures_have_titles_and_labels():
     figs = [plot_sentiment_as_read(words, read["step_probabilities"][0, :5], label=1),
             plot_gates(words, {k: v[0] for k, v in read["gates"].items()},
                        ("forget", "input", "output"), units=2)]
-    pca = pca_2d(read["final"])
-    figs.append(plot_hidden_states(pca, [1, 0, 1], [(read["hidden"][0, :5], 1)]))
+    figs.append(plot_hidden_states(read["final"], [1, 0, 1], [(read["hidden"][0, :5], 1)]))
     for fig in figs:
-        assert fig.axes[0].get_xlabel() or fig.axes[-2].get_xlabel()
+        assert any(ax.get_xlabel() for ax in fig.axes)
         assert fig.axes[0].get_title() or fig._suptitle is not None
         plt.close(fig)
     with pytest.raises(ValueError, match="one probability per word"):
         plot_sentiment_as_read(words, [0.5])
+
+
+def displayed_label_px(fig, label):
+    """A tick label's font size in screen pixels once the notebook fits the figure to its width."""
+    width_px = fig.get_figwidth() * fig.dpi
+    return label.get_fontsize() * fig.dpi / 72 * min(1.0, DISPLAY_WIDTH_PX / width_px)
+
+
+def word_labels_overlap(fig, ax):
+    fig.canvas.draw()
+    boxes = [label.get_window_extent() for label in ax.get_xticklabels() if label.get_text()]
+    return any(a.x1 > b.x0 + 0.5 for a, b in zip(boxes, boxes[1:]))
+
+
+def gate_values(words, units=16, seed=0):
+    rng = np.random.default_rng(seed)
+    return {name: rng.uniform(0.3, 0.8, size=(len(words), units))
+            for name in ("forget", "input", "output")}
+
+
+def test_gate_heatmap_word_labels_are_readable_for_a_long_review():
+    words = [f"word{i}" for i in range(80)]
+    fig = plot_gates(words, gate_values(words), ("forget", "input", "output"))
+    ax = fig.axes[2]
+    labels = [label for label in ax.get_xticklabels() if label.get_text()]
+    assert 0 < len(labels) <= 40 and labels[0].get_text() == "word0"
+    assert min(displayed_label_px(fig, label) for label in labels) >= MIN_LABEL_PX
+    assert not word_labels_overlap(fig, ax)
+    assert "words 1-40 of 80" in fig._suptitle.get_text()
+    plt.close(fig)
+    fig = plot_gates(words, gate_values(words), ("forget",), start=60)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][0] == "word60"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="start"):
+        plot_gates(words, gate_values(words), ("forget",), start=80)
+
+
+def test_opinion_word_labels_are_readable():
+    words = [f"word{i}" for i in range(40)]
+    fig = plot_sentiment_as_read(words, np.linspace(0.1, 0.9, 40))
+    labels = fig.axes[0].get_xticklabels()
+    assert min(displayed_label_px(fig, label) for label in labels) >= MIN_LABEL_PX
+    assert not word_labels_overlap(fig, fig.axes[0])
+    plt.close(fig)
+
+
+def test_gate_heatmap_shows_the_most_moving_units_on_a_fitted_colour_scale():
+    words = [f"w{i}" for i in range(30)]
+    gates = {"forget": np.full((30, 10), 0.7)}
+    gates["forget"][:, 3] = np.linspace(0.6, 0.8, 30)  # the one unit that moves
+    assert most_varying_units(gates["forget"], 1).tolist() == [3]
+    fig = plot_gates(words, gates, ("forget",), units=2)
+    image = fig.axes[0].images[0]
+    low, high = image.get_clim()
+    drawn = image.get_array()
+    assert drawn.shape == (2, 30) and np.ptp(drawn[0]) == pytest.approx(0.2)
+    assert (low, high) == pytest.approx((drawn.min(), drawn.max()))  # colours span what is drawn
+    assert len(fig.axes) == 2 and fig.axes[1].get_ylabel()  # the panel and its colour bar
+    assert "keep" in fig.axes[0].get_ylabel() and "open" not in fig.axes[1].get_ylabel()
+    plt.close(fig)
+
+
+def test_paths_that_start_together_get_one_start_marker_and_no_overlapping_labels():
+    rng = np.random.default_rng(0)
+    finals = rng.normal(size=(40, 4))
+    start = rng.normal(size=4)
+    paths = [(np.vstack([start, rng.normal(size=(5, 4))]), label) for label in (0, 1)]
+    fig = plot_hidden_states(finals, rng.integers(0, 2, 40), paths)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    boxes = [text.get_window_extent() for text in ax.texts]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    assert sum("start" in text for text in legend) == 1
+    starts = [c for c in ax.collections if c.get_label().startswith("start")]
+    assert len(starts) == 1 and len(starts[0].get_offsets()) == 1
+    plt.close(fig)
+
+
+def random_head_model():
+    model = random_model("lstm")
+    randomize_weights(model.get_layer("sentiment"), seed=3)
+    return model
+
+
+def test_head_direction_is_the_mean_gradient_of_the_logit():
+    model = random_head_model()
+    states = np.random.default_rng(0).uniform(-1, 1, size=(30, 3))
+    kernel, bias = model.get_layer("dense").get_weights()
+    out_kernel, out_bias = model.get_layer("sentiment").get_weights()
+
+    def logit(s):
+        return (np.maximum(s @ kernel + bias, 0) @ out_kernel + out_bias)[:, 0]
+
+    step = 1e-6
+    gradient = np.mean([(logit(states + step * e) - logit(states - step * e)) / (2 * step)
+                        for e in np.eye(3)], axis=1)
+    np.testing.assert_allclose(head_direction(model, states), gradient / np.linalg.norm(gradient),
+                               atol=1e-5)
+
+
+def test_component_1_against_the_head():
+    model = build_rnn_model(vocab_size=12, embedding_dim=4, lstm_units=3, dense_units=0)
+    randomize_weights(model.get_layer("sentiment"), seed=3)
+    direction = head_direction(model, np.zeros((1, 3)))  # no hidden Dense: the output kernel
+    kernel = model.get_layer("sentiment").get_weights()[0][:, 0]
+    np.testing.assert_allclose(direction, kernel / np.linalg.norm(kernel), atol=1e-6)
+    rng = np.random.default_rng(1)
+    along = rng.normal(size=200)
+    states = np.outer(along, direction) + 0.01 * rng.normal(size=(200, 3))
+    labels = (along > 0).astype(int)
+    report = component_1_and_head(model, states, labels)
+    assert report["cosine"] > 0.99 and report["angle"] < 5
+    assert report["sorted_by_component_1"] > 0.95 and report["sorted_by_head"] > 0.95
+    other = np.cross(direction, [1.0, 0, 0])
+    states = np.outer(along, other / np.linalg.norm(other)) + 0.01 * rng.normal(size=(200, 3))
+    assert component_1_and_head(model, states, labels)["cosine"] < 0.1
 
 
 def test_a_run_of_padding_zeros_washes_out_the_differences_between_reviews():

@@ -1,7 +1,12 @@
 """Notebook 04/05 sizes and the shared trained models."""
 
 from lesson_utils.model_store import save_model
-from lesson_utils.sentiment_lesson import lesson_model, sentiment_lesson_sizes, train_lesson_model
+from lesson_utils.sentiment_lesson import (
+    full_lesson_models_saved,
+    lesson_model,
+    sentiment_lesson_sizes,
+    train_lesson_model,
+)
 
 
 def test_sizes_in_quick_and_full_mode():
@@ -24,3 +29,13 @@ def test_train_lesson_model_reports_test_metrics(fake_imdb):
     model, history, metrics = train_lesson_model("lstm", quick=True, verbose=0, source=fake_imdb)
     assert len(history.history["loss"]) == 1
     assert set(metrics) == {"loss", "accuracy", "seconds_per_epoch"}
+
+
+def test_full_models_are_recognised_only_outside_quick_mode(fake_imdb, tmp_path):
+    model, _ = lesson_model("lstm", folder=tmp_path, quick=True, source=fake_imdb)
+    assert not full_lesson_models_saved(tmp_path, quick=False)
+    save_model(model, "imdb_lstm", folder=tmp_path, quick=False)
+    assert not full_lesson_models_saved(tmp_path, quick=False)  # the GRU is missing
+    save_model(model, "imdb_gru", folder=tmp_path, quick=False)
+    assert full_lesson_models_saved(tmp_path, quick=False)
+    assert not full_lesson_models_saved(tmp_path, quick=True)
