@@ -21,6 +21,7 @@ from .cells import simple_rnn_forward
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
 from .memory_task import CELL_NAMES, CELL_TYPES, build_memory_model, make_memory_task
 from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, figure_size, thin_line
+from .progress import track
 from .validation import check_choice, check_positive_int
 
 
@@ -35,14 +36,17 @@ def gradient_settings(quick=None):
         `units`, `batch`; `clip_lag`, `clip_steps`, `clip_batch`,
         `clip_gain` (the recurrent kernel's spectral radius at the start),
         `clip_learning_rate` (plain SGD's) and `clipnorm` for the clipping
-        comparison.
+        comparison; `comparison_lags`, the lags at which the three cells
+        are trained on the memory task (three models per lag).
     """
     sizes = {"units": 16, "clip_lag": 20, "clip_gain": 2.0, "clip_learning_rate": 1.0,
              "clipnorm": 1.0}
     if is_quick_mode(quick):
-        sizes.update(timesteps=100, batch=32, clip_steps=100, clip_batch=64)
+        sizes.update(timesteps=100, batch=32, clip_steps=100, clip_batch=64,
+                     comparison_lags=(2, 30))
     else:
-        sizes.update(timesteps=200, batch=128, clip_steps=300, clip_batch=64)
+        sizes.update(timesteps=200, batch=128, clip_steps=300, clip_batch=64,
+                     comparison_lags=(2, 20, 40, 80))
     return sizes
 
 
@@ -67,11 +71,11 @@ def input_gradient_norms(model, inputs, targets, loss=None):
         A NumPy array `(timesteps,)`: `||dL/dx_t||` for each `t`, averaged over
         the batch.
     """
-    inputs = np.asarray(inputs, dtype="float32")
+    inputs = np.asarray(inputs, dtype=model.dtype)
     if inputs.ndim != 3:
         raise ValueError("Argument `inputs` must have shape (batch, timesteps, features). "
                          f"Received: inputs.shape={inputs.shape}")
-    targets = np.asarray(targets, dtype="float32").reshape(len(inputs), -1)
+    targets = np.asarray(targets, dtype=model.dtype).reshape(len(inputs), -1)
     loss = loss or keras.losses.BinaryCrossentropy()
     inputs = tf.convert_to_tensor(inputs)
     with tf.GradientTape() as tape:
@@ -86,7 +90,12 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
 
     Each model is `build_memory_model(cell)` with the same number of units,
     given the same batch of memory-task sequences whose marked bit is at the
-    very first step (lag `timesteps - 1`).
+    very first step (lag `timesteps - 1`). The models compute in float64:
+    in float32 (Keras' default) the GRU's gradient falls within 200 steps
+    below float32's smallest number, about 1e-38, and reads as 0 after a
+    cliff. Even in float64, Keras' recurrent layers return 0 for a gradient
+    below about 1e-38 (as measured for the GRU); `plot_gradient_norms` cuts
+    a curve where it reads 0.
 
     Args:
         cells: cell names among `"simple_rnn"`, `"lstm"`, `"gru"`.
@@ -98,11 +107,18 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
     """
     settings = gradient_settings(quick)
     inputs, targets = make_memory_task(settings["timesteps"] - 1, settings["batch"], seed=seed)
-    norms = {}
     for cell in cells:
         check_choice("cell", cell, CELL_TYPES)
+    norms = {}
+    policy = keras.config.dtype_policy()
+    for cell in track(cells, "measuring the gradient of an untrained model",
+                      label=CELL_NAMES.get):
         set_global_seed(seed)
-        model = build_memory_model(cell, units=settings["units"])
+        keras.config.set_dtype_policy("float64")
+        try:
+            model = build_memory_model(cell, units=settings["units"])
+        finally:
+            keras.config.set_dtype_policy(policy)
         norms[cell] = input_gradient_norms(model, inputs, targets)
     return norms
 
@@ -125,11 +141,43 @@ def steps_back_ratio(norms, steps):
     return float(norms[-1] / back) if back > 0 else float("inf")
 
 
+def growth_per_step(curve, steps=None):
+    """The factor by which a gradient curve grows per step, on average over `steps` steps.
+
+    Over `k` steps the gradient is multiplied by `k` per-step factors, so the
+    average that compounds is their geometric mean,
+    `(curve[k] / curve[0]) ** (1 / k)`: the factor which, applied `k` times,
+    gives the same growth. (The arithmetic mean of the factors overstates
+    it: `[0.5, 2]` averages 1.25 but leaves the gradient as it was.)
+
+    Args:
+        curve: gradient norms against steps back, `curve[0]` at the loss
+            (as `radius_gradient_curves` returns them).
+        steps: how many steps to measure over, `1 <= steps < len(curve)`
+            (default: the whole curve).
+
+    Returns:
+        The factor per step, a float (above 1: growing; below 1: vanishing).
+    """
+    curve = np.asarray(curve, dtype=float)
+    steps = len(curve) - 1 if steps is None else steps
+    if not (isinstance(steps, (int, np.integer)) and 1 <= steps < len(curve)):
+        raise ValueError(f"Argument `steps` must be an integer between 1 and {len(curve) - 1}. "
+                         f"Received: steps={steps!r}")
+    if not (curve[0] > 0 and curve[steps] > 0):
+        raise ValueError("Argument `curve` must be positive at 0 and at `steps` steps back. "
+                         f"Received: curve[0]={curve[0]!r}, curve[{steps}]={curve[steps]!r}")
+    return float((curve[steps] / curve[0]) ** (1.0 / steps))
+
+
 def plot_gradient_norms(norms, *, title="How far back does the error signal reach?"):
     """Plots gradient norms against steps back from the loss, log scale, one line per cell.
 
     Each curve is divided by its value at the last step, so every line starts
-    at 1 and reads as "fraction of the error signal left".
+    at 1 and reads as "fraction of the error signal left". A gradient too
+    small to be represented comes back as exactly 0, which a log scale
+    cannot show: the line stops at the last step measured, marked with a
+    cross, and the legend says from which step the gradient read 0.
 
     Args:
         norms: `{cell: array (timesteps,)}` as `cell_gradient_norms` returns.
@@ -139,18 +187,42 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
         A matplotlib `Figure`.
     """
     fig, ax = plt.subplots()
-    tiny = np.finfo("float32").tiny
     for cell, curve in norms.items():
         check_choice("cell", cell, CELL_TYPES)
         curve = np.asarray(curve, dtype=float)[::-1]
-        ax.semilogy(np.arange(len(curve)), np.maximum(curve / curve[0], tiny),
-                    color=CELL_COLORS[cell], label=CELL_NAMES[cell],
+        relative = curve / curve[0]
+        measured = len(relative) if np.all(relative > 0) else int(np.argmin(relative > 0))
+        steps = np.arange(measured)
+        ax.semilogy(steps, relative[:measured], color=CELL_COLORS[cell], label=CELL_NAMES[cell],
                     linestyle=CELL_LINE_STYLES[cell]["linestyle"])
+        if measured < len(relative):
+            ax.plot(steps[-1], relative[measured - 1], marker="x", markersize=10,
+                    linestyle="none", color=CELL_COLORS[cell],
+                    label=f"{CELL_NAMES[cell]} reads 0 from step {measured} on (cut)")
     ax.set_xlabel("Steps back from the loss (T - 1 - t)")
     ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
     ax.set_title(title)
     ax.legend()
     return fig
+
+
+def accuracy_table(results):
+    """The memory task's accuracies as a short text table: one row per cell, one column per lag.
+
+    Args:
+        results: `{cell: {lag: accuracy}}`, as `memory_comparison` returns.
+
+    Returns:
+        A string of lines no wider than 11 + 6 characters per lag, e.g.
+        `"lag           2    30\nSimpleRNN  100%   52%\n..."`.
+    """
+    lags = sorted({lag for by_lag in results.values() for lag in by_lag})
+    rows = ["lag       " + "".join(f"{lag:>6}" for lag in lags)]
+    for cell, by_lag in results.items():
+        check_choice("cell", cell, CELL_TYPES)
+        rows.append(f"{CELL_NAMES[cell]:<10}" + "".join(
+            f"{by_lag[lag]:>6.0%}" if lag in by_lag else f"{'-':>6}" for lag in lags))
+    return "\n".join(rows)
 
 
 # ---------------------------------------------------------------------------
@@ -227,8 +299,10 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
 
     Returns:
         A dict: `steps_back` (0 .. timesteps-1), `tanh` and `linear` (mean
-        `||dL/dh_t||` at that many steps back, 1.0 at 0 steps back), and
-        `mean_slope` (the average of tanh's slope `1 - h**2` along the way).
+        `||dL/dh_t||` at that many steps back, 1.0 at 0 steps back),
+        `per_step` (the tanh curve's own growth per step over its whole
+        length, `growth_per_step(tanh)`) and `mean_slope` (the arithmetic
+        mean of tanh's slope `1 - h**2` over every state and unit).
     """
     if not (isinstance(radius, (int, float, np.floating)) and radius > 0):
         raise ValueError("Argument `radius` must be a positive number. "
@@ -249,12 +323,33 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
     for name, linear in (("tanh", False), ("linear", True)):
         grads = backprop_through_time(states, recurrent_kernel, grad_last, linear=linear)
         curves[name] = np.linalg.norm(grads, axis=-1).mean(axis=0)[::-1]
+    curves["per_step"] = growth_per_step(curves["tanh"]) if timesteps > 1 else 1.0
     curves["mean_slope"] = float(np.mean(1.0 - states ** 2))
     return curves
 
 
+def growth_by_radius(radii, **sizes):
+    """The tanh RNN's measured gradient growth per step at each spectral radius.
+
+    Args:
+        radii: the spectral radii to try.
+        **sizes: `timesteps`, `units`, `batch`, `seed`, passed to
+            `radius_gradient_curves`.
+
+    Returns:
+        A NumPy array: `radius_gradient_curves(radius)["per_step"]` for each radius.
+    """
+    return np.array([radius_gradient_curves(float(radius), **sizes)["per_step"]
+                     for radius in radii])
+
+
 def plot_radius_gradients(curves, radius, ax=None):
-    """Draws `radius_gradient_curves`' two curves on a log scale.
+    """Draws `radius_gradient_curves`' two curves on a log scale, with the measured growth per step.
+
+    The axis stays between 1e-12 and 1e12 whatever the radius, so that two
+    radii can be compared by eye; a curve that leaves it is drawn on to the
+    edge (not flattened), and the step where it leaves is marked and named
+    on the figure.
 
     Args:
         curves: what `radius_gradient_curves(radius)` returned.
@@ -268,17 +363,27 @@ def plot_radius_gradients(curves, radius, ax=None):
         _, ax = plt.subplots()
     low, high = 1e-12, 1e12
     steps = curves["steps_back"]
-    ax.semilogy(steps, np.clip(curves["linear"], low, high), color=PALETTE["black"],
-                linestyle="--", label=f"linear RNN: radius^k = {radius:.2f}^k")
-    ax.semilogy(steps, np.clip(curves["tanh"], low, high), color=CELL_COLORS["simple_rnn"],
-                label="tanh RNN (SimpleRNN)")
+    lines = (("linear", f"linear RNN: x{radius:.2f} per step (the radius)",
+              {"color": PALETTE["black"], "linestyle": "--"}),
+             ("tanh", f"tanh RNN (SimpleRNN): x{curves['per_step']:.2f} per step",
+              {"color": CELL_COLORS["simple_rnn"]}))
+    for name, label, style in lines:
+        curve = curves[name]
+        ax.semilogy(steps, curve, label=label, **style)
+        outside = np.flatnonzero((curve > high) | (curve < low))
+        if outside.size:
+            step, above = steps[outside[0]], curve[outside[0]] > high
+            ax.plot(step, high if above else low, marker="^" if above else "v", markersize=10,
+                    clip_on=False, linestyle="none", color=style["color"],
+                    label=f"{name} leaves the plot {'above' if above else 'below'} "
+                          f"$10^{{{'12' if above else '-12'}}}$ at step {step}")
     ax.axhline(1.0, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")
     ax.set_ylim(low, high)
     ax.set_xlabel("Steps back from the loss, k")
     ax.set_ylabel("Gradient norm ||dL/dh_t|| (1 at the last step)")
-    ax.set_title(f"Spectral radius {radius:.2f}; mean tanh slope {curves['mean_slope']:.2f}: "
-                 f"about x{radius * curves['mean_slope']:.2f} per step")
-    ax.legend(loc="lower left")
+    ax.set_title(f"Spectral radius {radius:.2f}: through tanh, x{curves['per_step']:.2f} "
+                 f"per step\n(the curve's own growth over {steps[-1]} steps)")
+    ax.legend(loc="best", fontsize="small")
     return ax.figure
 
 

@@ -1,5 +1,7 @@
 """Backpropagation through time, measured: known cases, TensorFlow against NumPy, clipping."""
 
+import re
+
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,12 +11,15 @@ import tensorflow as tf
 import lesson_utils.gradients as gradients
 from lesson_utils.cells import simple_rnn_forward
 from lesson_utils.gradients import (
+    accuracy_table,
     backprop_through_time,
     bptt_step,
     cell_gradient_norms,
     clip_by_global_norm,
     clipping_comparison,
     gradient_settings,
+    growth_by_radius,
+    growth_per_step,
     input_gradient_norms,
     plot_clipping_comparison,
     plot_gradient_norms,
@@ -25,6 +30,7 @@ from lesson_utils.gradients import (
     train_recording_gradients,
 )
 from lesson_utils.memory_task import build_memory_model, make_memory_task
+from lesson_utils.widgets import spectral_radius_explorer
 
 
 def _linear_rnn(a, features=3, units=4, seed=0):
@@ -168,3 +174,97 @@ def test_radius_plot_is_labelled():
     assert ax.get_yscale() == "log" and "1.20" in ax.get_title()
     assert ax.get_xlabel() and ax.get_ylabel()
     plt.close(fig)
+
+
+def _line(ax, label_start):
+    """The line of `ax` whose legend label starts with `label_start`."""
+    return next(line for line in ax.get_lines() if line.get_label().startswith(label_start))
+
+
+@pytest.mark.parametrize("radius", [0.5, 1.0, 1.5, 3.0])
+def test_radius_title_gives_the_plotted_curves_own_growth_per_step(radius):
+    curves = radius_gradient_curves(radius, timesteps=100)
+    ax = plot_radius_gradients(curves, radius).axes[0]
+    title_factor = float(re.search(r"x(\d+\.\d+) per step", ax.get_title()).group(1))
+    plotted = _line(ax, "tanh").get_ydata()
+    for steps in (99, 50):
+        own_growth = (plotted[steps] / plotted[0]) ** (1 / steps)
+        assert title_factor == pytest.approx(own_growth, rel=0.03), (steps, ax.get_title())
+    assert (title_factor > 1) == (plotted[-1] > plotted[0])
+
+
+def test_radius_plot_draws_whole_curves_and_names_where_they_leave_the_axis():
+    curves = radius_gradient_curves(3.0, timesteps=100)
+    ax = plot_radius_gradients(curves, 3.0).axes[0]
+    np.testing.assert_allclose(_line(ax, "linear RNN").get_ydata(), curves["linear"])
+    np.testing.assert_allclose(_line(ax, "tanh RNN").get_ydata(), curves["tanh"])
+    assert ax.get_ylim() == pytest.approx((1e-12, 1e12))
+    first_out = int(np.argmax(curves["linear"] > 1e12))
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert f"linear leaves the plot above $10^{{12}}$ at step {first_out}" in labels
+    low = plot_radius_gradients(radius_gradient_curves(0.5, timesteps=100), 0.5).axes[0]
+    assert any("leaves the plot below" in text.get_text() for text in low.get_legend().get_texts())
+    inside = plot_radius_gradients(radius_gradient_curves(1.0, timesteps=100), 1.0).axes[0]
+    assert not any("leaves" in text.get_text() for text in inside.get_legend().get_texts())
+
+
+def test_arithmetic_mean_slope_misses_what_the_curve_measures_at_radius_3():
+    curves = radius_gradient_curves(3.0, timesteps=100)
+    assert 3.0 * curves["mean_slope"] < 1 < curves["per_step"]
+
+
+def test_growth_per_step_is_the_geometric_mean_of_the_step_factors():
+    curve = np.cumprod([1.0, 0.5, 2.0, 0.5, 2.0])
+    assert growth_per_step(curve) == pytest.approx(1.0)
+    assert growth_per_step(0.9 ** np.arange(10), 4) == pytest.approx(0.9)
+    with pytest.raises(ValueError, match="steps"):
+        growth_per_step(np.ones(5), 5)
+    with pytest.raises(ValueError, match="curve"):
+        growth_per_step(np.array([1.0, 0.0]))
+
+
+def test_tanh_gradient_is_steady_only_on_a_knife_edge():
+    growth = growth_by_radius([1.0, 1.37, 2.0], timesteps=100)
+    assert growth[0] ** 99 < 0.01 and 0.5 < growth[1] ** 99 < 2 and growth[2] ** 99 > 100
+
+
+def test_explorer_readout_gives_the_growth_per_step():
+    explorer = spectral_radius_explorer(3.0, timesteps=60, units=8, batch=4)
+    expected = growth_per_step(explorer.curves["tanh"], 50)
+    assert expected > 1 and f"x{expected:.3f} per step" in explorer.readout.value
+
+
+def test_cell_gradient_curves_are_drawn_as_measured_over_200_steps(monkeypatch):
+    long = dict(gradient_settings(quick=False), batch=8)
+    monkeypatch.setattr(gradients, "gradient_settings", lambda quick=None: long)
+    norms = cell_gradient_norms()
+    assert keras.config.dtype_policy().name == "float32"
+    assert keras.layers.Dense(1).dtype == "float32"
+    ax = plot_gradient_norms(norms).axes[0]
+    for cell, name in (("simple_rnn", "SimpleRNN"), ("lstm", "LSTM"), ("gru", "GRU")):
+        line = _line(ax, name)
+        steps, plotted = line.get_xdata(), line.get_ydata()
+        relative = norms[cell][::-1] / norms[cell][-1]
+        np.testing.assert_allclose(plotted, relative[steps])
+        assert np.all(plotted > 0) and np.abs(np.diff(np.log10(plotted))).max() < 2, name
+        assert np.all(relative[len(steps):] == 0), f"{name}: only a tail reading 0 may be cut"
+        assert (len(steps) < len(relative)) == any(
+            text.get_text() == f"{name} reads 0 from step {len(steps)} on (cut)"
+            for text in ax.get_legend().get_texts())
+    assert min(curve.min() / curve[-1] for curve in norms.values()) < 1e-30
+
+
+def test_accuracy_table_keeps_every_number_whole_on_short_lines():
+    lags = (1, 2, 5, 10, 15, 20, 30, 50, 100)
+    results = {cell: {lag: 0.5 + lag / 250 for lag in lags} for cell in ("simple_rnn", "lstm")}
+    table = accuracy_table(results)
+    rows = table.splitlines()
+    assert len(rows) == 3 and max(len(row) for row in rows) <= 80
+    assert rows[0].split() == ["lag"] + [str(lag) for lag in lags]
+    assert rows[1].split() == ["SimpleRNN"] + [f"{0.5 + lag / 250:.0%}" for lag in lags]
+
+
+def test_full_mode_compares_the_cells_at_lags_where_the_simple_rnn_fails():
+    full, quick = gradient_settings(quick=False), gradient_settings(quick=True)
+    assert min(full["comparison_lags"]) <= 2 and max(full["comparison_lags"]) >= 40
+    assert len(quick["comparison_lags"]) < len(full["comparison_lags"])
