@@ -41,11 +41,15 @@ DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", trunc
                batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
 # The same LSTM reading each review both ways (notebook 04's third exercise).
 BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
-# Notebook 04's comparison: the first lesson's LSTM with only the padding
-# changed (zeros before the review, no mask), or with only a mask added.
+# Notebook 04's comparison, one change at a time: the first lesson's LSTM with
+# only the padding changed (zeros before the review, no mask), or with only a
+# mask added (the input length stays fixed at 256, so every batch is full
+# length); then, with the mask, only the input length freed, which lets
+# `train_rnn_model` batch reviews of similar length (`lesson_utils.batching`).
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))
-OLD_LESSON_MASKED = dict(OLD_LESSON, model=dict(OLD_LESSON["model"], mask_zero=True,
-                                                max_length=None))
+OLD_LESSON_MASKED = dict(OLD_LESSON, model=dict(OLD_LESSON["model"], mask_zero=True))
+OLD_LESSON_BUCKETED = dict(OLD_LESSON_MASKED, model=dict(OLD_LESSON_MASKED["model"],
+                                                         max_length=None))
 # The bag-of-words baselines (lesson_utils.baselines) read every review whole.
 BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="post",
                                  truncating="pre"),
@@ -54,6 +58,7 @@ BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="po
 BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
 CONFIGS = {"default": DEFAULT, "bidirectional": BIDIRECTIONAL, "old_lesson": OLD_LESSON,
            "pre_padding": PRE_PADDING, "old_lesson_masked": OLD_LESSON_MASKED,
+           "old_lesson_bucketed": OLD_LESSON_BUCKETED,
            "bow_logistic": BOW_LOGISTIC, "bow_dense": BOW_DENSE}
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
 

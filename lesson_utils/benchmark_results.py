@@ -17,9 +17,10 @@ RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
 
 # How notebook 04 names and colours each benchmark configuration.
 CONFIG_LABELS = {
-    "old_lesson": "(a) post-padding, no mask (old lesson)",
+    "old_lesson": "(a) post-padding, no mask (a common mistake)",
     "pre_padding": "(b) pre-padding, no mask",
     "old_lesson_masked": "(c) post-padding + mask",
+    "old_lesson_bucketed": "(d) as (c), batches of similar length",
     "default": "course default (LSTM, mask)",
     "bidirectional": "course LSTM, read both ways",
     "bow_logistic": "bag of words: logistic regression",
@@ -29,6 +30,7 @@ CONFIG_COLORS = {
     "old_lesson": PALETTE["vermillion"],
     "pre_padding": PALETTE["orange"],
     "old_lesson_masked": CELL_COLORS["lstm"],
+    "old_lesson_bucketed": PALETTE["green"],
     "default": PALETTE["sky"],
     "bidirectional": PALETTE["yellow"],
     "bow_logistic": PALETTE["purple"],
@@ -39,6 +41,36 @@ CONFIG_COLORS = {
 def _settings_as_saved(settings):
     """A configuration as it reads after a JSON round trip (tuples become lists)."""
     return json.loads(json.dumps(settings))
+
+
+def _read_runs(folder):
+    """Every benchmark file in `folder` (default `benchmarks/results/`) as `(file name, run)`."""
+    folder = Path(folder) if folder is not None else RESULTS_DIR
+    files = sorted(folder.glob("imdb_*.json"))
+    if not files:
+        raise FileNotFoundError(
+            f"No benchmark results in {str(folder)!r}. Run `python -m lesson_utils.bench` "
+            "(full IMDB, about half an hour on 2 cores) to write them.")
+    runs = []
+    for path in files:
+        try:
+            run = json.loads(path.read_text())
+            run["training"].items()
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"{str(path)!r} is not a benchmark result written by "
+                             f"`python -m lesson_utils.bench` ({err}).") from err
+        runs.append((path.name, run))
+    return runs
+
+
+def _figures(name, file, run):
+    """One configuration's figures from one run, with where they come from and `stale`."""
+    from .bench import CONFIGS
+
+    figures = run["training"][name]
+    current = CONFIGS.get(name)
+    return dict(figures, file=file, date=run["date"], command=run.get("command", ""),
+                stale=current is None or _settings_as_saved(current) != figures["settings"])
 
 
 def load_benchmark_results(folder=None):
@@ -54,30 +86,38 @@ def load_benchmark_results(folder=None):
         from) and `stale`: `True` when the configuration in `lesson_utils.bench`
         has changed since that run, so the figures no longer describe it.
     """
-    from .bench import CONFIGS
-
-    folder = Path(folder) if folder is not None else RESULTS_DIR
-    files = sorted(folder.glob("imdb_*.json"))
-    if not files:
-        raise FileNotFoundError(
-            f"No benchmark results in {str(folder)!r}. Run `python -m lesson_utils.bench` "
-            "(full IMDB, about half an hour on 2 cores) to write them.")
     results = {}
-    for path in files:
-        try:
-            run = json.loads(path.read_text())
-            training = run["training"]
-        except (json.JSONDecodeError, KeyError, TypeError) as err:
-            raise ValueError(f"{str(path)!r} is not a benchmark result written by "
-                             f"`python -m lesson_utils.bench` ({err}).") from err
-        for name, figures in training.items():
+    for file, run in _read_runs(folder):
+        for name in run["training"]:
             if name not in results or run["date"] >= results[name]["date"]:
-                results[name] = dict(figures, file=path.name, date=run["date"],
-                                     command=run.get("command", ""))
-    for name, figures in results.items():
-        current = CONFIGS.get(name)
-        figures["stale"] = current is None or _settings_as_saved(current) != figures["settings"]
+                results[name] = _figures(name, file, run)
     return results
+
+
+def load_benchmark_run(names, folder=None):
+    """The newest single benchmark run that measured every one of `names`.
+
+    Figures from different runs were measured under different machine loads
+    (and possibly different settings), so a comparison reads them from one run.
+
+    Args:
+        names: the configurations to compare.
+        folder: where the JSON files are; `None` for `benchmarks/results/`.
+
+    Returns:
+        A dict as `load_benchmark_results` returns, for `names` only, all
+        from the same file.
+
+    Raises:
+        ValueError: when no single run measured them all (the message gives
+            the command that does).
+    """
+    runs = [(file, run) for file, run in _read_runs(folder) if set(names) <= set(run["training"])]
+    if not runs:
+        raise ValueError(f"No benchmark run measured all of {list(names)} together: run "
+                         f"`python -m lesson_utils.bench --configs {' '.join(names)}`.")
+    file, run = max(runs, key=lambda file_run: file_run[1]["date"])
+    return {name: _figures(name, file, run) for name in names}
 
 
 def benchmark_rows(results, names):
@@ -166,8 +206,9 @@ def literature_markdown():
     rows = [
         ("LSTM, random initialisation", "86.5%", "Dai & Le (2015), *Semi-supervised Sequence "
          "Learning*, NeurIPS, Table 1"),
-        ("Word vectors + bag of words (full model)", "88.9%", "Maas et al. (2011), *Learning "
-         "Word Vectors for Sentiment Analysis*, ACL, Table 2"),
+        ("Word vectors + bag of words (full model), also trained on 50,000 unlabelled "
+         "reviews", "88.9%", "Maas et al. (2011), *Learning Word Vectors for Sentiment "
+         "Analysis*, ACL, Table 2"),
         ("NBSVM with bigrams", "91.2%", "Wang & Manning (2012), *Baselines and Bigrams*, ACL, "
          "Table 2 (quoted by Dai & Le, 2015)"),
         ("ULMFiT (pretrained language model, fine-tuned)", "95.4%", "Howard & Ruder (2018), "

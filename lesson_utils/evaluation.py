@@ -5,6 +5,8 @@ the misclassified reviews say why, and `predict_review` lets a learner try
 their own sentence, read exactly as the training reviews were.
 """
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -70,29 +72,67 @@ def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test rev
     return fig
 
 
-def misclassified_reviews(model, x, y, *, count=3, probabilities=None):
+def misclassified_reviews(model, x, y, *, count=3, probabilities=None, label=None):
     """The reviews the model gets wrong most confidently.
 
     Args:
         model: a trained classifier.
         x: padded word ids.
-        y: the true labels.
+        y: the labels (what the data says; see `stated_score` for why a
+            label can be wrong).
         count: how many to return.
         probabilities: the model's probabilities for `x`, if already computed.
+        label: `None` for mistakes of both kinds; `0` for the reviews labelled
+            negative and predicted positive (false positives); `1` for those
+            labelled positive and predicted negative (false negatives).
 
     Returns:
-        A list of dicts with `index` (row in `x`), `label` (true, 0/1),
+        A list of dicts with `index` (row in `x`), `label` (0/1),
         `probability` (of positive) and `confidence` (in the wrong answer),
         most confident first.
     """
     count = check_positive_int("count", count)
+    if label not in (None, 0, 1):
+        raise ValueError(f"Argument `label` must be None, 0 or 1. Received: label={label!r}")
     y = np.asarray(y).astype(int)
     probs = predict_proba(model, x) if probabilities is None else np.asarray(probabilities)
-    wrong = np.flatnonzero((probs > 0.5).astype(int) != y)
+    wrong = np.flatnonzero(((probs > 0.5).astype(int) != y) & ((y == label) | (label is None)))
     confidence = np.where(y[wrong] == 1, 1 - probs[wrong], probs[wrong])
     order = wrong[np.argsort(-confidence, kind="stable")][:count]
     return [dict(index=int(i), label=int(y[i]), probability=float(probs[i]),
                  confidence=float(1 - probs[i] if y[i] == 1 else probs[i])) for i in order]
+
+
+# "i give it 9 5 10", "rated it 3 out of 10", "my rating 8 10", or a review that
+# ends "highly recommended 7 10": a score the reviewer wrote in the text
+# (punctuation is gone: "9.5/10" reads "9 5 10").
+_SCORE = r"(\d{1,2})(?:\s+(\d))?\s+(?:out of\s+)?10\b"
+_STATED_SCORES = (re.compile(r"\b(?:give it|gave it|giving it|rate it|rated it|rating|score|"
+                             r"verdict|grade)\s+(?:of\s+|is\s+|a\s+)?" + _SCORE),
+                  re.compile(r"\b" + _SCORE + r"\s*$"))
+
+
+def stated_score(review):
+    """The score out of 10 a reviewer wrote in the text, if any.
+
+    IMDB's labels were not given by reading the reviews: Maas et al. (2011)
+    labelled a review negative when its star rating was at most 4 of 10 and
+    positive when it was at least 7 (reviews rated 5 or 6 were left out). A
+    score written in the text can disagree with that label.
+
+    Args:
+        review: a review's text, as `decode_review` returns it.
+
+    Returns:
+        The last score out of 10 the text states, after a word like "give
+        it" or "rating", or as its very last words (`"i give it 9 5 10"`
+        gives 9.5, `"highly recommended 7 10"` gives 7), or `None` if it
+        states none.
+    """
+    found = sorted((match.end(), float(f"{match[1]}.{match[2] or 0}"))
+                   for pattern in _STATED_SCORES for match in pattern.finditer(review.strip()))
+    scores = [score for _, score in found if score <= 10]
+    return scores[-1] if scores else None
 
 
 def word_status(review, vocab_size=10_000, *, source=None):

@@ -40,6 +40,44 @@ class StopAfterBatch(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class _KeepFinishedEpochs(keras.callbacks.Callback):
+    """Forgets an epoch cut short by a stop and keeps the best finished epoch's weights.
+
+    A stop mid-epoch still makes Keras validate and log the partial epoch; this
+    removes it from `history`. With `restore_best`, training ends with the
+    weights of the finished epoch with the lowest validation loss.
+    """
+
+    def __init__(self, history, restore_best, verbose):
+        super().__init__()
+        self.history, self.restore_best, self.verbose = history, restore_best, verbose
+        self.batches, self.best_loss, self.best_epoch, self.best_weights = 0, np.inf, None, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.batches < (self.params.get("steps") or 0):  # History has already logged it.
+            for values in self.history.history.values():
+                values.pop()
+            self.history.epoch.pop()
+            return
+        loss = (logs or {}).get("val_loss")
+        if self.restore_best and loss is not None and loss < self.best_loss:
+            self.best_loss, self.best_epoch = loss, epoch
+            self.best_weights = self.model.get_weights()
+
+    def on_train_end(self, logs=None):
+        if self.best_weights is not None:
+            if self.verbose:
+                print(f"Keeping the weights of epoch {self.best_epoch + 1}, the finished epoch "
+                      "with the lowest validation loss.")
+            self.model.set_weights(self.best_weights)
+
+
 def _check_xy(x, y, name):
     try:
         x = np.asarray(x)
@@ -98,11 +136,12 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS, batch_siz
         seed: seed of that shuffling.
         callbacks: more Keras callbacks, e.g. a `StopAfterBatch`.
         restore_best_weights: with a validation split, end with the weights
-            of the epoch with the lowest validation loss, because a recurrent
-            model on IMDB starts to overfit after two or three epochs.
+            of the finished epoch with the lowest validation loss, because a
+            recurrent model on IMDB starts to overfit after two or three epochs.
 
     Returns:
-        A `keras.callbacks.History` with one entry per completed epoch.
+        A `keras.callbacks.History` with one entry per completed epoch (an
+        epoch that a `StopAfterBatch` cut short is not counted).
     """
     x_train, y_train = _check_xy(x_train, y_train, "train")
     epochs = check_positive_int("epochs", epochs)
@@ -118,11 +157,8 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS, batch_siz
             f"validation out of {len(x_train)}. Use more reviews or another fraction."
         )
     history = keras.callbacks.History()
-    callbacks = [history, *(callbacks or [])]
-    if restore_best_weights and validation_split:
-        callbacks.append(keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=epochs, restore_best_weights=True,
-            verbose=1 if verbose else 0))
+    callbacks = [history, *(callbacks or []),
+                 _KeepFinishedEpochs(history, restore_best_weights and validation_split, verbose)]
     x_fit, y_fit = x_train[:split_at], y_train[:split_at]
     x_val, y_val = x_train[split_at:], y_train[split_at:]
     if uses_length_buckets(model, x_train):

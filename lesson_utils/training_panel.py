@@ -3,9 +3,15 @@
 A Jupyter kernel that is busy inside `fit` handles no widget events, so a Stop
 button would never be heard. The panel therefore trains in a background
 thread: the kernel stays free, the Stop button asks Keras to stop after the
-current batch (`StopAfterBatch`), and the history of the finished epochs is
-kept. `panel.wait()` blocks until a run ends, for notebooks and tests that
-need the result.
+current batch (`StopAfterBatch`). An epoch cut short by Stop is not kept: the
+history, the log, the plot and the table count finished epochs only, and the
+test accuracy is measured with the weights of the finished epoch with the
+lowest validation loss. `panel.wait()` blocks until a run ends, for notebooks
+and tests that need the result.
+
+The progress bar's label, the status line and the plot's title always say the
+same thing: `Idle` before the first run, then `Loading`, `Epoch k/N`,
+`Validating`, `Testing`, and at the end `Done`, `Stopped` or `Failed`.
 
 Stable CSS classes, for browser tests and custom styling:
 `lesson-training-panel` (the whole panel), `lesson-train-button`,
@@ -32,40 +38,49 @@ CELL_OPTIONS = (("SimpleRNN", "simple_rnn"), ("LSTM", "lstm"), ("GRU", "gru"))
 LIMITS = {"units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
 LABELS = {"units": "Units", "epochs": "Epochs", "embedding_dim": "Embedding size",
           "max_length": "Max length"}
+# The progress bar's label and colour when a run fails.
+FAILED = ("Failed", "danger")
 TABLE_COLUMNS = ("#", "cell", "units", "embedding", "max length", "epochs", "test accuracy",
                  "seconds", "seconds / epoch")
 
 
 class _PanelProgress(keras.callbacks.Callback):
-    """Moves the panel's progress bar after each batch and redraws its plot after each epoch."""
+    """Moves the panel's progress bar after each batch and redraws its plot after each finished epoch."""
 
     def __init__(self, panel, epochs):
         super().__init__()
         self.panel, self.epochs = panel, epochs
-        self.logs = {}
-        self.epoch_start = 0.0
+        self.logs, self.epoch_seconds = {}, []
+        self.epoch_start, self.batches = 0.0, 0
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch_start = time.perf_counter()
+        self.epoch_start, self.batches = time.perf_counter(), 0
         bar = self.panel.progress
         bar.value, bar.max = 0, max(self.params.get("steps") or 1, 1)
         bar.description = f"Epoch {epoch + 1}/{self.epochs}"
+        self.panel._say(f"Run {self.panel.run_number}: training epoch {epoch + 1} of "
+                        f"{self.epochs}...")
 
     def on_train_batch_end(self, batch, logs=None):
-        self.panel.progress.value = batch + 1
+        self.batches += 1
+        self.panel.progress.value = self.batches
+
+    def on_test_begin(self, logs=None):
+        self.panel.progress.description = "Validating"
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.batches < (self.params.get("steps") or 0):  # Cut short by Stop: not kept.
+            return
         logs = logs or {}
+        self.epoch_seconds.append(time.perf_counter() - self.epoch_start)
         for key, value in logs.items():
             self.logs.setdefault(key, []).append(float(value))
         figures = " - ".join(f"{key} {float(value):.4f}" for key, value in logs.items()
                              if key in ("loss", "accuracy", "val_loss", "val_accuracy"))
-        line = (f"Epoch {epoch + 1}/{self.epochs}: {time.perf_counter() - self.epoch_start:.1f} s"
-                f" - {figures}")
-        self.panel.epoch_lines.append(line)
+        self.panel.epoch_lines.append(
+            f"Epoch {epoch + 1}/{self.epochs}: {self.epoch_seconds[-1]:.1f} s - {figures}")
         self.panel.epoch_log.value = "<pre>" + html.escape("\n".join(self.panel.epoch_lines)) + "</pre>"
-        self.panel.plot.value = figure_png(plot_history(
-            self.logs, title=f"Run {len(self.panel.runs) + 1}: loss and accuracy per epoch"))
+        self.panel._draw(self.logs)
 
 
 class TrainingPanel(widgets.VBox):
@@ -75,9 +90,11 @@ class TrainingPanel(widgets.VBox):
     learners: `controls` (dict of the setting widgets, keyed like
     `build_rnn_model`'s arguments: `cell`, `bidirectional`, `units`,
     `embedding_dim`, plus `epochs` and `max_length`), `train_button`,
-    `stop_button`, `progress`, `status`, `epoch_log`, `plot`, `runs_table`, `runs`
-    (a list of dicts, one per finished run) and `history` (the latest run's
-    Keras History).
+    `stop_button`, `progress`, `status`, `epoch_log`, `plot`, `plot_title`
+    (the title of the plot shown, `None` while there is none), `runs_table`,
+    `runs` (a list of dicts, one per run that finished at least one epoch),
+    `run_number` (of the latest run started) and `history` (the latest run's
+    Keras History, finished epochs only).
     """
 
     def __init__(self, *, source=None, quick=None, seed=DEFAULT_SEED,
@@ -117,7 +134,8 @@ class TrainingPanel(widgets.VBox):
         self.runs_table = widgets.HTML()
         self.runs_table.add_class("lesson-runs-table")
         self.runs, self.history, self.epoch_lines = [], None, []
-        self._thread, self._stopper = None, None
+        self.run_number, self.plot_title = 0, None
+        self._thread, self._stopper, self._result = None, None, None
         c = self.controls
         super().__init__([
             widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
@@ -168,11 +186,14 @@ class TrainingPanel(widgets.VBox):
         except ValueError as err:
             self._say(html.escape(str(err)), error=True)
             return False
-        self._stopper = StopAfterBatch()
+        self._stopper, self._result = StopAfterBatch(), None
+        self.run_number += 1
         self._set_busy(True)
-        self.epoch_lines = []
+        self.epoch_lines, self.history = [], None
         self.epoch_log.value = ""
-        self._say(f"Run {len(self.runs) + 1}: loading the reviews (max length "
+        self._draw(None)
+        self._show_bar("Loading", "info", value=0)
+        self._say(f"Run {self.run_number}: loading the reviews (max length "
                   f"{settings['max_length']})...")
         self._thread = threading.Thread(target=self._run, args=(settings,), daemon=True)
         self._thread.start()
@@ -182,7 +203,8 @@ class TrainingPanel(widgets.VBox):
         """Asks the current run to stop after its current batch (the Stop button)."""
         if self._stopper is not None and self.is_training():
             self._stopper.request()
-            self._say("Stopping after the current batch; the finished epochs are kept...")
+            self._say(f"Run {self.run_number}: stopping after the current batch; the finished "
+                      "epochs are kept, an unfinished one is dropped...")
 
     def is_training(self):
         """Tells whether a run is going."""
@@ -195,15 +217,17 @@ class TrainingPanel(widgets.VBox):
             timeout: seconds to wait at most; `None` waits as long as it takes.
 
         Returns:
-            The latest run's dict (see `runs`), or `None` if no run finished.
+            The run's dict (see `runs`), or `None` if it kept nothing (it
+            failed, or was stopped before its first epoch finished).
         """
         if self._thread is not None:
             self._thread.join(timeout)
-        return self.runs[-1] if self.runs else None
+        return self._result
 
     # --- the run itself, in the background thread ------------------------------
 
     def _run(self, settings):
+        number = self.run_number
         try:
             (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
                 self.vocab_size, settings["max_length"], source=self.source, quick=self.quick)
@@ -211,7 +235,7 @@ class TrainingPanel(widgets.VBox):
             model = build_rnn_model(self.vocab_size, settings["embedding_dim"], settings["units"],
                                     self.dense_units, cell=settings["cell"],
                                     bidirectional=settings["bidirectional"])
-            self._say(f"Run {len(self.runs) + 1}: training on {len(x_train):,} reviews "
+            self._say(f"Run {number}: training on {len(x_train):,} reviews "
                       f"({model.count_params():,} parameters)...")
             progress = _PanelProgress(self, settings["epochs"])
             start = time.perf_counter()
@@ -221,22 +245,31 @@ class TrainingPanel(widgets.VBox):
             seconds = time.perf_counter() - start
             self.history = history
             done = len(history.history.get("loss", []))
-            stopped = self._stopper.requested
+            stopped = self._stopper.requested and done < settings["epochs"]
+            outcome = ("Stopped", "warning") if stopped else ("Done", "success")
+            if done == 0:
+                self._finish(outcome, f"Run {number} stopped during epoch 1, before any epoch "
+                                      "finished: there is nothing to keep.")
+                return
+            self._show_bar("Testing", "info", value=self.progress.max)
+            self._say(f"Run {number}: measuring the test accuracy on {len(x_test):,} reviews...")
             accuracy = evaluate_rnn_model(model, x_test, y_test)["accuracy"]
-            run = dict(settings, max_length=x_train.shape[1], epochs_done=done,
+            run = dict(settings, number=number, max_length=x_train.shape[1], epochs_done=done,
                        stopped=stopped, test_accuracy=accuracy, seconds=seconds,
-                       seconds_per_epoch=seconds / max(done, 1), model=model)
+                       seconds_per_epoch=sum(progress.epoch_seconds) / done, model=model)
             self.runs.append(run)
+            self._result = run
             self._render_table()
-            how = (f"stopped by you after {done} epoch{'s' if done != 1 else ''}" if stopped
-                   else f"{done} epoch{'s' if done != 1 else ''}")
-            self._say(f"Run {len(self.runs)} done ({how}, {seconds:.0f} s): test accuracy "
-                      f"<b>{accuracy:.3f}</b> on {len(x_test):,} reviews.")
+            epochs = f"{done} epoch{'s' if done != 1 else ''}"
+            how = (f"stopped by you during epoch {done + 1}: kept the {epochs} that finished"
+                   if stopped else epochs)
+            self._finish(outcome, f"Run {number} done ({how}, {seconds:.0f} s): test accuracy "
+                                  f"<b>{accuracy:.3f}</b> on {len(x_test):,} reviews.")
         except (ImdbDataError, ValueError) as err:
-            self._say(html.escape(str(err)).replace("\n", "<br>"), error=True)
+            self._finish(FAILED, html.escape(str(err)).replace("\n", "<br>"), error=True)
         except Exception as err:  # A thread's traceback would be lost: show what went wrong.
-            self._say(f"Training failed: {html.escape(type(err).__name__)}: "
-                      f"{html.escape(str(err))}", error=True)
+            self._finish(FAILED, f"Training failed: {html.escape(type(err).__name__)}: "
+                                  f"{html.escape(str(err))}", error=True)
         finally:
             self._set_busy(False)
 
@@ -247,24 +280,42 @@ class TrainingPanel(widgets.VBox):
             message = f'<span style="color:{PALETTE["vermillion"]}">&#9888; {message}</span>'
         self.status.value = message
 
+    def _finish(self, outcome, message, error=False):
+        """Shows how a run ended: the bar's label and colour (`outcome`), then the status."""
+        self._show_bar(*outcome)
+        self._say(message, error=error)
+
+    def _show_bar(self, description, style="", value=None):
+        """Sets the progress bar's label (and value and colour): it must agree with the status."""
+        self.progress.description = description
+        if value is not None:
+            self.progress.value = value
+        self.progress.bar_style = style
+
+    def _draw(self, logs):
+        """Draws the finished epochs' curves, or clears the plot when `logs` is `None`."""
+        if logs is None:
+            self.plot_title, self.plot.value = None, b""
+            return
+        self.plot_title = f"Run {self.run_number}: loss and accuracy per finished epoch"
+        self.plot.value = figure_png(plot_history(logs, title=self.plot_title))
+
     def _set_busy(self, busy):
         self.train_button.disabled = busy
         self.stop_button.disabled = not busy
         for control in self.controls.values():
             control.disabled = busy
-        if not busy:
-            self.progress.description = "Idle"
 
     def _render_table(self):
         cell_style = 'style="padding:2px 10px;text-align:right"'
         header = "".join(f"<th {cell_style}>{name}</th>" for name in TABLE_COLUMNS)
         rows = []
-        for number, run in enumerate(self.runs, start=1):
+        for run in self.runs:
             cell = dict((value, label) for label, value in CELL_OPTIONS)[run["cell"]]
             if run["bidirectional"]:
                 cell = "bidirectional " + cell
             epochs = f"{run['epochs_done']}/{run['epochs']}" + (" (stopped)" if run["stopped"] else "")
-            cells = (number, cell, run["units"], run["embedding_dim"], run["max_length"], epochs,
+            cells = (run["number"], cell, run["units"], run["embedding_dim"], run["max_length"], epochs,
                      f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
                      f"{run['seconds_per_epoch']:.1f}")
             rows.append("<tr>" + "".join(f"<td {cell_style}>{c}</td>" for c in cells) + "</tr>")

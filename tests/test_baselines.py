@@ -57,7 +57,7 @@ def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     old, pre, masked = (bench.CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
     assert pre["prepare"] == dict(old["prepare"], padding="pre") and pre["model"] == old["model"]
     assert masked["prepare"] == old["prepare"]
-    assert masked["model"] == dict(old["model"], mask_zero=True, max_length=None)
+    assert masked["model"] == dict(old["model"], mask_zero=True)
     assert bench.CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
     both_ways = bench.CONFIGS["bidirectional"]
     assert both_ways["model"] == dict(bench.DEFAULT["model"], bidirectional=True)

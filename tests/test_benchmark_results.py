@@ -13,6 +13,7 @@ from lesson_utils.benchmark_results import (
     benchmark_rows,
     literature_markdown,
     load_benchmark_results,
+    load_benchmark_run,
     plot_benchmark,
 )
 
@@ -80,3 +81,28 @@ def test_literature_table_cites_its_sources():
     for figure in ("86.5%", "88.9%", "91.2%", "95.4%"):
         assert figure in table
     assert "Dai & Le (2015)" in table and "Maas et al. (2011)" in table
+    maas = next(line for line in table.splitlines() if "88.9%" in line)
+    assert "50,000 unlabelled reviews" in maas, "Maas et al. used unlabelled reviews as well"
+
+
+def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
+    padding = ["old_lesson", "pre_padding", "old_lesson_masked"]
+    write(tmp_path, "imdb_all.json", "2026-01-01T10:00:00",
+          {name: figures([0.5 + 0.1 * i], bench.CONFIGS[name]) for i, name in enumerate(padding)})
+    write(tmp_path, "imdb_newer.json", "2026-02-01T10:00:00",  # a newer run of (a) alone
+          {"old_lesson": figures([0.55], bench.CONFIGS["old_lesson"])})
+    assert load_benchmark_results(tmp_path)["old_lesson"]["file"] == "imdb_newer.json"
+    run = load_benchmark_run(padding, tmp_path)
+    assert list(run) == padding and {r["file"] for r in run.values()} == {"imdb_all.json"}
+    assert run["old_lesson"]["test_accuracy"] == [0.5] and not run["old_lesson"]["stale"]
+    with pytest.raises(ValueError, match="--configs old_lesson bow_dense"):
+        load_benchmark_run(["old_lesson", "bow_dense"], tmp_path)
+
+
+def test_the_padding_comparison_changes_one_thing_at_a_time():
+    old, pre, masked, bucketed = (bench.CONFIGS[n] for n in (
+        "old_lesson", "pre_padding", "old_lesson_masked", "old_lesson_bucketed"))
+    assert pre == dict(old, prepare=dict(old["prepare"], padding="pre"))
+    assert masked == dict(old, model=dict(old["model"], mask_zero=True))
+    assert masked["model"]["max_length"] == 256, "(c) keeps full-length batches, as (a) does"
+    assert bucketed == dict(masked, model=dict(masked["model"], max_length=None))

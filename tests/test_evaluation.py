@@ -10,6 +10,7 @@ from lesson_utils.evaluation import (
     misclassified_reviews,
     plot_confusion_matrix,
     predict_review,
+    stated_score,
     word_status,
 )
 from lesson_utils.training import predict_proba
@@ -41,6 +42,32 @@ def test_misclassified_are_the_most_confident_mistakes():
     assert [w["index"] for w in wrong] == [3, 0, 1, 4]
     assert wrong[0]["confidence"] == pytest.approx(0.95)
     assert wrong[1]["confidence"] == pytest.approx(0.9)
+
+
+def test_misclassified_of_each_kind():
+    y = np.array([1, 0, 1, 0, 1])
+    p = np.array([0.1, 0.6, 0.9, 0.95, 0.45])
+    false_positives = misclassified_reviews(None, None, y, count=5, probabilities=p, label=0)
+    false_negatives = misclassified_reviews(None, None, y, count=5, probabilities=p, label=1)
+    assert [w["index"] for w in false_positives] == [3, 1]
+    assert [w["index"] for w in false_negatives] == [0, 4]
+    with pytest.raises(ValueError, match="label=2"):
+        misclassified_reviews(None, None, y, probabilities=p, label=2)
+
+
+@pytest.mark.parametrize("review, score", [
+    ("this is probably my favorite i give it 9 5 10 rent it today", 9.5),
+    ("i rated it 3 out of 10 and that is generous", 3.0),
+    ("my rating 8 10", 8.0),
+    ("i gave it 2 10 before i saw the sequel gave it 7 10", 7.0),
+    ("a 10 10 cast and a 2 10 plot", None),
+    ("an above average thriller br br highly recommended 7 10", 7.0),
+    ("its worth a buying watching br br 7 8 10", 7.8),
+    ("better than watching godfather 1 2 for the tenth time", None),
+    ("i give it 12 10", None),
+])
+def test_stated_score_reads_the_score_a_reviewer_wrote(review, score):
+    assert stated_score(review) == score
 
 
 def test_word_status_follows_the_loaders_rules(fake_imdb):

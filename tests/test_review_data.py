@@ -52,3 +52,60 @@ def test_length_histogram_marks_max_length():
     assert "74%" in " ".join(t.get_text() for t in ax.get_legend().get_texts())
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     plt.close(fig)
+
+
+def test_find_phrase_finds_the_reviews_holding_it_word_for_word(fake_imdb):
+    from lesson_utils import get_word_index
+    from lesson_utils.review_data import find_phrase
+
+    word_index = get_word_index(fake_imdb)  # the: 1, film: 2, was: 3, great: 4, bad: 5
+    reviews = [[1, 5, 6, 7], [1, 6, 5, 7], [1, 4, 5, 6, 9]]  # ids are ranks + 3
+    assert find_phrase(reviews, "Film was!", word_index) == [0, 2]
+    assert find_phrase(reviews, "the film was", word_index) == [2]
+    with pytest.raises(ValueError, match="phrase"):
+        find_phrase(reviews, "zorglub", word_index)
+
+
+def test_short_reviews_keeps_the_first_short_ones_in_order():
+    from lesson_utils.review_data import short_reviews
+
+    reviews = [[1] * 5, [1] * 50, [1] * 3, [1] * 7]
+    kept, labels = short_reviews(reviews, [0, 1, 1, 0], 2, 6)
+    assert [len(r) for r in kept] == [5, 3] and labels.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="Only 3 reviews have at most 10 ids"):
+        short_reviews(reviews, [0, 1, 1, 0], 4, 10)
+
+
+def test_padding_comparison_changes_only_the_padding_or_the_mask(monkeypatch):
+    from lesson_utils import review_data
+
+    built, trained = [], []
+    real_build, real_train = review_data.build_rnn_model, review_data.train_rnn_model
+
+    def build(*args, **kwargs):
+        built.append(kwargs)
+        return real_build(*args, **kwargs)
+
+    def train(model, x, y, **kwargs):
+        trained.append(x)
+        return real_train(model, x, y, **kwargs)
+
+    monkeypatch.setattr(review_data, "build_rnn_model", build)
+    monkeypatch.setattr(review_data, "train_rnn_model", train)
+    rng = np.random.default_rng(0)
+    reviews = [[1, *rng.integers(3, 50, size=rng.integers(2, 9))] for _ in range(40)]
+    labels = rng.integers(0, 2, size=40)
+    sizes = dict(vocab_size=50, train_reviews=24, test_reviews=8, longest=9, max_length=12,
+                 embedding_dim=4, units=4, dense_units=4, batch_size=8)
+    results = review_data.padding_comparison((reviews, labels), (reviews, labels), sizes=sizes)
+    assert list(results) == list(review_data.PADDING_SETTINGS)
+    assert [(k["padding"], k["mask_zero"]) for k in built] == [
+        ("post", False), ("pre", False), ("post", True)]
+    assert all(k["max_length"] == 12 for k in built), "every model reads the same fixed length"
+    assert all({**k, "padding": None, "mask_zero": None} == {**built[0], "padding": None,
+                                                             "mask_zero": None} for k in built)
+    post, pre, masked = trained
+    np.testing.assert_array_equal(post, masked)
+    assert (post[:, -1] == 0).all() and (pre[:, 0] == 0).all(), "every review is padded"
+    for figures in results.values():
+        assert figures["mean_padding"] > 3 and figures["seconds"] > 0

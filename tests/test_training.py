@@ -98,7 +98,32 @@ def test_stop_button_ends_training_after_the_current_batch():
     history = train_rnn_model(small_model(), x, y, epochs=5, batch_size=8, verbose=0,
                               callbacks=[counter, stop])
     assert counter.batches == 2
-    assert len(history.history["loss"]) == 1
+    assert history.epoch == [] and history.history["loss"] == [], \
+        "a stop during epoch 1 leaves no finished epoch to keep"
+
+
+@pytest.mark.parametrize("bucketed", [False, True])
+def test_a_stop_mid_epoch_keeps_only_the_finished_epochs_and_their_weights(bucketed):
+    stop = StopAfterBatch()
+
+    class StopDuringEpoch2(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 0:
+                self.after_epoch_1 = [w.copy() for w in self.model.get_weights()]
+
+        def on_train_batch_end(self, batch, logs=None):
+            if len(getattr(self, "after_epoch_1", [])) and batch == 3:
+                stop.request()
+
+    recorder = StopDuringEpoch2()
+    x, y = synthetic_reviews(n=160)
+    model = small_model(max_length=None if bucketed else 12)
+    history = train_rnn_model(model, x, y, epochs=3, batch_size=8, verbose=0,
+                              callbacks=[recorder, stop])
+    assert len(history.history["loss"]) == len(history.history["val_loss"]) == 1
+    assert history.epoch == [0]
+    for kept, after_epoch_1 in zip(model.get_weights(), recorder.after_epoch_1):
+        np.testing.assert_array_equal(kept, after_epoch_1)
 
 
 def test_ids_beyond_the_vocabulary_are_explained():

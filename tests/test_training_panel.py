@@ -1,10 +1,16 @@
 """The training panel: Train trains in the background, Stop stops, the table fills."""
 
+import importlib
 import time
 
+import numpy as np
 import pytest
 
+from lesson_utils.training import evaluate_rnn_model
 from lesson_utils.training_panel import training_panel
+
+# The module itself: `lesson_utils.training_panel` is also the name of the function.
+panel_module = importlib.import_module("lesson_utils.training_panel")
 
 
 def tiny_panel(source, **settings):
@@ -79,6 +85,7 @@ def test_missing_data_is_reported_in_the_panel(tmp_path):
     assert panel.runs == []
     assert "does not exist" in panel.status.value
     assert not panel.train_button.disabled
+    assert panel.progress.description == "Failed", "the bar should say the run failed"
 
 
 def test_stable_css_classes_for_browser_tests(fake_imdb):
@@ -88,3 +95,132 @@ def test_stable_css_classes_for_browser_tests(fake_imdb):
     assert "lesson-stop-button" in panel.stop_button._dom_classes
     assert "lesson-runs-table" in panel.runs_table._dom_classes
     assert panel.train_button.description == "Train"
+
+
+# --- a stop mid-epoch, and what the bar, the status and the plot say ----------------------------
+
+def synthetic_imdb(vocab_size, max_length, **_):
+    """Post-padded reviews whose label is whether id 5 appears: 200 for training, 40 for testing."""
+    rng = np.random.default_rng(0)
+
+    def reviews(n):
+        x = np.zeros((n, max_length), dtype=np.int32)
+        for i, length in enumerate(rng.integers(2, max_length + 1, size=n)):
+            x[i, :length] = rng.integers(6, 40, size=length)
+            x[i, 0] = 1
+        y = rng.integers(0, 2, size=n)
+        x[y == 1, 1] = 5
+        return x, y
+
+    return reviews(200), reviews(40)
+
+
+class Recorder:
+    """Wraps the panel's progress callback and its test evaluation to record what the panel shows."""
+
+    def __init__(self, panel, monkeypatch, stop_at=None):
+        self.panel, self.states, self.weights_after = panel, [], {}
+        progress = panel_module._PanelProgress
+        batch_end, epoch_end = progress.on_train_batch_end, progress.on_epoch_end
+        evaluate = panel_module.evaluate_rnn_model
+        recorder = self
+
+        def on_train_batch_end(callback, batch, logs=None):
+            batch_end(callback, batch, logs)
+            recorder.record("batch")
+            epoch = int(panel.progress.description.split()[1].split("/")[0])
+            if stop_at == (epoch, batch + 1):
+                panel.stop_button.click()
+
+        def on_epoch_end(callback, epoch, logs=None):
+            run = getattr(panel, "run_number", len(panel.runs) + 1)
+            recorder.weights_after[(run, epoch + 1)] = callback.model.get_weights()
+            epoch_end(callback, epoch, logs)
+
+        def evaluate_and_record(*args, **kwargs):
+            recorder.record("testing")
+            return evaluate(*args, **kwargs)
+
+        monkeypatch.setattr(progress, "on_train_batch_end", on_train_batch_end)
+        monkeypatch.setattr(progress, "on_epoch_end", on_epoch_end)
+        monkeypatch.setattr(panel_module, "evaluate_rnn_model", evaluate_and_record)
+
+    def record(self, when):
+        p = self.panel
+        self.states.append(dict(when=when, run=getattr(p, "run_number", len(p.runs) + 1),
+                                training=p.is_training(),
+                                bar=p.progress.description, value=p.progress.value,
+                                full=p.progress.value >= p.progress.max, status=p.status.value,
+                                plot_title=getattr(p, "plot_title", None), plot=p.plot.value))
+
+
+@pytest.fixture
+def synthetic_panel(monkeypatch):
+    monkeypatch.setattr(panel_module, "prepare_imdb_data", synthetic_imdb)
+    panel = panel_module.TrainingPanel(quick=True, batch_size=8)  # 160 reviews: 20 batches
+    for name, value in dict(cell="gru", units=4, embedding_dim=4, epochs=3, max_length=12).items():
+        panel.controls[name].value = value
+    return panel
+
+
+def test_a_stop_mid_epoch_keeps_only_the_finished_epochs(synthetic_panel, monkeypatch):
+    panel = synthetic_panel
+    recorder = Recorder(panel, monkeypatch, stop_at=(2, 6))  # 30 % into epoch 2 of 3
+    panel.train_button.click()
+    run = panel.wait(timeout=120)
+    assert run is not None and run["stopped"]
+    assert run["epochs_done"] == 1, "only epoch 1 finished"
+    assert len(panel.history.history["loss"]) == 1
+    assert "<td" in panel.runs_table.value and "1/3 (stopped)" in panel.runs_table.value
+    assert "Epoch 1/3" in panel.epoch_log.value and "Epoch 2/3" not in panel.epoch_log.value
+    assert "stopped by you during epoch 2: kept the 1 epoch that finished" in panel.status.value
+    for kept, after_epoch_1 in zip(run["model"].get_weights(), recorder.weights_after[(1, 1)]):
+        np.testing.assert_array_equal(kept, after_epoch_1)
+    x_test, y_test = synthetic_imdb(10_000, 12)[1]
+    assert run["test_accuracy"] == pytest.approx(
+        evaluate_rnn_model(run["model"], x_test, y_test)["accuracy"])
+    assert panel.progress.description == "Stopped"
+
+
+def test_a_stop_during_epoch_1_keeps_nothing_and_says_so(synthetic_panel, monkeypatch):
+    panel = synthetic_panel
+    Recorder(panel, monkeypatch, stop_at=(1, 3))
+    panel.train_button.click()
+    assert panel.wait(timeout=120) is None
+    assert panel.runs == [] and panel.epoch_lines == []
+    assert "before any epoch finished" in panel.status.value
+    assert panel.progress.description == "Stopped"
+
+
+def test_bar_status_and_plot_title_agree_in_every_run(synthetic_panel, monkeypatch):
+    panel = synthetic_panel
+    recorder = Recorder(panel, monkeypatch)
+    assert panel.progress.description == "Idle" and getattr(panel, "plot_title", None) is None
+    panel.controls["epochs"].value = 1
+    panel.train_button.click()
+    panel.wait(timeout=120)
+    first_plot = panel.plot.value
+    assert str(getattr(panel, "plot_title", None)).startswith("Run 1:")
+    panel.controls["epochs"].value = 2
+    panel.train_button.click()
+    assert panel.progress.description != "Idle", "a run has started: the bar must not say Idle"
+    run = panel.wait(timeout=120)
+    recorder.record("after")
+    assert run["number"] == 2 and panel.plot_title.startswith("Run 2:")
+
+    for state in recorder.states:
+        if state["when"] == "after":
+            assert not state["training"] and state["bar"] == "Done" and state["full"]
+            continue
+        assert state["training"] and state["bar"] != "Idle", state
+        assert state["status"].startswith(f"Run {state['run']}"), state
+        assert state["plot_title"] is None or state["plot_title"].startswith(f"Run {state['run']}:")
+        if state["when"] == "testing":
+            assert state["bar"] == "Testing" and "test accuracy" in state["status"], state
+        else:
+            assert state["bar"].startswith("Epoch "), state
+    run_2_epoch_1 = [s for s in recorder.states if s["run"] == 2 and s["bar"] == "Epoch 1/2"]
+    assert run_2_epoch_1, "run 2 was recorded during its first epoch"
+    for state in run_2_epoch_1:
+        assert state["plot"] != first_plot, "run 1's plot is still shown while run 2 trains"
+        assert state["plot_title"] is None
