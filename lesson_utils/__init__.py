@@ -26,7 +26,7 @@ from .data import (
     prepare_imdb_data,
 )
 from .models import build_rnn_model
-from .text import review_lengths
+from .text import ids_to_words, review_lengths
 from .training import StopAfterBatch, evaluate_rnn_model, predict_proba, train_rnn_model
 from .workflow import quick_mode_note, run_full_workflow
 from .cells import (
@@ -62,7 +62,6 @@ from .checks import (
     check_forget_gate,
     check_gru_param_count,
     check_gru_step,
-    check_lstm_param_count,
 )
 # Notebooks 04 and 05: IMDB sentiment end to end, and inside the trained model.
 from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
@@ -71,6 +70,7 @@ from .benchmark_results import (
     benchmark_rows,
     literature_markdown,
     load_benchmark_results,
+    load_benchmark_run,
     plot_benchmark,
 )
 from .evaluation import (
@@ -78,14 +78,16 @@ from .evaluation import (
     misclassified_reviews,
     plot_confusion_matrix,
     predict_review,
+    stated_score,
     word_status,
 )
 from .inspection import (
     classifier_head,
+    component_1_and_head,
     highlight_words,
+    most_varying_units,
     occlusion_importance,
     padding_washout,
-    pca_2d,
     plot_gates,
     plot_hidden_states,
     plot_sentiment_as_read,
@@ -95,15 +97,29 @@ from .inspection import (
 )
 from .model_store import load_model, model_path, save_model
 from .review_data import (
+    PADDING_COMPARISON_SIZES,
+    find_phrase,
     padded_words,
+    padding_comparison,
     padding_examples,
     plot_review_lengths,
+    short_reviews,
     truncated_share,
 )
-from .sentiment_lesson import lesson_model, sentiment_lesson_sizes, train_lesson_model
+from .sentiment_lesson import (
+    full_lesson_models_saved,
+    lesson_model,
+    sentiment_lesson_sizes,
+    train_lesson_model,
+)
 from .training_panel import TrainingPanel, training_panel
 from .widgets import review_tester
-from .checks import check_confusion_matrix, check_pca_2d, check_truncated_share
+from .checks import (
+    check_confusion_matrix,
+    check_head_probability,
+    check_padding_share,
+    check_pca_2d,
+)
 # Notebooks 01 and 02: the RNN loop, the memory task, and gradients through time.
 from .plots import CELL_LINE_STYLES
 from .cells import simple_rnn_param_count
@@ -119,12 +135,15 @@ from .memory_task import (
     train_memory_model,
 )
 from .gradients import (
+    accuracy_table,
     backprop_through_time,
     bptt_step,
     cell_gradient_norms,
     clip_by_global_norm,
     clipping_comparison,
     gradient_settings,
+    growth_by_radius,
+    growth_per_step,
     input_gradient_norms,
     plot_clipping_comparison,
     plot_gradient_norms,
@@ -139,8 +158,9 @@ from .widgets import hidden_state_explorer, spectral_radius_explorer
 from .checks import (
     check_bptt_step,
     check_clip_by_global_norm,
-    check_rnn_step,
+    check_geometric_mean,
     check_simple_rnn_param_count,
+    check_stacked_rnn_step,
 )
 
 use_course_style()

@@ -3,7 +3,7 @@
 Each check runs the learner's function on fresh random data, compares it with
 the course's tested reference, prints in plain words what is right or wrong
 (recognising the usual mistakes), and returns `True` or `False`. A check never
-raises: a `None` placeholder is reported as "nothing to check yet".
+raises: a stub that still returns `None` is reported as "Not yet: ... returned None".
 """
 
 import numpy as np
@@ -77,15 +77,13 @@ def check_forget_gate(forget_gate):
         forget_gate: a function `forget_gate(x_t, h_prev, kernel,
             recurrent_kernel, bias)` returning `f_t`, shape `(batch, units)`,
             for weights in Keras' layout (gate order input, forget, candidate,
-            output), or `None` while the exercise is not done.
+            output).
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
     from .cells import sigmoid
 
-    if forget_gate is None:
-        return _report(False, "nothing to check yet: define `forget_gate` and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=3)
     units = h_prev.shape[1]
     result, error = _call_safely(forget_gate, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -109,7 +107,7 @@ def check_forget_gate(forget_gate):
         (sigmoid(x_t @ kernel[:, forget] + h_prev @ recurrent_kernel[:, forget]),
          "the bias is missing: add bias[units:2*units]."),
     ]
-    return _compare_arrays(result, sigmoid(blocks[1]), mistakes, "your forget gate")
+    return _compare_arrays(result, sigmoid(blocks[1]), mistakes, _name(forget_gate))
 
 
 def check_gru_step(gru_step):
@@ -119,7 +117,7 @@ def check_gru_step(gru_step):
         gru_step: a function `gru_step(x_t, h_prev, kernel, recurrent_kernel,
             bias)` returning `h_t`, shape `(batch, units)`, for weights in
             Keras' layout (gate order update, reset, candidate; `bias` with
-            two rows: input side, recurrent side), or `None`.
+            two rows: input side, recurrent side).
 
     Returns:
         `True` if it is right, else `False` (and prints why).
@@ -127,8 +125,6 @@ def check_gru_step(gru_step):
     from .cells import gru_step as reference_step
     from .cells import sigmoid
 
-    if gru_step is None:
-        return _report(False, "nothing to check yet: define `gru_step` and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=4, blocks=3,
                                                                   bias_shape=(2, 12))
     result, error = _call_safely(gru_step, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -161,14 +157,17 @@ def check_gru_step(gru_step):
          "the reset gate is missing from the candidate: multiply the recurrent part by r."),
     ]
     reference = reference_step(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True)
-    return _compare_arrays(result, reference, mistakes, "your GRU step")
+    return _compare_arrays(result, reference, mistakes, _name(gru_step))
 
 
-def _check_count(count, cases, reference, mistakes, layer):
+def _name(function):
+    """The learner's function's name, for the messages (`your function` if it has none)."""
+    return getattr(function, "__name__", "your function")
+
+
+def _check_count(count, cases, reference, mistakes):
     """Compares a parameter-count function on several sizes, naming known mistakes."""
-    if count is None:
-        return _report(False, f"nothing to check yet: write the {layer} counting function and pass it in.")
-    what = getattr(count, "__name__", "your function")
+    what = _name(count)
     results = []
     for args in cases:
         result, error = _call_safely(count, *args)
@@ -188,34 +187,11 @@ def _check_count(count, cases, reference, mistakes, layer):
                           "Count the blocks, then each block's kernel, recurrent kernel and bias.")
 
 
-def check_lstm_param_count(count):
-    """Checks a learner's `count(features, units)` for `keras.layers.LSTM(units)`.
-
-    Args:
-        count: the learner's function, or `None`.
-
-    Returns:
-        `True` if it is right on several sizes, else `False` (and prints why).
-    """
-    from .cells import lstm_param_count
-
-    mistakes = [
-        (lambda f, u: 4 * u * (f + u),
-         "the biases are missing: each block has one bias per unit."),
-        (lambda f, u: 4 * u * (f + 1), "the recurrent kernel (units x units per block) is missing."),
-        (lambda f, u: 3 * u * (f + u + 1), "that is a GRU's count: an LSTM has four blocks "
-                                           "(input, forget, output gates and the candidate)."),
-        (lambda f, u: u * (f + u + 1), "that is one block: an LSTM has four (three gates and "
-                                       "the candidate), each with its own weights."),
-    ]
-    return _check_count(count, [(3, 4), (10, 7), (1, 1)], lstm_param_count, mistakes, "LSTM")
-
-
 def check_gru_param_count(count):
     """Checks a learner's `count(features, units, reset_after)` for `keras.layers.GRU`.
 
     Args:
-        count: the learner's function, or `None`.
+        count: the learner's function.
 
     Returns:
         `True` if it is right for both `reset_after` settings, else `False`.
@@ -234,55 +210,56 @@ def check_gru_param_count(count):
          "a GRU has three blocks (update gate, reset gate, candidate), not four."),
     ]
     cases = [(3, 4, True), (3, 4, False), (10, 7, True), (10, 7, False)]
-    return _check_count(count, cases, gru_param_count, mistakes, "GRU")
+    return _check_count(count, cases, gru_param_count, mistakes)
 
 
 # ---------------------------------------------------------------------------
 # Notebooks 04 and 05: IMDB sentiment, and inside the trained model.
 # ---------------------------------------------------------------------------
 
-def check_truncated_share(share_truncated):
-    """Checks a learner's `share_truncated(lengths, max_length)`.
+def check_padding_share(padding_share):
+    """Checks a learner's `padding_share(lengths, max_length)`.
 
     Args:
-        share_truncated: a function returning the fraction (0 to 1) of reviews
-            longer than `max_length` ids, i.e. those that padding to
-            `max_length` cuts; or `None`.
+        padding_share: a function returning the fraction (0 to 1) of the
+            padded array `(reviews, max_length)` that is padding zeros, for
+            reviews of the given lengths (a review longer than `max_length`
+            is cut and gets no padding).
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from .review_data import truncated_share
-
-    if share_truncated is None:
-        return _report(False, "nothing to check yet: define `share_truncated` and pass it in.")
     lengths = np.array([10, 256, 300, 256, 12, 900, 257, 40])
-    result, error = _call_safely(share_truncated, lengths, 256)
+    result, error = _call_safely(padding_share, lengths, 256)
     if error:
         return _report(False, error)
     if result is None:
-        return _report(False, "`share_truncated` returned None: `return` the fraction.")
-    expected = truncated_share(lengths, 256)
+        return _report(False, f"{_name(padding_share)} returned None: finish the function and "
+                              "`return` the fraction.")
+    zeros = np.maximum(256 - lengths, 0)
+    expected = zeros.sum() / (len(lengths) * 256)
     mistakes = [
-        (float(np.mean(lengths >= 256)), "a review of exactly max_length ids fits: it is not "
-                                         "truncated. Use `>`, not `>=`."),
+        (np.mean(256 - lengths) / 256, "a review longer than max_length is cut, not given "
+                                       "negative padding: count max(max_length - length, 0)."),
         (100 * expected, "that is a percentage: return a fraction between 0 and 1."),
-        (float(np.sum(lengths > 256)), "that is the number of reviews: divide by how many "
-                                       "reviews there are."),
-        (1 - expected, "that is the share of reviews that fit; the question asks for those "
-                       "that are cut."),
+        (float(zeros.sum()), "that is the number of padding zeros: divide by the size of the "
+                             "array, reviews x max_length."),
+        (float(np.mean(lengths < 256)), "that is the share of reviews that get some padding; "
+                                        "the question asks for the share of the array's cells."),
+        (1 - expected, "that is the share of real word ids; the question asks for the zeros."),
     ]
     try:
         result = float(result)
     except (TypeError, ValueError):
-        return _report(False, f"`share_truncated` should return a number, got {type(result).__name__}.")
+        return _report(False, f"{_name(padding_share)} should return a number, got "
+                              f"{type(result).__name__}.")
     if np.isclose(result, expected):
-        return _report(True, f"{expected:.3f} of these reviews are longer than 256 ids.")
+        return _report(True, f"{expected:.3f} of the padded array of these reviews is zeros.")
     for wrong, explanation in mistakes:
         if np.isclose(result, wrong):
             return _report(False, explanation)
     return _report(False, f"got {result!r} for lengths {lengths.tolist()} and max_length 256, "
-                          f"expected {expected}.")
+                          f"expected {expected:.4f}.")
 
 
 def check_confusion_matrix(confusion):
@@ -291,15 +268,13 @@ def check_confusion_matrix(confusion):
     Args:
         confusion: a function returning the 2x2 counts `[[TN, FP], [FN, TP]]`
             (rows: true label negative, positive; columns: predicted),
-            predicting positive when the probability is above 0.5; or `None`.
+            predicting positive when the probability is above 0.5.
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
     from .evaluation import confusion_matrix
 
-    if confusion is None:
-        return _report(False, "nothing to check yet: define `confusion` and pass it in.")
     rng = np.random.default_rng(5)
     y_true = rng.integers(0, 2, size=40)
     probabilities = rng.uniform(size=40)
@@ -318,7 +293,7 @@ def check_confusion_matrix(confusion):
          "p > 0.5, as Keras' accuracy does."),
     ]
     return _compare_arrays(result, expected.astype(float),
-                           [(w.astype(float), e) for w, e in mistakes], "your confusion matrix")
+                           [(w.astype(float), e) for w, e in mistakes], _name(confusion))
 
 
 def check_pca_2d(project_2d):
@@ -326,23 +301,22 @@ def check_pca_2d(project_2d):
 
     Args:
         project_2d: a function from `(n, features)` to the `(n, 2)`
-            coordinates along the two directions of largest variance; or
-            `None`. Each component's sign is arbitrary, so either is accepted.
+            coordinates along the two directions of largest variance. Each
+            component's sign is arbitrary, so either is accepted.
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
     from .inspection import pca_2d
 
-    if project_2d is None:
-        return _report(False, "nothing to check yet: define `project_2d` and pass it in.")
     rng = np.random.default_rng(6)
     states = rng.normal(size=(50, 5)) * np.array([3.0, 0.3, 1.5, 0.2, 0.1]) + 4.0
     result, error = _call_safely(project_2d, states)
     if error:
         return _report(False, error)
     if result is None:
-        return _report(False, "`project_2d` returned None: `return` the (n, 2) array.")
+        return _report(False, "project_2d returned None: finish the function and `return` "
+                              "the (n, 2) array of coordinates.")
     result = np.asarray(result, dtype=float)
     expected = pca_2d(states)["projected"]
     if result.shape != expected.shape:
@@ -368,6 +342,58 @@ def check_pca_2d(project_2d):
                           "of the centred matrix, and project onto the first two rows of vt.")
 
 
+def check_head_probability(head_probability):
+    """Checks a learner's classifier head, `head_probability(states, kernel_1, bias_1, ...)`.
+
+    Args:
+        head_probability: a function returning P(positive) for each hidden
+            state, shape `(n,)`: `sigmoid(relu(states @ kernel_1 + bias_1)
+            @ kernel_2 + bias_2)`, weights in Keras' layout (`kernel_1`
+            `(units, dense_units)`, `kernel_2` `(dense_units, 1)`).
+
+    Returns:
+        `True` if it is right, else `False` (and prints why).
+    """
+    rng = np.random.default_rng(14)
+    states = rng.uniform(-1, 1, size=(6, 5))
+    kernel_1, bias_1 = rng.normal(size=(5, 4)), rng.normal(size=4)
+    kernel_2, bias_2 = rng.normal(size=(4, 1)), rng.normal(size=1)
+    result, error = _call_safely(head_probability, states, kernel_1, bias_1, kernel_2, bias_2)
+    if error:
+        return _report(False, error + ". Shapes: states (n, units) @ kernel_1 (units, "
+                                      "dense_units), then @ kernel_2 (dense_units, 1).")
+    if result is None:
+        return _report(False, "head_probability returned None: finish the function and "
+                              "`return` one probability per state, shape (n,).")
+    if np.shape(result) != (len(states),):
+        return _report(False, f"returned shape {np.shape(result)} for {len(states)} states: "
+                              "return shape (n,), one probability per state (from an (n, 1) "
+                              "array, take column 0).")
+
+    def sigmoid(a):
+        return 1 / (1 + np.exp(-a))
+
+    hidden = states @ kernel_1 + bias_1
+    logit = (np.maximum(hidden, 0) @ kernel_2 + bias_2)[:, 0]
+    mistakes = [
+        (sigmoid((hidden @ kernel_2 + bias_2)[:, 0]),
+         "the ReLU of the first layer is missing: apply np.maximum(..., 0) to "
+         "states @ kernel_1 + bias_1."),
+        (logit, "that is the logit: pass it through the sigmoid, 1 / (1 + exp(-logit)), to get "
+                "a probability."),
+        (sigmoid((sigmoid(hidden) @ kernel_2 + bias_2)[:, 0]),
+         "the first layer uses ReLU, not the sigmoid: the sigmoid comes only at the end."),
+        (sigmoid((np.tanh(hidden) @ kernel_2 + bias_2)[:, 0]),
+         "the first layer uses ReLU, not tanh."),
+        (sigmoid((np.maximum(states @ kernel_1, 0) @ kernel_2 + bias_2)[:, 0]),
+         "bias_1 is missing: add it before the ReLU."),
+        (sigmoid((np.maximum(hidden, 0) @ kernel_2)[:, 0]),
+         "bias_2 is missing: add it before the sigmoid."),
+        (1 - sigmoid(logit), "that is P(negative): the sigmoid of the logit is P(positive)."),
+    ]
+    return _compare_arrays(result, sigmoid(logit), mistakes, "your head")
+
+
 # ---------------------------------------------------------------------------
 # Notebooks 01 and 02: the simple RNN's loop, and its gradients.
 # ---------------------------------------------------------------------------
@@ -383,51 +409,52 @@ def _rnn_test_data(seed, features=3, units=4, batch=5):
     return x_t, h_prev, kernel, recurrent_kernel, bias
 
 
-def check_rnn_step(rnn_step):
-    """Checks a learner's simple-RNN step `h_t = tanh(x_t W_x + h_prev W_h + b)`.
+def check_stacked_rnn_step(step):
+    """Checks a learner's simple-RNN step written with one stacked weight matrix.
+
+    Since `x_t W_x + h_prev W_h` equals `[x_t, h_prev]` (the two side by side)
+    times `W_x` stacked on top of `W_h`, one step is one dense layer on the
+    concatenation: `h_t = tanh([x_t, h_prev] W + b)`.
 
     Args:
-        rnn_step: a function `rnn_step(x_t, h_prev, kernel, recurrent_kernel,
-            bias)` returning `h_t`, shape `(batch, units)`, for weights in
-            Keras' layout, or `None` while the exercise is not done.
+        step: a function `step(x_t, h_prev, weights, bias)` returning `h_t`,
+            shape `(batch, units)`, where `weights` is `W_x` (`features` rows)
+            stacked on top of `W_h` (`units` rows), shape
+            `(features + units, units)`.
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
     from .cells import simple_rnn_step
 
-    if rnn_step is None:
-        return _report(False, "nothing to check yet: define your step function and pass it in.")
     x_t, h_prev, kernel, recurrent_kernel, bias = _rnn_test_data(seed=11)
-    result, error = _call_safely(rnn_step, x_t, h_prev, kernel, recurrent_kernel, bias)
+    weights = np.concatenate([kernel, recurrent_kernel])
+    result, error = _call_safely(step, x_t, h_prev, weights, bias)
     if error:
-        return _report(False, error + ". Shapes: x_t (batch, features) @ kernel (features, "
-                                      "units), h_prev (batch, units) @ recurrent_kernel "
-                                      "(units, units).")
-    total = x_t @ kernel + h_prev @ recurrent_kernel + bias
+        return _report(False, error + ". Shapes: [x_t, h_prev] is (batch, features + units), "
+                                      "side by side along axis 1; weights is "
+                                      "(features + units, units).")
+    total = np.concatenate([x_t, h_prev], axis=1) @ weights + bias
     mistakes = [
         (total, "no activation: wrap the sum in np.tanh."),
         (1 / (1 + np.exp(-total)), "wrong activation: a SimpleRNN uses tanh (values in -1..1), "
                                    "not the sigmoid."),
-        (np.maximum(total, 0), "wrong activation: a SimpleRNN uses tanh, not ReLU."),
-        (np.tanh(x_t @ kernel + h_prev @ recurrent_kernel),
-         "the bias is missing: add `bias` inside the tanh."),
-        (np.tanh(x_t @ kernel + h_prev @ recurrent_kernel.T + bias),
-         "the recurrent kernel is transposed: in Keras' layout it is (units_in, units_out), "
-         "so write h_prev @ recurrent_kernel."),
-        (np.tanh(x_t @ kernel + bias), "the previous state is missing: add h_prev @ "
-                                       "recurrent_kernel. Without it there is no memory."),
-        (np.tanh(h_prev @ recurrent_kernel + bias), "the input is missing: add x_t @ kernel."),
+        (np.tanh(total - bias), "the bias is missing: add `bias` inside the tanh."),
+        (np.tanh(np.concatenate([h_prev, x_t], axis=1) @ weights + bias),
+         "x_t and h_prev are side by side in the wrong order: the first `features` rows of "
+         "`weights` are W_x, so x_t comes first."),
+        (np.tanh(x_t @ kernel + bias), "the previous state is missing: without h_prev there "
+                                       "is no memory."),
     ]
     return _compare_arrays(result, simple_rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias),
-                           mistakes, "your RNN step")
+                           mistakes, _name(step))
 
 
 def check_simple_rnn_param_count(count):
     """Checks a learner's `count(features, units)` for `keras.layers.SimpleRNN(units)`.
 
     Args:
-        count: the learner's function, or `None`.
+        count: the learner's function.
 
     Returns:
         `True` if it is right on several sizes, else `False` (and prints why).
@@ -444,7 +471,7 @@ def check_simple_rnn_param_count(count):
                                            "has one W_x, one W_h and one bias."),
     ]
     return _check_count(count, [(3, 4), (10, 7), (1, 1), (2, 16)], simple_rnn_param_count,
-                        mistakes, "SimpleRNN")
+                        mistakes)
 
 
 def check_bptt_step(bptt_step):
@@ -483,7 +510,7 @@ def check_bptt_step(bptt_step):
                          "slope."),
     ]
     return _compare_arrays(result, reference_step(grad_h, h, recurrent_kernel), mistakes,
-                           "your backward step")
+                           getattr(bptt_step, "__name__", "your backward step"))
 
 
 def check_clip_by_global_norm(clip):
@@ -527,7 +554,8 @@ def check_clip_by_global_norm(clip):
         if error:
             return _report(False, error)
         if result is None:
-            return _report(False, "your function returned None: `return` the list of arrays.")
+            return _report(False, f"{getattr(clip, '__name__', 'your function')} returned None: "
+                                  "`return` the list of clipped arrays.")
         if not isinstance(result, (list, tuple)) or len(result) != len(grads):
             return _report(False, f"return a list of {len(grads)} arrays, one per gradient; "
                                   f"got {type(result).__name__}.")
@@ -542,3 +570,52 @@ def check_clip_by_global_norm(clip):
         return _report(False, f"with the global norm {case} clip_norm the result differs from "
                               "min(1, clip_norm / global norm) * each array.")
     return _report(True, "your clipping matches global_clipnorm above and below the threshold.")
+
+
+def check_geometric_mean(geometric_mean):
+    """Checks a learner's average per-step factor: the one that, applied at every step, gives the same total.
+
+    Args:
+        geometric_mean: a function `geometric_mean(factors)` taking a 1-D
+            array of positive per-step factors and returning one number, or
+            `None`.
+
+    Returns:
+        `True` if it is right on every test case, else `False` (and prints why).
+    """
+    if geometric_mean is None:
+        return _report(False, "nothing to check yet: define your function and pass it in.")
+    name = getattr(geometric_mean, "__name__", "your function")
+    cases = [np.array([0.5, 2.0]), np.random.default_rng(14).uniform(0.3, 1.8, size=50)]
+    for factors in cases:
+        result, error = _call_safely(geometric_mean, factors.copy())
+        if error:
+            return _report(False, error)
+        if result is None:
+            return _report(False, f"{name} returned None: `return` one number, the factor per "
+                                  "step.")
+        try:
+            result = float(np.squeeze(result))
+        except (TypeError, ValueError):
+            return _report(False, f"{name} should return one number, got "
+                                  f"{type(result).__name__}.")
+        mistakes = [
+            (np.mean(factors), "that is the arithmetic mean. A gradient multiplied by 0.5 and "
+                               "then by 2 is back where it started (factor 1 per step), yet "
+                               "the arithmetic mean of [0.5, 2] is 1.25."),
+            (np.prod(factors), "that is the change over all the steps together (the product); "
+                               "the factor per step is its k-th root, for k factors."),
+            (np.prod(factors) / len(factors), "the product divided by k is not an average "
+                                              "factor: take the k-th root of the product."),
+        ]
+        expected = float(np.prod(factors) ** (1 / len(factors)))
+        if np.isclose(result, expected, rtol=1e-6):
+            continue
+        for wrong, explanation in mistakes:
+            if np.isclose(result, wrong, rtol=1e-6):
+                return _report(False, explanation)
+        return _report(False, f"for factors {np.round(factors[:4], 3)}... you returned "
+                              f"{result:.4g}, expected {expected:.4g}: the number which, "
+                              "multiplied by itself k times, equals the product of the k factors.")
+    return _report(True, f"{name} gives the factor that compounds: applied at every step, "
+                         "it gives the same total change as the factors themselves.")

@@ -26,15 +26,18 @@ def gate_lesson_sizes(quick=None):
     Returns:
         A dict: `conveyor_steps` (length of the conveyor-belt run),
         `timing_batch`, `timing_timesteps`, `timing_repeats`, `units` and
-        `features` (the LSTM/GRU timing), and `memory_lags` (the lags of
-        `lesson_utils.memory_task.accuracy_by_lag` compared in the notebook;
-        lag 30 is in both modes).
+        `features` (the LSTM/GRU timing), `memory_lags` (the lags of
+        `lesson_utils.memory_task.memory_comparison` compared in the
+        notebook) and `recall_lag` (one of them, the same in both modes, at
+        which the notebook asserts that both gated cells recall the bit).
     """
     if is_quick_mode(quick):
         return {"conveyor_steps": 150, "timing_batch": 32, "timing_timesteps": 50,
-                "timing_repeats": 5, "units": 32, "features": 8, "memory_lags": (30,)}
+                "timing_repeats": 5, "units": 32, "features": 8, "memory_lags": (30,),
+                "recall_lag": 30}
     return {"conveyor_steps": 150, "timing_batch": 64, "timing_timesteps": 200,
-            "timing_repeats": 20, "units": 64, "features": 16, "memory_lags": (10, 30, 50, 100)}
+            "timing_repeats": 20, "units": 64, "features": 16, "memory_lags": (10, 30, 50, 100),
+            "recall_lag": 30}
 
 
 def randomize_weights(layer, scale=0.6, seed=DEFAULT_SEED):
@@ -70,8 +73,9 @@ def one_unit_lstm(x, h_prev, c_prev, input_bias=0.0, forget_bias=1.0, candidate_
     """One step of a one-unit LSTM whose weights are all `weight`, with biases set by hand.
 
     Every gate sees the same pre-activation `weight * x + weight * h_prev`, so
-    its bias alone decides whether it opens: what the sliders of
-    `gate_explorer` move. The forget bias starts at 1, as Keras'
+    its bias alone decides whether the gate is near 1 or near 0 (for the
+    forget gate: keep the old cell state, or let it be overwritten): what the
+    sliders of `gate_explorer` move. The forget bias starts at 1, as Keras'
     `unit_forget_bias` sets it.
 
     Args:
@@ -164,10 +168,11 @@ def plot_gate_bars(values, cell="lstm", ax=None):
 def carry_over_time(forget_bias, steps=150):
     """Writes 1 into a one-unit LSTM's cell state, then lets only the forget gate act.
 
-    At step 0 the input is 1 and the input gate and candidate are wide open, so
-    the cell state becomes (almost exactly) 1; afterwards the input is 0, the
-    input gate is shut, and every step multiplies the cell state by the forget
-    gate `f = sigmoid(forget_bias)`: the cell state is `f ** t`. This runs the
+    At step 0 the input is 1, the input gate is near 1 and the candidate near
+    1, so the cell state becomes (almost exactly) 1; afterwards the input is
+    0, the input gate is near 0 (nothing new is written), and every step
+    multiplies the cell state by the forget gate `f = sigmoid(forget_bias)`:
+    the cell state is `f ** t`. This runs the
     real `lstm_forward`, not the formula.
 
     Args:

@@ -20,7 +20,7 @@ import tensorflow as tf
 from .cells import simple_rnn_forward
 from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
 from .memory_task import CELL_NAMES, CELL_TYPES, build_memory_model, make_memory_task
-from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, figure_size, thin_line
+from .plots import CELL_COLORS, CELL_LINE_STYLES, PALETTE, figure_size, mark_size, thin_line
 from .progress import track
 from .validation import check_choice, check_positive_int
 
@@ -196,7 +196,7 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
         ax.semilogy(steps, relative[:measured], color=CELL_COLORS[cell], label=CELL_NAMES[cell],
                     linestyle=CELL_LINE_STYLES[cell]["linestyle"])
         if measured < len(relative):
-            ax.plot(steps[-1], relative[measured - 1], marker="x", markersize=10,
+            ax.plot(steps[-1], relative[measured - 1], marker="x", markersize=mark_size(),
                     linestyle="none", color=CELL_COLORS[cell],
                     label=f"{CELL_NAMES[cell]} reads 0 from step {measured} on (cut)")
     ax.set_xlabel("Steps back from the loss (T - 1 - t)")
@@ -373,7 +373,7 @@ def plot_radius_gradients(curves, radius, ax=None):
         outside = np.flatnonzero((curve > high) | (curve < low))
         if outside.size:
             step, above = steps[outside[0]], curve[outside[0]] > high
-            ax.plot(step, high if above else low, marker="^" if above else "v", markersize=10,
+            ax.plot(step, high if above else low, marker="^" if above else "v", markersize=mark_size(),
                     clip_on=False, linestyle="none", color=style["color"],
                     label=f"{name} leaves the plot {'above' if above else 'below'} "
                           f"$10^{{{'12' if above else '-12'}}}$ at step {step}")

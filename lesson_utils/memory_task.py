@@ -8,7 +8,8 @@ one number, the lag: how many steps the network must carry the bit.
 
 Notebook 01 trains a `SimpleRNN` on it, notebook 02 an LSTM and a GRU too,
 and notebook 03 compares the gated cells at long lags; all through
-`accuracy_by_lag`.
+`memory_comparison` (or `accuracy_by_lag`, its one-cell form), which shows a
+progress bar while it trains.
 """
 
 import keras
@@ -33,20 +34,16 @@ def memory_task_settings(quick=None):
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
 
     Returns:
-        A dict: `lags` (the lags tried by default), `comparison_lags` (the
-        lags at which notebook 02 compares all three cells: fewer in quick
-        mode, as it trains three models per lag), `demo_lag` (the short lag
+        A dict: `lags` (the lags tried by default), `demo_lag` (the short lag
         notebook 01 trains once to look inside), `units`, `train_samples`,
         `test_samples`, `epochs`, `batch_size` and `learning_rate` (Adam's).
     """
     sizes = {"demo_lag": 8, "units": 16, "batch_size": 32, "learning_rate": 0.01}
     if is_quick_mode(quick):
-        sizes.update(lags=(2, 8, 30), comparison_lags=(2, 30), train_samples=512,
-                     test_samples=256, epochs=10)
+        sizes.update(lags=(2, 8, 30), train_samples=512, test_samples=256, epochs=10)
     else:
-        lags = (1, 2, 5, 10, 15, 20, 30, 50, 100)
-        sizes.update(lags=lags, comparison_lags=lags, train_samples=2048, test_samples=1000,
-                     epochs=20)
+        sizes.update(lags=(1, 2, 5, 10, 15, 20, 30, 50, 100), train_samples=2048,
+                     test_samples=1000, epochs=20)
     return sizes
 
 
@@ -134,7 +131,26 @@ def memory_accuracy(model, inputs, targets):
     return float(np.mean(predictions == (targets > 0.5)))
 
 
-def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED):
+class _EpochProgress(keras.callbacks.Callback):
+    """Moves a `track` progress bar on at the start of every epoch of `fit`.
+
+    Args:
+        epochs: how many epochs `fit` runs.
+        what: what is being trained, shown beside the bar.
+    """
+
+    def __init__(self, epochs, what):
+        super().__init__()
+        self.bar = track(range(1, epochs + 1), what, label=lambda epoch: f"epoch {epoch}")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        next(self.bar)
+
+    def on_train_end(self, logs=None):
+        next(self.bar, None)  # past the last epoch: the bar fills and says how long it took
+
+
+def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=False):
     """Trains a memory model at one lag and tests it on fresh sequences.
 
     Training sequences mix every lag from 1 to `lag` (easy cases first
@@ -146,6 +162,7 @@ def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED):
         lag: the lag to learn and to test.
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
         seed: seeds the weights and the data.
+        progress: if `True`, shows a progress bar of the epochs in a notebook.
 
     Returns:
         `(model, accuracy)`: the trained model and its test accuracy.
@@ -157,8 +174,10 @@ def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED):
     inputs, targets = make_memory_task(lag, settings["train_samples"], shortest_lag=1, seed=seed)
     model = build_memory_model(cell, units=settings["units"],
                                learning_rate=settings["learning_rate"])
+    what = f"training a {CELL_NAMES[cell]} at lag {lag}"
+    callbacks = [_EpochProgress(settings["epochs"], what)] if progress else []
     model.fit(inputs, targets, epochs=settings["epochs"], batch_size=settings["batch_size"],
-              verbose=0)
+              verbose=0, callbacks=callbacks)
     test_inputs, test_targets = make_memory_task(lag, settings["test_samples"], seed=seed + 1)
     return model, memory_accuracy(model, test_inputs, test_targets)
 

@@ -142,6 +142,11 @@ def thick_line():
     return 1.5 * mpl.rcParams["lines.linewidth"]
 
 
+def mark_size():
+    """A marker size for a single marked point (a cut, an exit), twice the style's."""
+    return 2 * mpl.rcParams["lines.markersize"]
+
+
 def plot_history(history, *, title="Training history"):
     """Plots loss and accuracy per epoch, training against validation.
 
@@ -176,3 +181,47 @@ def plot_history(history, *, title="Training history"):
             ax.legend()
     fig.suptitle(title)
     return fig
+
+
+def relative_luminance(color):
+    """A colour's relative luminance, as WCAG 2 defines it (0 black, 1 white).
+
+    Args:
+        color: any matplotlib colour, e.g. `"#0072B2"` or `"white"`.
+
+    Returns:
+        A float between 0 and 1.
+    """
+    channels = mpl.colors.to_rgb(color)
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(foreground, background):
+    """The WCAG 2 contrast ratio of two colours: 1 (none) to 21 (black on white).
+
+    Text needs at least 4.5 (level AA) to be read easily.
+
+    Args:
+        foreground, background: matplotlib colours.
+
+    Returns:
+        A float between 1 and 21.
+    """
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)),
+                             reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable_text_color(background):
+    """Black or white, whichever contrasts more with `background`.
+
+    One of the two always reaches at least 4.58:1, above WCAG AA's 4.5.
+
+    Args:
+        background: a matplotlib colour.
+
+    Returns:
+        `"#000000"` or `"#ffffff"`.
+    """
+    return max(("#000000", "#ffffff"), key=lambda text: contrast_ratio(text, background))

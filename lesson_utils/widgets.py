@@ -214,8 +214,8 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
     """A slider over the recurrent matrix's spectral radius, re-plotting the gradient's decay.
 
     Each move recomputes `lesson_utils.gradients.radius_gradient_curves` in
-    NumPy (a few milliseconds) and redraws both curves: the tanh RNN and the
-    linear one.
+    NumPy (a few milliseconds) and redraws both curves, the tanh RNN and the
+    linear one, with the tanh curve's measured growth per step in the title.
 
     Args:
         radius: the spectral radius shown first.
@@ -228,7 +228,7 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
         latest `radius_gradient_curves` dict) are there for tests.
     """
     from .config import DEFAULT_SEED
-    from .gradients import plot_radius_gradients, radius_gradient_curves
+    from .gradients import growth_per_step, plot_radius_gradients, radius_gradient_curves
 
     seed = DEFAULT_SEED if seed is None else seed
 
@@ -246,7 +246,8 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
         image.value = figure_png(plot_radius_gradients(curves, slider.value))
         back = min(50, timesteps - 1)
         readout.value = (f"<p>{back} steps back the gradient is x{curves['tanh'][back]:.3g} "
-                         f"through tanh and x{curves['linear'][back]:.3g} in the linear RNN "
+                         f"through tanh, x{growth_per_step(curves['tanh'], back):.3f} per step "
+                         f"on average, and x{curves['linear'][back]:.3g} in the linear RNN "
                          f"({slider.value:.2f}<sup>{back}</sup>).</p>")
         box.curves = curves
 

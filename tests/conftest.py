@@ -1,8 +1,12 @@
-"""Shared pytest set-up: a headless matplotlib backend and quick mode for everything."""
+"""Shared pytest set-up: a headless matplotlib backend in this process, and quick mode.
+
+The backend is chosen here, not through `MPLBACKEND`: nbval's kernels inherit this
+process' environment, and with `MPLBACKEND=Agg` they would draw no inline figures,
+unlike a learner's kernel.
+"""
 
 import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("QUICK_TEST_MODE", "1")
 
 import matplotlib  # noqa: E402

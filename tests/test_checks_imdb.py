@@ -3,19 +3,44 @@
 import numpy as np
 import pytest
 
-from lesson_utils.checks import check_confusion_matrix, check_pca_2d, check_truncated_share
+from lesson_utils.checks import (
+    check_confusion_matrix,
+    check_head_probability,
+    check_padding_share,
+    check_pca_2d,
+)
 
 
-def test_truncated_share(capsys):
-    assert check_truncated_share(lambda lengths, m: float(np.mean(np.asarray(lengths) > m)))
-    assert not check_truncated_share(None)
-    assert "nothing to check yet" in capsys.readouterr().out
-    for wrong, words in [(lambda l, m: float(np.mean(np.asarray(l) >= m)), "`>`, not `>=`"),
-                         (lambda l, m: 100 * float(np.mean(np.asarray(l) > m)), "percentage"),
-                         (lambda l, m: int(np.sum(np.asarray(l) > m)), "number of reviews"),
-                         (lambda l, m: 1 / 0, "ZeroDivisionError")]:
-        assert not check_truncated_share(wrong)
+def right_padding_share(lengths, max_length):
+    lengths = np.asarray(lengths)
+    return float(np.maximum(max_length - lengths, 0).sum() / (len(lengths) * max_length))
+
+
+def test_padding_share(capsys):
+    assert check_padding_share(right_padding_share)
+    for wrong, words in [
+            (lambda l, m: float(np.mean(m - np.asarray(l)) / m), "negative padding"),
+            (lambda l, m: 100 * right_padding_share(l, m), "percentage"),
+            (lambda l, m: float(np.maximum(m - np.asarray(l), 0).sum()), "number of padding zeros"),
+            (lambda l, m: float(np.mean(np.asarray(l) < m)), "share of reviews"),
+            (lambda l, m: 1 - right_padding_share(l, m), "real word ids"),
+            (lambda l, m: None, "returned None"),
+            (lambda l, m: 1 / 0, "ZeroDivisionError")]:
+        assert not check_padding_share(wrong)
         assert words in capsys.readouterr().out
+
+
+def test_a_stub_is_named_in_the_not_yet_message(capsys):
+    def padding_share(lengths, max_length):
+        return None
+
+    def confusion(y_true, probabilities):
+        return None
+
+    assert not check_padding_share(padding_share)
+    assert "Not yet: padding_share returned None" in capsys.readouterr().out
+    assert not check_confusion_matrix(confusion)
+    assert "Not yet: confusion returned None" in capsys.readouterr().out
 
 
 def right_confusion(y, p):
@@ -52,6 +77,66 @@ def test_pca_2d(capsys):
 
     for wrong, words in [(uncentred, "subtract the mean"), (smallest, "least"),
                          (lambda s: right_pca(s)[:, :1], "shape"),
-                         (lambda s: right_pca(s)[:, ::-1], "differ")]:
+                         (lambda s: right_pca(s)[:, ::-1], "differ"),
+                         (lambda s: None, "Not yet: project_2d returned None")]:
         assert not check_pca_2d(wrong)
         assert words in capsys.readouterr().out
+
+
+def sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def right_head(states, kernel_1, bias_1, kernel_2, bias_2):
+    return sigmoid(np.maximum(states @ kernel_1 + bias_1, 0) @ kernel_2 + bias_2)[:, 0]
+
+
+def test_head_probability(capsys):
+    assert check_head_probability(right_head)
+    assert "Correct" in capsys.readouterr().out
+    for wrong, words in [
+            (lambda s, k1, b1, k2, b2: None, "Not yet: head_probability returned None"),
+            (lambda s, k1, b1, k2, b2: sigmoid((s @ k1 + b1) @ k2 + b2)[:, 0], "ReLU"),
+            (lambda s, k1, b1, k2, b2: (np.maximum(s @ k1 + b1, 0) @ k2 + b2)[:, 0], "logit"),
+            (lambda s, k1, b1, k2, b2: sigmoid(sigmoid(s @ k1 + b1) @ k2 + b2)[:, 0],
+             "not the sigmoid"),
+            (lambda s, k1, b1, k2, b2: sigmoid(np.tanh(s @ k1 + b1) @ k2 + b2)[:, 0], "not tanh"),
+            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1, 0) @ k2 + b2)[:, 0], "bias_1"),
+            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1 + b1, 0) @ k2)[:, 0], "bias_2"),
+            (lambda s, k1, b1, k2, b2: 1 - right_head(s, k1, b1, k2, b2), "P(negative)"),
+            (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2)[:, None], "shape (n,)"),
+            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1.T + b1, 0) @ k2 + b2),
+             "raised ValueError"),
+            (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2) + 0.01, "differs")]:
+        assert not check_head_probability(wrong)
+        assert words in capsys.readouterr().out
+
+
+def test_notebook_04_exercises_follow_the_course_pattern():
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parents[1] / "notebooks" / "04_imdb_sentiment.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    first_code = next(cell.source for cell in cells if cell.cell_type == "code")
+    imported = set(re.findall(r"^\s+(\w+),$", first_code, re.M))
+    imported |= {name.strip() for line in re.findall(r"^from lesson_utils import ([\w, ]+)$",
+                                                     first_code, re.M) for name in line.split(",")}
+    exercises = [(i, match) for i, cell in enumerate(cells) if cell.cell_type == "code"
+                 for match in re.finditer(r"^(check_\w+)\((\w+)\);$", cell.source, re.M)]
+    assert len(exercises) >= 2, "notebook 04 should have at least two checked exercises"
+    for i, match in exercises:
+        check, stub = match.groups()
+        assert f"def {stub}(" in cells[i].source and "return None" in cells[i].source, \
+            f"cell {i} should pass the learner's stub {stub!r} to {check}, not a literal"
+        note, solution = cells[i + 1], cells[i + 2]
+        assert note.source.startswith("*Worked solution to exercise"), note.source
+        assert note.metadata["slideshow"]["slide_type"] == "skip"
+        assert solution.metadata["jupyter"]["source_hidden"] and "solution" in solution.metadata["tags"]
+        assert f"assert {check}(solution_" in solution.source
+        for name in imported:  # e.g. share_truncated vs truncated_share, confusion vs confusion_matrix
+            same_words = set(name.split("_")) == set(stub.split("_"))
+            assert not (same_words or name.startswith(stub) or stub.startswith(name)), \
+                f"the notebook imports {name!r}, a reference under a name close to the exercise's {stub!r}"

@@ -7,8 +7,9 @@ from lesson_utils.cells import simple_rnn_param_count, simple_rnn_step
 from lesson_utils.checks import (
     check_bptt_step,
     check_clip_by_global_norm,
-    check_rnn_step,
+    check_geometric_mean,
     check_simple_rnn_param_count,
+    check_stacked_rnn_step,
 )
 from lesson_utils.gradients import bptt_step, clip_by_global_norm
 
@@ -18,26 +19,42 @@ def _verdict(check, answer, capsys):
     return ok, capsys.readouterr().out
 
 
-def test_rnn_step_accepts_the_reference(capsys):
-    ok, out = _verdict(check_rnn_step, simple_rnn_step, capsys)
+def _stacked_step(x, h, weights, bias):
+    return np.tanh(np.concatenate([x, h], axis=1) @ weights + bias)
+
+
+def _split_step(x, h, weights, bias):
+    """Also right: split the stacked matrix back into W_x and W_h."""
+    return simple_rnn_step(x, h, weights[:x.shape[1]], weights[x.shape[1]:], bias)
+
+
+@pytest.mark.parametrize("right", [_stacked_step, _split_step])
+def test_stacked_rnn_step_accepts_a_right_answer(right, capsys):
+    ok, out = _verdict(check_stacked_rnn_step, right, capsys)
     assert ok and out.startswith("Correct")
 
 
 @pytest.mark.parametrize("wrong,words", [
-    (lambda x, h, W, U, b: 1 / (1 + np.exp(-(x @ W + h @ U + b))), "sigmoid"),
-    (lambda x, h, W, U, b: np.maximum(x @ W + h @ U + b, 0), "ReLU"),
-    (lambda x, h, W, U, b: x @ W + h @ U + b, "no activation"),
-    (lambda x, h, W, U, b: np.tanh(x @ W + h @ U), "bias is missing"),
-    (lambda x, h, W, U, b: np.tanh(x @ W + h @ U.T + b), "transposed"),
-    (lambda x, h, W, U, b: np.tanh(x @ W + b), "previous state is missing"),
-    (lambda x, h, W, U, b: np.tanh(h @ U + b), "input is missing"),
-    (lambda x, h, W, U, b: np.tanh(x @ W.T + h @ U + b), "Shapes"),
-    (lambda x, h, W, U, b: None, "returned None"),
-    (None, "nothing to check yet"),
+    (lambda x, h, W, b: 1 / (1 + np.exp(-(np.hstack([x, h]) @ W + b))), "sigmoid"),
+    (lambda x, h, W, b: np.hstack([x, h]) @ W + b, "no activation"),
+    (lambda x, h, W, b: np.tanh(np.hstack([x, h]) @ W), "bias is missing"),
+    (lambda x, h, W, b: np.tanh(np.hstack([h, x]) @ W + b), "wrong order"),
+    (lambda x, h, W, b: np.tanh(x @ W[:x.shape[1]] + b), "previous state is missing"),
+    (lambda x, h, W, b: np.tanh(np.concatenate([x, h]) @ W + b), "Shapes"),
+    (lambda x, h, W, b: _stacked_step(x, h, W, b) + 0.01, "differs from the reference"),
+    (lambda x, h, W, b: None, "returned None"),
 ])
-def test_rnn_step_names_the_mistake(wrong, words, capsys):
-    ok, out = _verdict(check_rnn_step, wrong, capsys)
+def test_stacked_rnn_step_names_the_mistake(wrong, words, capsys):
+    ok, out = _verdict(check_stacked_rnn_step, wrong, capsys)
     assert ok is False and out.startswith("Not yet") and words in out
+
+
+def test_stacked_rnn_step_names_the_learners_function_when_it_returns_none(capsys):
+    def rnn_step_one_matrix(x_t, h_prev, weights, bias):
+        return None
+
+    ok, out = _verdict(check_stacked_rnn_step, rnn_step_one_matrix, capsys)
+    assert not ok and out.startswith("Not yet: rnn_step_one_matrix returned None")
 
 
 def test_param_count_accepts_the_reference_and_names_mistakes(capsys):
@@ -47,7 +64,7 @@ def test_param_count_accepts_the_reference_and_names_mistakes(capsys):
                          (lambda f, u: f * u + u * u + f, "per unit"),
                          (lambda f, u: 4 * u * (f + u + 1), "LSTM"),
                          (lambda f, u: 42, "expected"),
-                         (None, "nothing to check yet")]:
+                         (lambda f, u: None, "returned None")]:
         ok, out = _verdict(check_simple_rnn_param_count, wrong, capsys)
         assert ok is False and words in out
 
@@ -97,3 +114,35 @@ def _always(grads, c):
 def test_clip_names_the_mistake(wrong, words, capsys):
     ok, out = _verdict(check_clip_by_global_norm, wrong, capsys)
     assert ok is False and words in out
+
+
+def my_answer(*args):
+    return None
+
+
+@pytest.mark.parametrize("check", [check_bptt_step, check_clip_by_global_norm,
+                                   check_geometric_mean])
+def test_notebook_02_checks_name_the_stub_that_returned_none(check, capsys):
+    ok, out = _verdict(check, my_answer, capsys)
+    assert ok is False and out.startswith("Not yet: my_answer returned None")
+
+
+@pytest.mark.parametrize("right", [lambda f: np.prod(f) ** (1 / len(f)),
+                                   lambda f: np.exp(np.mean(np.log(f)))])
+def test_geometric_mean_accepts_right_answers(right, capsys):
+    ok, out = _verdict(check_geometric_mean, right, capsys)
+    assert ok and out.startswith("Correct")
+
+
+@pytest.mark.parametrize("wrong,words", [
+    (np.mean, "arithmetic mean"),
+    (np.prod, "k-th root"),
+    (lambda f: np.prod(f) / len(f), "not an average"),
+    (np.max, "expected"),
+    (lambda f: [1.0, 2.0], "one number"),
+    (lambda f: 1 / 0, "ZeroDivisionError"),
+    (None, "nothing to check yet"),
+])
+def test_geometric_mean_names_the_mistake(wrong, words, capsys):
+    ok, out = _verdict(check_geometric_mean, wrong, capsys)
+    assert ok is False and out.startswith("Not yet") and words in out

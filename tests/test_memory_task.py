@@ -78,7 +78,6 @@ def test_settings_are_smaller_in_quick_mode():
     assert set(quick) == set(full)
     assert max(quick["lags"]) <= max(full["lags"])
     assert quick["train_samples"] * quick["epochs"] < full["train_samples"] * full["epochs"]
-    assert set(quick["comparison_lags"]) <= set(quick["lags"])
 
 
 def test_a_simple_rnn_learns_a_short_lag():
@@ -117,3 +116,43 @@ def test_plot_has_one_line_per_cell_and_chance():
     plt.close(fig)
     with pytest.raises(ValueError, match="results"):
         plot_accuracy_by_lag({})
+
+
+def _tiny_settings(monkeypatch, epochs=1):
+    tiny = dict(memory_task_settings(quick=True), train_samples=32, test_samples=16,
+                epochs=epochs)
+    monkeypatch.setattr(memory_task, "memory_task_settings", lambda quick=None: tiny)
+
+
+def _spy_on_track(monkeypatch):
+    """Replaces `track` with a spy that records each bar's title, item labels and end."""
+    bars = []
+
+    def spy(items, what, label=str):
+        bars.append([what])
+        for item in items:
+            bars[-1].append(label(item))
+            yield item
+        bars[-1].append("finished")
+
+    monkeypatch.setattr(memory_task, "track", spy)
+    return bars
+
+
+def test_memory_comparison_shows_one_bar_for_every_cell_and_lag(monkeypatch):
+    _tiny_settings(monkeypatch)
+    bars = _spy_on_track(monkeypatch)
+    result = memory_task.memory_comparison(("lstm", "gru"), [3, 1])
+    assert list(result) == ["lstm", "gru"] and all(list(r) == [1, 3] for r in result.values())
+    assert bars == [["training one model per cell and lag", "LSTM at lag 1", "LSTM at lag 3",
+                     "GRU at lag 1", "GRU at lag 3", "finished"]]
+
+
+def test_train_memory_model_can_show_its_epochs_on_a_bar(monkeypatch):
+    _tiny_settings(monkeypatch, epochs=3)
+    bars = _spy_on_track(monkeypatch)
+    memory_task.train_memory_model("simple_rnn", 4)
+    assert bars == []
+    memory_task.train_memory_model("simple_rnn", 4, progress=True)
+    assert bars == [["training a SimpleRNN at lag 4", "epoch 1", "epoch 2", "epoch 3",
+                     "finished"]]

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-# The learner's cell: `check_thing(my_thing)`.
-EXERCISE_CALL = re.compile(r"^(check_\w+)\((my_\w+)\);?\s*$", re.M)
+# The learner's cell: `check_thing(my_thing);` at the start of a line.
+EXERCISE_CALL = re.compile(r"^(check_\w+)\((\w+)\);?\s*$", re.M)
 SOLUTION_CALL = re.compile(r"^assert (check_\w+)\((solution_\w+)\), ", re.M)
 
 
@@ -35,7 +35,8 @@ def exercises(cells):
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "code":
             found.extend((index, check, function)
-                         for check, function in EXERCISE_CALL.findall(_source(cell)))
+                         for check, function in EXERCISE_CALL.findall(_source(cell))
+                         if not function.startswith("solution_"))
     return found
 
 
