@@ -107,7 +107,6 @@ from .review_data import (
     truncated_share,
 )
 from .sentiment_lesson import (
-    full_lesson_models_saved,
     lesson_model,
     sentiment_lesson_sizes,
     train_lesson_model,

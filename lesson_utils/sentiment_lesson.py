@@ -7,7 +7,7 @@ itself when none is saved yet and says so.
 
 from .config import (DEFAULT_BATCH_SIZE, DEFAULT_EMBEDDING_DIM, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH,
                      DEFAULT_UNITS, QUICK_EPOCHS, QUICK_MAX_LENGTH, is_quick_mode)
-from .model_store import load_model, model_path
+from .model_store import load_model, model_path, save_model
 from .validation import check_choice
 from .workflow import run_full_workflow
 
@@ -59,13 +59,17 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
 
 
 def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
-    """The model notebook 04 saved, or a small one trained now if there is none.
+    """The course's model with `cell`: the saved one, or one trained and saved now.
+
+    Notebook 04 trains and saves the LSTM; notebook 05 opens the LSTM and a
+    GRU. A model not saved yet is trained now at the mode's sizes (full
+    sizes in full mode, so that what notebook 05 says of a trained model
+    holds) and saved, so that the next run loads it.
 
     Args:
         cell: `"lstm"` or `"gru"`.
         folder: where the models are (see `lesson_utils.model_store`).
-        quick: as for `sentiment_lesson_sizes`; in quick mode notebook 04's
-            quick-mode model is loaded.
+        quick: as for `sentiment_lesson_sizes`; quick mode has models of its own.
         source: as for `load_imdb`.
 
     Returns:
@@ -73,30 +77,11 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
     """
     check_choice("cell", cell, LESSON_CELLS)
     model = load_model(f"imdb_{cell}", folder, quick)
-    path = model_path(f"imdb_{cell}", folder, quick)
     if model is not None:
-        return model, f"Loaded the {cell.upper()} model notebook 04 trained and saved ({path})."
-    model, _, metrics = train_lesson_model(cell, quick=True, verbose=0, source=source)
-    return model, (f"No saved {cell.upper()} model at {path}: trained a small one now, in quick "
-                   f"mode (test accuracy {metrics['accuracy']:.3f}). Run notebook 04 to train "
-                   "and save the full one.")
-
-
-def full_lesson_models_saved(folder=None, quick=None):
-    """Tells whether `lesson_model` loads notebook 04's full-mode models.
-
-    Claims about well-trained models hold only for those: in quick mode, or
-    before notebook 04 has run in full mode, `lesson_model` gives small
-    quick-mode models.
-
-    Args:
-        folder: as for `lesson_model`.
-        quick: as for `sentiment_lesson_sizes`.
-
-    Returns:
-        `True` outside quick mode when a saved full model exists for every
-        cell of `LESSON_CELLS`, else `False`.
-    """
-    if is_quick_mode(quick):
-        return False
-    return all(model_path(f"imdb_{cell}", folder, False).is_file() for cell in LESSON_CELLS)
+        path = model_path(f"imdb_{cell}", folder, quick)
+        return model, f"Loaded the course's {cell.upper()}, trained earlier ({path})."
+    model, history, metrics = train_lesson_model(cell, quick=quick, verbose=2, source=source)
+    path = save_model(model, f"imdb_{cell}", folder, quick)
+    return model, (f"No saved {cell.upper()} yet: trained the course's {cell.upper()} now "
+                   f"({len(history.history['loss'])} epoch(s), test accuracy "
+                   f"{metrics['accuracy']:.3f}) and saved it to {path}.")
