@@ -1,5 +1,6 @@
 # The course's two entry points. Each one works from a fresh clone: it creates
-# the virtual environment .venv (Python 3.11+) and installs the project first.
+# the virtual environment .venv (Python 3.10 to 3.13, TensorFlow's wheels) and
+# installs the project first.
 #   make lab    open JupyterLab on notebooks/
 #   make test   run every test: unit tests, the notebooks under nbval in quick
 #               mode, and the browser tests (skipped where Chromium is absent)
@@ -27,7 +28,7 @@ test-full: $(INSTALLED)
 	QUICK_TEST_MODE=0 $(BIN)/python -m pytest notebooks/
 
 $(INSTALLED): pyproject.toml vendor/package-lock.json
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed: run make PYTHON=python3.11 (or newer)")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else f"Python {sys.version.split()[0]}: TensorFlow ships wheels for Python 3.10 to 3.13 only: run make PYTHON=python3.12 (or 3.10, 3.11, 3.13), or open the course in Colab (README)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[lab,test]"

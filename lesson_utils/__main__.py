@@ -1,8 +1,9 @@
-"""Command line: `python -m lesson_utils train|data|slides ...`.
+"""Command line: `python -m lesson_utils train|data|doctor|slides ...`.
 
 `train` runs the whole IMDB workflow and prints the test metrics (it replaces
 the first lesson's `python solutions.py`); `data` loads the reviews, fills the
-cache and says where they came from; `slides` exports the notebooks as
+cache and says where they came from; `doctor` checks the machine (see
+`lesson_utils.doctor`); `slides` exports the notebooks as
 offline slide decks (see `lesson_utils.slides`).
 """
 
@@ -44,6 +45,12 @@ def _data(args):
           f"{len(x_train):,} for training, {len(x_test):,} for testing.")
 
 
+def _doctor(args):
+    from .doctor import doctor
+
+    sys.exit(doctor())
+
+
 def _positive(value):
     number = int(value)
     if number < 1:
@@ -76,6 +83,8 @@ def build_parser():
     data = sub.add_parser("data", help="load (or download) the IMDB data and fill the cache")
     data.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
     data.set_defaults(func=_data)
+    doctor = sub.add_parser("doctor", help="check what the course needs on this machine")
+    doctor.set_defaults(func=_doctor)
     add_slides_subcommand(sub)
     return parser
 

@@ -13,7 +13,9 @@ import numpy as np
 
 from .plots import CELL_COLORS, PALETTE, figure_size, thin_line
 
-RESULTS_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+# benchmarks/results/ in a clone; in a non-editable install, its copy packaged as benchmark_data/.
+_CLONE_RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+RESULTS_DIR = _CLONE_RESULTS if _CLONE_RESULTS.is_dir() else Path(__file__).resolve().parent / "benchmark_data"
 
 # How notebook 04 names and colours each benchmark configuration.
 CONFIG_LABELS = {

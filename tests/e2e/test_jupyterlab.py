@@ -2,7 +2,7 @@
 
 For each notebook in `notebooks/` (one test each, named after the notebook) the
 test opens it in JupyterLab, runs all cells in quick mode and checks:
-- every code cell ran, and none has an error output;
+- every code cell ran, and none has an error output or writes to standard error;
 - every widget output is drawn as a widget, not as its text fallback
   (`VBox(children=...)`) nor as "Error displaying widget";
 - every image (diagrams in the prose, figures in the outputs) loads;
@@ -95,7 +95,7 @@ _CELL_STATE_JS = """() => {
       hasCode: cell.sharedModel.getSource().trim().length > 0,
       count: cell.executionCount,
       outputs: cell.outputs.toJSON().map(o => ({
-        type: o.output_type, ename: o.ename || '', evalue: o.evalue || '',
+        type: o.output_type, name: o.name || '', ename: o.ename || '', evalue: o.evalue || '',
         mimes: Object.keys(o.data || {})})),
     });
   }
@@ -137,6 +137,12 @@ def _errors(state):
             for cell in state["cells"] for out in cell["outputs"] if out["type"] == "error"]
 
 
+def _stderr_outputs(state):
+    """The cells with output on standard error: red boxes under them."""
+    return [f"cell {cell['index']}" for cell in state["cells"]
+            for out in cell["outputs"] if out["type"] == "stream" and out["name"] == "stderr"]
+
+
 def _open_notebook(page, server, name):
     page.goto(server.notebook_url(name))
     page.wait_for_function("() => window.jupyterapp !== undefined", timeout=60_000)
@@ -154,6 +160,8 @@ def _run_all_cells(page, name):
         assert not errors, f"{name} has error output:\n" + "\n".join(errors)
         pending = [c["index"] for c in state["cells"] if c["hasCode"] and c["count"] is None]
         if not pending and state["kernel"] == "idle":
+            red = _stderr_outputs(state)
+            assert not red, f"{name} writes to standard error (red boxes) in {', '.join(red)}"
             return state
         assert time.monotonic() < deadline, (
             f"{name}: cells {pending} had not run after {RUN_ALL_TIMEOUT} s "

@@ -1,0 +1,231 @@
+"""The course in a hosted notebook service (Google Colab): its address, badges and set-up.
+
+The repository's address is written once, under `[project.urls]` in
+`pyproject.toml`; it reaches this module through the installed package's
+metadata, so it is the same for an editable and a non-editable install. The
+badges (Colab, Binder) and the install line are derived from it here.
+
+A hosted service has TensorFlow, Keras, NumPy and ipywidgets preinstalled:
+replacing any of them forces a runtime restart, so `setup_hosted` installs the
+course without its dependencies and then only what the service lacks, with
+every preinstalled package pinned to the version it has.
+"""
+
+import importlib
+import importlib.metadata
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DISTRIBUTION = "rnn-course"
+INSTALL_SOURCE_ENV_VAR = "RNN_COURSE_INSTALL_SOURCE"
+BRANCH = "main"
+# The preinstalled packages whose versions the set-up line reports.
+KEPT = ("tensorflow", "keras", "numpy", "ipywidgets")
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+
+
+def repository_url():
+    """The course's repository, as `[project.urls] Repository` in `pyproject.toml` gives it.
+
+    Returns:
+        The URL, e.g. `"https://github.com/rnn-course/rnn-course"`.
+    """
+    for entry in importlib.metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []:
+        label, _, url = entry.partition(",")
+        if label.strip() == "Repository":
+            return url.strip().rstrip("/")
+    raise LookupError(f"The installed {DISTRIBUTION} has no Repository URL: reinstall the course "
+                      "(pip install -e . in a clone) so that its metadata has [project.urls].")
+
+
+def github_repository():
+    """The `(owner, name)` of the repository on GitHub, which Colab and Binder open."""
+    url = repository_url()
+    prefix = "https://github.com/"
+    parts = url[len(prefix):].split("/") if url.startswith(prefix) else []
+    if len(parts) != 2 or not all(parts):
+        raise ValueError(f"Colab and Binder open GitHub repositories: the Repository URL must be "
+                         f"https://github.com/<owner>/<name>. Received: {url!r}")
+    return parts[0], parts[1]
+
+
+def install_requirement():
+    """The pip requirement that installs the course from its repository (non-editable)."""
+    return f"{DISTRIBUTION} @ git+{repository_url()}"
+
+
+def install_line():
+    """The command a learner types to install the course into any environment."""
+    return f'pip install "{install_requirement()}"'
+
+
+def install_source():
+    """What `setup_hosted` installs: `RNN_COURSE_INSTALL_SOURCE` if set, else the repository."""
+    return os.environ.get(INSTALL_SOURCE_ENV_VAR) or install_requirement()
+
+
+def _notebook_name(notebook):
+    name = Path(notebook).name
+    if not name.endswith(".ipynb"):
+        raise ValueError(f"Argument `notebook` must name a notebook file (.ipynb). "
+                         f"Received: notebook={notebook!r}")
+    return name
+
+
+def colab_url(notebook):
+    """The address that opens `notebooks/<notebook>` of the repository in Colab.
+
+    Args:
+        notebook: the notebook's file name (or path), e.g. `"01_rnn_loop.ipynb"`.
+    """
+    owner, name = github_repository()
+    return (f"https://colab.research.google.com/github/{owner}/{name}/blob/{BRANCH}/"
+            f"notebooks/{_notebook_name(notebook)}")
+
+
+def binder_url(notebook=None):
+    """The address that opens the course in JupyterLab on Binder.
+
+    Args:
+        notebook: a notebook's file name to open; `None` opens the `notebooks/` folder.
+    """
+    owner, name = github_repository()
+    path = "notebooks" + (f"/{_notebook_name(notebook)}" if notebook is not None else "")
+    return f"https://mybinder.org/v2/gh/{owner}/{name}/{BRANCH}?urlpath=lab/tree/{path}"
+
+
+def badges_markdown(notebook):
+    """The Markdown line of badges that open `notebook` in Colab and on Binder."""
+    return (f"[![Open in Colab]({COLAB_BADGE})]({colab_url(notebook)}) "
+            f"[![Launch Binder]({BINDER_BADGE})]({binder_url(notebook)})")
+
+
+def launch_links_markdown(notebook):
+    """The line at the top of a notebook that opens it in Colab or on Binder.
+
+    Plain text links, not badge images: a badge is fetched from the web, so
+    offline (a classroom, the browser tests) it shows as a broken image, and
+    it would tell a third party that the notebook was opened.
+    """
+    return (f"*Open this notebook in [Google Colab]({colab_url(notebook)}) or on "
+            f"[Binder]({binder_url(notebook)}), or run it locally (see the README).*")
+
+
+def in_hosted_service():
+    """True inside Google Colab, whose kernel has imported `google.colab`."""
+    return "google.colab" in sys.modules
+
+
+def _installed_versions():
+    """Every installed distribution, `{normalized name: version}`, first found wins."""
+    from packaging.utils import canonicalize_name
+
+    versions = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            versions.setdefault(canonicalize_name(name), dist.version)
+    return versions
+
+
+def _unmet_requirements(installed):
+    """The course's requirements that are absent and those installed outside its ranges."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    missing, outside = [], []
+    for text in importlib.metadata.requires(DISTRIBUTION) or []:
+        requirement = Requirement(text)
+        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        version = installed.get(canonicalize_name(requirement.name))
+        if version is None:
+            missing.append(str(requirement))
+        elif not requirement.specifier.contains(version, prereleases=True):
+            outside.append(f"{requirement.name} {version} (the course is tested with "
+                           f"{requirement.specifier})")
+    return missing, outside
+
+
+def _pip_install(*args):
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--root-user-action=ignore", *args]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"Installing the course failed ({' '.join(command)}):\n"
+                           f"{(result.stderr or result.stdout)[-2000:]}")
+
+
+def setup_hosted():
+    """Sets the course up in a hosted notebook service; does nothing anywhere else.
+
+    In Colab it installs the course's package (non-editable, from
+    `RNN_COURSE_INSTALL_SOURCE` if set, else the repository) if it is not
+    installed yet, then only those of its dependencies the service lacks, with
+    every preinstalled package held at its version; turns Colab's widget
+    manager on; and prints one line saying what it did.
+
+    Returns:
+        `None` outside a hosted service; else a dict with `added` (the
+        dependencies it installed), `kept` (`{package: version}` of the
+        preinstalled TensorFlow, Keras, NumPy and ipywidgets) and `untested`
+        (preinstalled packages outside the course's tested ranges, left as
+        they are).
+    """
+    if not in_hosted_service():
+        return None
+    from packaging.utils import canonicalize_name
+
+    try:
+        importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:  # imported from a clone, not installed
+        _pip_install("--no-deps", install_source())
+    versions = _installed_versions()
+    missing, untested = _unmet_requirements(versions)
+    if missing:
+        pins = "".join(f"{name}=={version}\n" for name, version in versions.items()
+                       if name != canonicalize_name(DISTRIBUTION))
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
+            constraints.write(pins)
+        try:
+            _pip_install("--constraint", constraints.name, *missing)
+        finally:
+            os.unlink(constraints.name)
+        importlib.invalidate_caches()
+    from google.colab import output
+
+    output.enable_custom_widget_manager()
+    kept = {name: versions[name] for name in KEPT if name in versions}
+    print(f"Colab set-up: {DISTRIBUTION} {importlib.metadata.version(DISTRIBUTION)} from "
+          f"{install_source()}; added {', '.join(missing) or 'no other package'}; kept "
+          f"{', '.join(f'{n} {v}' for n, v in kept.items())} as preinstalled"
+          + (f"; untested: {'; '.join(untested)}" if untested else "") + "; widgets on.")
+    return {"added": missing, "kept": kept, "untested": untested}
+
+
+def setup_cell_source():
+    """The source of every notebook's first code cell, derived from the repository's address.
+
+    In a hosted service the cell fetches the course's package (without its
+    dependencies, so nothing preinstalled changes) and hands over to
+    `setup_hosted`; elsewhere it only imports `lesson_utils`, which every
+    notebook does first anyway.
+    """
+    return (
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:  # a hosted notebook service: fetch the course first\n'
+        "    import os, subprocess\n"
+        "\n"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
+        '                    "--root-user-action=ignore",\n'
+        f'                    os.environ.get("{INSTALL_SOURCE_ENV_VAR}", "{install_requirement()}")],\n'
+        "                   check=True, stderr=subprocess.STDOUT)\n"
+        "from lesson_utils.hosted import setup_hosted\n"
+        "\n"
+        "setup_hosted()\n"
+    )
