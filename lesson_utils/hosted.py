@@ -216,14 +216,17 @@ def setup_cell_source():
     notebook does first anyway.
     """
     return (
+        "# Set-up: in a hosted notebook service (Colab), install the course; elsewhere, nothing.\n"
         "import sys\n"
         "\n"
-        'if "google.colab" in sys.modules:  # a hosted notebook service: fetch the course first\n'
-        "    import os, subprocess\n"
+        'if "google.colab" in sys.modules:\n'
+        "    import os\n"
+        "    import subprocess\n"
         "\n"
+        f'    course = os.environ.get("{INSTALL_SOURCE_ENV_VAR}",\n'
+        f'                            "{install_requirement()}")\n'
         '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
-        '                    "--root-user-action=ignore",\n'
-        f'                    os.environ.get("{INSTALL_SOURCE_ENV_VAR}", "{install_requirement()}")],\n'
+        '                    "--root-user-action=ignore", course],\n'
         "                   check=True, stderr=subprocess.STDOUT)\n"
         "from lesson_utils.hosted import setup_hosted\n"
         "\n"
