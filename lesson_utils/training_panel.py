@@ -102,8 +102,9 @@ class TrainingPanel(widgets.VBox):
         sizes = sentiment_lesson_sizes(quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
-        small = widgets.Layout(width="21em")
-        style = {"description_width": "9em"}
+        # Four controls a row, within a notebook's width at 1280 px (wider ones were cut off).
+        small = widgets.Layout(width="16em")
+        style = {"description_width": "8em"}
         self.controls = {
             "cell": widgets.Dropdown(options=CELL_OPTIONS, value="lstm", description="Cell",
                                      layout=small, style=style),
