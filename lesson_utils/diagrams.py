@@ -179,13 +179,20 @@ def draw_gru_cell():
     _wire(ax, [(8.4, top), (12.3, top)], "vermillion", width=2.5)
     ax.text(0.2, top + 0.25, "$h_{t-1}$", fontsize=12, color=PALETTE["vermillion"])
     ax.text(11.6, top + 0.25, "$h_t$", fontsize=12, color=PALETTE["vermillion"])
-    _wire(ax, [(1.0, top), (1.0, bus), (8.4, bus)], "vermillion", arrow=False)
+    # The gates read x_t and h_{t-1} together (the bus); the candidate reads x_t on its own
+    # and h_{t-1} only through the reset gate, on a wire of its own.
+    _wire(ax, [(1.0, top), (1.0, 0.9), (8.8, 0.9), (8.8, 2.5)], "vermillion", arrow=False)
+    _wire(ax, [(1.0, bus), (5.4, bus)], "vermillion", arrow=False)
     _wire(ax, [(2.0, 0.0), (2.0, bus)], arrow=False)
+    _wire(ax, [(2.0, 0.5), (8.0, 0.5), (8.0, 2.5)], gap=0)
     ax.text(2.15, 0.1, "$x_t$", fontsize=12)
     boxes = ((3.6, "$\\sigma$", "update $z_t$", "blue"),
              (5.4, "$\\sigma$", "reset $r_t$", "blue"),
              (8.4, "tanh", "candidate $\\tilde h_t$", "orange"))
     for x, text, label, colour in boxes:
+        if label.startswith("candidate"):
+            _gate_box(ax, x, 3.0, text, label, colour)
+            continue
         _wire(ax, [(x, bus), (x, 2.5)], gap=0)
         _gate_box(ax, x, 3.0, text, label, colour)
     # update: z keeps the old state, (1 - z) lets the candidate in
@@ -199,8 +206,8 @@ def draw_gru_cell():
     _wire(ax, [(8.4, 4.3), (8.4, top)])
     _op_node(ax, 8.4, top, "+")
     # reset: r scales the recurrent part of the candidate (after its matrix product)
-    _wire(ax, [(5.4, 3.5), (5.4, 3.9), (7.0, 3.9), (7.0, 2.0), (8.4, 2.0)])
-    _op_node(ax, 8.4, 2.0, "×")
+    _wire(ax, [(5.4, 3.5), (5.4, 3.9), (7.0, 3.9), (7.0, 2.0), (8.8, 2.0)])
+    _op_node(ax, 8.8, 2.0, "×")
     ax.text(1.4, -0.45, "The reset gate scales only the recurrent part of the candidate: "
             "$r_t \\odot (h_{t-1} W_h + b_h)$ (reset_after=True)", fontsize=9, ha="left")
     _wire(ax, [(10.2, top), (10.2, 0.0)], "vermillion", width=2.0)

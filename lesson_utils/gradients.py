@@ -510,7 +510,9 @@ def plot_clipping_comparison(result, *, title="Training a SimpleRNN with explodi
         ax.plot(np.arange(1, len(record["loss"]) + 1), record["loss"], color=color)
         ax.axhline(np.log(2), color=PALETTE["black"], linestyle=":", linewidth=thin_line(),
                    label="guessing (ln 2 = 0.69)")
-        ax.set_title(f"{label}\nlargest gradient norm {record['gradient_norm'].max():.3g}")
+        # The norm is recorded before clipping: clipping scales each step, not what is measured.
+        scaled = f", each step scaled to {result['clipnorm']:g}" if name == "with" else ""
+        ax.set_title(f"{label}\nlargest gradient norm {record['gradient_norm'].max():.3g}{scaled}")
         ax.set_xlabel("Training step (batch)")
         ax.legend()
     axes[0].set_ylabel("Binary cross-entropy (nats)")

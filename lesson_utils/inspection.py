@@ -351,12 +351,13 @@ def plot_hidden_states(final_states, labels, trajectories=(), *, cell="lstm",
         ax.scatter(points[:, 0], points[:, 1], s=12, alpha=0.45, marker=marker,
                    color=LABEL_COLORS[value], label=f"{LABEL_NAMES[value]} review (final state)")
     starts = []
-    for states, label in trajectories:
+    for number, (states, label) in enumerate(trajectories):
         path = (np.asarray(states) - pca["mean"]) @ pca["components"].T
         ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[int(label)], marker=".",
                 label=f"a {LABEL_NAMES[int(label)]} review, word by word")
         ax.scatter(*path[-1], s=150, marker="*", color=LABEL_COLORS[int(label)],
-                   edgecolor=PALETTE["black"], zorder=3)
+                   edgecolor=PALETTE["black"], zorder=3,
+                   label="end of a path (its final state)" if number == 0 else None)
         starts.append(path[0])
     if starts:
         starts = np.unique(np.round(starts, 6), axis=0)
