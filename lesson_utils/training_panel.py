@@ -107,7 +107,7 @@ class TrainingPanel(widgets.VBox):
         style = {"description_width": "8em"}
         self.controls = {
             "cell": widgets.Dropdown(options=CELL_OPTIONS, value="lstm", description="Cell",
-                                     layout=small, style=style),
+                                     layout=widgets.Layout(width="18em"), style=style),
             "bidirectional": widgets.Checkbox(value=False, description="Bidirectional",
                                               indent=False, layout=widgets.Layout(width="9em")),
             "units": widgets.IntText(value=sizes["units"], description="Units", layout=small,
