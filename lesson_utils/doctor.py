@@ -15,11 +15,10 @@ import urllib.request
 from collections import namedtuple
 from pathlib import Path
 
-from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-from .hosted import DISTRIBUTION, in_hosted_service
+from .hosted import DISTRIBUTION, course_requirements, in_hosted_service
 
 OK, WARN, FAIL = "ok", "warning", "FAIL"
 Check = namedtuple("Check", "status what detail")
@@ -32,11 +31,7 @@ WIDGET_EXTENSION = {7: 1, 8: 3}
 def _course_requirements():
     """`(Python specifier, {package: specifier})` from the installed course's metadata."""
     metadata = importlib.metadata.metadata(DISTRIBUTION)
-    ranges = {}
-    for text in importlib.metadata.requires(DISTRIBUTION) or []:
-        requirement = Requirement(text)
-        if not requirement.marker:
-            ranges[requirement.name] = requirement.specifier
+    ranges = {requirement.name: requirement.specifier for requirement in course_requirements()}
     return SpecifierSet(metadata["Requires-Python"] or ""), ranges
 
 

@@ -132,16 +132,24 @@ def _installed_versions():
     return versions
 
 
+def course_requirements():
+    """The course's own requirements (extras left out), read from its installed metadata.
+
+    Returns:
+        A list of `packaging.requirements.Requirement`.
+    """
+    from packaging.requirements import Requirement
+
+    requirements = [Requirement(text) for text in importlib.metadata.requires(DISTRIBUTION) or []]
+    return [r for r in requirements if not r.marker or r.marker.evaluate({"extra": ""})]
+
+
 def _unmet_requirements(installed):
     """The course's requirements that are absent and those installed outside its ranges."""
-    from packaging.requirements import Requirement
     from packaging.utils import canonicalize_name
 
     missing, outside = [], []
-    for text in importlib.metadata.requires(DISTRIBUTION) or []:
-        requirement = Requirement(text)
-        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
-            continue
+    for requirement in course_requirements():
         version = installed.get(canonicalize_name(requirement.name))
         if version is None:
             missing.append(str(requirement))
