@@ -1,165 +1,133 @@
-"""Tested code behind the RNN course notebooks.
+"""The code behind the RNN course's notebooks, tested.
 
-Notebooks import from here (`from lesson_utils import ...`); each function lives
-in the module whose name says its job.
+Notebooks import from here (`from lesson_utils import ...`). The names below
+are grouped by the notebook that teaches them; each lives in a module named
+after what it holds, in layers that import only from the layers before them:
+
+    settings, arguments       seeds, quick mode, the table of sizes, argument checks
+    scratch/                  the recurrences in NumPy (notebooks 01 to 03)
+    data/                     IMDB reviews, text, batches; the memory task's sequences
+    models/                   the Keras models and where trained ones are saved
+    training/                 fit and evaluate; the one IMDB pipeline
+    experiments/              what the notebooks measure (they return numbers)
+    figures/, widgets/        what the notebooks draw and the controls that redraw it
+    exercises                 the checks of the learners' exercises
+
+A module is imported when a notebook first asks for one of its names, and the
+first of them loads TensorFlow quietly (see `quiet_tensorflow`) and sets the
+course's figure style, so that `python -m lesson_utils slides` or the hosted
+set-up cell never start TensorFlow.
 """
 
-from .quiet_tensorflow import import_tensorflow_quietly
+import importlib
 
-import_tensorflow_quietly()
+from lesson_utils.figures.style import use_course_style
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 
-from .config import DEFAULT_SEED, is_quick_mode, set_global_seed
-from .plots import (
-    CELL_COLORS,
-    PALETTE,
-    plot_history,
-    use_course_style,
-    use_presenter_style,
-)
-from .cells import simple_rnn_forward, simple_rnn_step, unroll
-from .data import (
-    ImdbDataError,
-    decode_review,
-    encode_review,
-    get_word_index,
-    load_imdb,
-    prepare_imdb_data,
-)
-from .models import build_rnn_model
-from .text import ids_to_words, review_lengths
-from .training import StopAfterBatch, evaluate_rnn_model, predict_proba, train_rnn_model
-from .workflow import quick_mode_note, run_full_workflow
-from .cells import (
-    GRU_GATE_NAMES,
-    LSTM_GATE_NAMES,
-    gru_forward,
-    gru_gates,
-    gru_param_count,
-    gru_step,
-    lstm_forward,
-    lstm_gates,
-    lstm_param_count,
-    lstm_step,
-    recurrent_layer_forward,
-    sigmoid,
-)
-from .gates import (
-    carry_over_time,
-    compare_lstm_gru,
-    comparison_markdown,
-    flip_update_gate,
-    gate_lesson_sizes,
-    gru_forward_other_convention,
-    one_unit_gru,
-    one_unit_lstm,
-    plot_carry_over_time,
-    plot_gate_bars,
-    randomize_weights,
-    time_per_step,
-)
-from .widgets import gate_explorer
-from .checks import (
-    check_forget_gate,
-    check_gru_param_count,
-    check_gru_step,
-)
-# Notebooks 04 and 05: IMDB sentiment end to end, and inside the trained model.
-from .baselines import BAG_OF_WORDS_MAX_LENGTH, build_bag_of_words_model
-from .benchmark_results import (
-    benchmark_markdown,
-    benchmark_rows,
-    literature_markdown,
-    load_benchmark_results,
-    load_benchmark_run,
-    plot_benchmark,
-)
-from .evaluation import (
-    confusion_matrix,
-    misclassified_reviews,
-    plot_confusion_matrix,
-    predict_review,
-    stated_score,
-    word_status,
-)
-from .inspection import (
-    classifier_head,
-    component_1_and_head,
-    highlight_words,
-    most_varying_units,
-    occlusion_importance,
-    padding_washout,
-    plot_gates,
-    plot_hidden_states,
-    plot_sentiment_as_read,
-    read_reviews,
-    recurrent_layer,
-    separation_along,
-)
-from .model_store import load_model, model_path, save_model
-from .review_data import (
-    PADDING_COMPARISON_SIZES,
-    find_phrase,
-    padded_words,
-    padding_comparison,
-    padding_examples,
-    plot_review_lengths,
-    short_reviews,
-    truncated_share,
-)
-from .sentiment_lesson import (
-    lesson_model,
-    sentiment_lesson_sizes,
-    train_lesson_model,
-)
-from .training_panel import TrainingPanel, training_panel
-from .widgets import review_tester
-from .checks import (
-    check_confusion_matrix,
-    check_head_probability,
-    check_padding_share,
-    check_pca_2d,
-)
-# Notebooks 01 and 02: the RNN loop, the memory task, and gradients through time.
-from .plots import CELL_LINE_STYLES
-from .cells import simple_rnn_param_count
-from .memory_task import (
-    CELL_TYPES,
-    accuracy_by_lag,
-    memory_comparison,
-    build_memory_model,
-    make_memory_task,
-    memory_accuracy,
-    memory_task_settings,
-    plot_accuracy_by_lag,
-    train_memory_model,
-)
-from .gradients import (
-    accuracy_table,
-    backprop_through_time,
-    bptt_step,
-    cell_gradient_norms,
-    clip_by_global_norm,
-    clipping_comparison,
-    gradient_settings,
-    growth_by_radius,
-    growth_per_step,
-    input_gradient_norms,
-    plot_clipping_comparison,
-    plot_gradient_norms,
-    plot_radius_gradients,
-    radius_gradient_curves,
-    scaled_orthogonal,
-    steps_back_ratio,
-    train_recording_gradients,
-)
-from .hidden_states import plot_hidden_state_over_time
-from .widgets import hidden_state_explorer, spectral_radius_explorer
-from .checks import (
-    check_bptt_step,
-    check_clip_by_global_norm,
-    check_geometric_mean,
-    check_simple_rnn_param_count,
-    check_stacked_rnn_step,
-)
+# Each group: the module under lesson_utils, and the names a notebook imports from it.
+_PUBLIC = {
+    "the first lesson's API": {
+        "settings": ["DEFAULT_SEED", "set_global_seed"],
+        "data.imdb": ["prepare_imdb_data"],
+        "models.recurrent": ["build_rnn_model"],
+        "training.fit": ["train_rnn_model", "evaluate_rnn_model"],
+        "training.pipeline": ["run_full_workflow"],
+    },
+    "every notebook": {
+        "settings": ["is_quick_mode", "quick_mode_note", "lesson_sizes"],
+    },
+    "01_rnn_loop": {
+        "scratch.cells": ["simple_rnn_step", "simple_rnn_forward"],
+        "data.memory_task": ["make_memory_task"],
+        "experiments.memory": ["train_memory_model", "accuracy_by_lag"],
+        "figures.memory": ["plot_accuracy_by_lag"],
+        "widgets.explorers": ["hidden_state_explorer"],
+        "exercises": ["check_stacked_rnn_step", "check_simple_rnn_param_count"],
+    },
+    "02_vanishing_gradients": {
+        "settings": ["CELL_TYPES"],
+        "experiments.memory": ["memory_comparison"],
+        "experiments.gradients": [
+            "input_gradient_norms", "cell_gradient_norms", "steps_back_ratio", "accuracy_table",
+            "scaled_orthogonal", "radius_gradient_curves", "growth_by_radius",
+            "clipping_comparison",
+        ],
+        "figures.gradients": ["plot_gradient_norms", "plot_clipping_comparison"],
+        "widgets.explorers": ["spectral_radius_explorer"],
+        "exercises": ["check_bptt_step", "check_clip_by_global_norm", "check_geometric_mean"],
+    },
+    "03_lstm_gru_gates": {
+        "scratch.cells": ["lstm_gates", "lstm_forward", "gru_gates", "gru_forward",
+                          "lstm_param_count"],
+        "experiments.gates": [
+            "randomize_weights", "one_unit_lstm", "one_unit_gru", "carry_over_time",
+            "flip_update_gate", "gru_forward_other_convention", "compare_lstm_gru",
+            "comparison_markdown",
+        ],
+        "experiments.inspection": ["recurrent_layer_forward"],
+        "figures.gates": ["plot_carry_over_time"],
+        "widgets.explorers": ["gate_explorer"],
+        "exercises": ["check_forget_gate", "check_gru_step", "check_gru_param_count"],
+    },
+    "04_imdb_sentiment": {
+        "data.imdb": ["load_imdb", "get_word_index", "decode_review", "describe_source"],
+        "data.text": ["review_lengths", "pad_reviews"],
+        "models.store": ["save_model"],
+        "training.fit": ["predict_proba"],
+        "training.pipeline": ["train_lesson_model"],
+        "experiments.reviews": ["truncated_share", "padding_examples", "padded_words",
+                                "padding_comparison", "find_phrase"],
+        "experiments.inspection": ["padding_washout"],
+        "experiments.benchmarks": ["BENCHMARK_CONFIGS", "load_benchmark_results",
+                                   "load_benchmark_run", "benchmark_markdown",
+                                   "literature_markdown"],
+        "experiments.evaluation": ["confusion_matrix", "misclassified_reviews", "stated_score",
+                                   "predict_review"],
+        "figures.training": ["plot_history"],
+        "figures.reviews": ["plot_review_lengths"],
+        "figures.benchmarks": ["plot_benchmark"],
+        "figures.evaluation": ["plot_confusion_matrix"],
+        "widgets.training_panel": ["training_panel"],
+        "widgets.explorers": ["review_tester"],
+        "exercises": ["check_padding_share", "check_confusion_matrix"],
+    },
+    "05_inside_the_model": {
+        "data.text": ["ids_to_words"],
+        "training.pipeline": ["lesson_model"],
+        "experiments.inspection": ["read_reviews", "most_varying_units", "occlusion_importance",
+                                   "component_1_and_head"],
+        "figures.inspection": ["plot_sentiment_as_read", "plot_gates", "highlight_words",
+                               "plot_hidden_states"],
+        "exercises": ["check_head_probability", "check_pca_2d"],
+    },
+}
 
-use_course_style()
+_HOME = {name: module for group in _PUBLIC.values() for module, names in group.items()
+         for name in names}
+__all__ = list(_HOME)
+
+
+def __getattr__(name):
+    """Imports a public name's module the first time a notebook asks for the name."""
+    if name not in _HOME:
+        raise AttributeError(f"module 'lesson_utils' has no attribute {name!r}")
+    _prepare_notebook()
+    value = getattr(importlib.import_module(f"lesson_utils.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+_prepared = False
+
+
+def _prepare_notebook():
+    """Loads TensorFlow without its log lines and sets the course's figure style, once."""
+    global _prepared
+    if not _prepared:
+        import_tensorflow_quietly()
+        use_course_style()
+        _prepared = True

@@ -14,16 +14,14 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
-
 from fake_imdb import write_fake_imdb  # noqa: E402
 
 
 @pytest.fixture
 def fake_imdb(tmp_path, monkeypatch):
-    """A folder with a tiny aclImdb archive and word index; the cache goes to tmp."""
-    import lesson_utils.data as data
-
-    monkeypatch.setattr(data, "_keras_cache_dir", lambda: tmp_path / "keras_cache")
+    """A folder with a tiny aclImdb archive and word index; the caches go to tmp."""
+    monkeypatch.setenv("RNN_COURSE_HOME", str(tmp_path / "course_home"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     return write_fake_imdb(tmp_path / "imdb")
 

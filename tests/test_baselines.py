@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from lesson_utils import bench
-from lesson_utils.baselines import build_bag_of_words_model
-from lesson_utils.training import evaluate_rnn_model, train_rnn_model
+from course_tools import bench
+from lesson_utils.models.bag_of_words import build_bag_of_words_model
+from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
 
 
 def word_five_reviews(n=256, length=10, vocab=30, seed=0):
@@ -53,16 +53,16 @@ def test_bad_learning_rate_is_named():
 
 
 def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
-    assert {"default", "old_lesson"} <= set(bench.CONFIGS)
-    old, pre, masked = (bench.CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
+    assert {"default", "old_lesson"} <= set(bench.BENCHMARK_CONFIGS)
+    old, pre, masked = (bench.BENCHMARK_CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
     assert pre["prepare"] == dict(old["prepare"], padding="pre") and pre["model"] == old["model"]
     assert masked["prepare"] == old["prepare"]
     assert masked["model"] == dict(old["model"], mask_zero=True)
-    assert bench.CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
-    both_ways = bench.CONFIGS["bidirectional"]
-    assert both_ways["model"] == dict(bench.DEFAULT["model"], bidirectional=True)
+    assert bench.BENCHMARK_CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
+    both_ways = bench.BENCHMARK_CONFIGS["bidirectional"]
+    assert both_ways["model"] == dict(bench.BENCHMARK_CONFIGS["default"]["model"], bidirectional=True)
     assert {k: v for k, v in both_ways.items() if k != "model"} == {
-        k: v for k, v in bench.DEFAULT.items() if k != "model"}
+        k: v for k, v in bench.BENCHMARK_CONFIGS["default"].items() if k != "model"}
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):
@@ -70,5 +70,5 @@ def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):
     for name in ("bow_logistic", "pre_padding"):
         figures = result[name]
         assert len(figures["test_accuracy"]) == 1 and 0 <= figures["test_accuracy_kept"] <= 1
-        assert figures["settings"] is bench.CONFIGS[name]
+        assert figures["settings"] is bench.BENCHMARK_CONFIGS[name]
     assert result["bow_logistic"]["params"] == 10_000 + 1

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from lesson_utils import bench_notebooks
+from course_tools import notebook_timing as bench_notebooks
 
 
 def write_notebook(path, source):

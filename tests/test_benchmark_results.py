@@ -5,17 +5,16 @@ import json
 import matplotlib.pyplot as plt
 import pytest
 
-from lesson_utils import bench
-from lesson_utils.benchmark_results import (
-    CONFIG_COLORS,
+from course_tools import bench
+from lesson_utils.experiments.benchmarks import (
     CONFIG_LABELS,
     benchmark_markdown,
     benchmark_rows,
     literature_markdown,
     load_benchmark_results,
     load_benchmark_run,
-    plot_benchmark,
 )
+from lesson_utils.figures.benchmarks import CONFIG_COLORS, plot_benchmark
 
 
 def figures(accuracy, settings):
@@ -27,17 +26,17 @@ def figures(accuracy, settings):
 
 
 def write(folder, name, date, training):
-    (folder / name).write_text(json.dumps({"date": date, "command": "python -m lesson_utils.bench",
+    (folder / name).write_text(json.dumps({"date": date, "command": "python -m course_tools.bench",
                                            "training": training}))
 
 
 def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_path):
-    old_settings = dict(bench.CONFIGS["old_lesson"], batch_size=999)
+    old_settings = dict(bench.BENCHMARK_CONFIGS["old_lesson"], batch_size=999)
     write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
-          {"default": figures([0.80], bench.CONFIGS["default"]),
-           "old_lesson": figures([0.5, 0.6], bench.CONFIGS["old_lesson"])})
+          {"default": figures([0.80], bench.BENCHMARK_CONFIGS["default"]),
+           "old_lesson": figures([0.5, 0.6], bench.BENCHMARK_CONFIGS["old_lesson"])})
     write(tmp_path, "imdb_b.json", "2026-02-01T10:00:00",
-          {"default": figures([0.85, 0.88], bench.CONFIGS["default"]),
+          {"default": figures([0.85, 0.88], bench.BENCHMARK_CONFIGS["default"]),
            "old_lesson": figures([0.52], old_settings)})
     results = load_benchmark_results(tmp_path)
     assert results["default"]["test_accuracy"] == [0.85, 0.88]
@@ -47,8 +46,8 @@ def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_p
 
 def test_rows_table_and_plot(tmp_path):
     write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
-          {"default": figures([0.80, 0.86], bench.CONFIGS["default"]),
-           "bow_dense": figures([0.87, 0.88], bench.CONFIGS["bow_dense"])})
+          {"default": figures([0.80, 0.86], bench.BENCHMARK_CONFIGS["default"]),
+           "bow_dense": figures([0.87, 0.88], bench.BENCHMARK_CONFIGS["bow_dense"])})
     results = load_benchmark_results(tmp_path)
     rows = benchmark_rows(results, ["bow_dense", "default"])
     assert [r["name"] for r in rows] == ["bow_dense", "default"]
@@ -64,7 +63,7 @@ def test_rows_table_and_plot(tmp_path):
 
 def test_missing_or_foreign_files_say_what_to_do(tmp_path):
     (tmp_path / "notebooks_2026-01-01.json").write_text("{}")  # the notebook timer's: not read
-    with pytest.raises(FileNotFoundError, match="python -m lesson_utils.bench"):
+    with pytest.raises(FileNotFoundError, match="python -m course_tools.bench"):
         load_benchmark_results(tmp_path)
     (tmp_path / "imdb_x.json").write_text("{}")
     with pytest.raises(ValueError, match="not a benchmark result"):
@@ -72,7 +71,7 @@ def test_missing_or_foreign_files_say_what_to_do(tmp_path):
 
 
 def test_every_benchmark_config_has_a_label_and_its_own_colour():
-    assert set(CONFIG_LABELS) == set(CONFIG_COLORS) == set(bench.CONFIGS)
+    assert set(CONFIG_LABELS) == set(CONFIG_COLORS) == set(bench.BENCHMARK_CONFIGS)
     assert len(set(CONFIG_COLORS.values())) == len(CONFIG_COLORS)
 
 
@@ -88,9 +87,9 @@ def test_literature_table_cites_its_sources():
 def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
     padding = ["old_lesson", "pre_padding", "old_lesson_masked"]
     write(tmp_path, "imdb_all.json", "2026-01-01T10:00:00",
-          {name: figures([0.5 + 0.1 * i], bench.CONFIGS[name]) for i, name in enumerate(padding)})
+          {name: figures([0.5 + 0.1 * i], bench.BENCHMARK_CONFIGS[name]) for i, name in enumerate(padding)})
     write(tmp_path, "imdb_newer.json", "2026-02-01T10:00:00",  # a newer run of (a) alone
-          {"old_lesson": figures([0.55], bench.CONFIGS["old_lesson"])})
+          {"old_lesson": figures([0.55], bench.BENCHMARK_CONFIGS["old_lesson"])})
     assert load_benchmark_results(tmp_path)["old_lesson"]["file"] == "imdb_newer.json"
     run = load_benchmark_run(padding, tmp_path)
     assert list(run) == padding and {r["file"] for r in run.values()} == {"imdb_all.json"}
@@ -100,7 +99,7 @@ def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
 
 
 def test_the_padding_comparison_changes_one_thing_at_a_time():
-    old, pre, masked, bucketed = (bench.CONFIGS[n] for n in (
+    old, pre, masked, bucketed = (bench.BENCHMARK_CONFIGS[n] for n in (
         "old_lesson", "pre_padding", "old_lesson_masked", "old_lesson_bucketed"))
     assert pre == dict(old, prepare=dict(old["prepare"], padding="pre"))
     assert masked == dict(old, model=dict(old["model"], mask_zero=True))

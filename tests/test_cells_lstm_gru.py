@@ -4,7 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from lesson_utils.cells import (
+from lesson_utils.experiments.inspection import recurrent_layer_forward
+from lesson_utils.scratch.cells import (
     GRU_GATE_NAMES,
     LSTM_GATE_NAMES,
     gru_forward,
@@ -15,7 +16,6 @@ from lesson_utils.cells import (
     lstm_gates,
     lstm_param_count,
     lstm_step,
-    recurrent_layer_forward,
     sigmoid,
 )
 

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from lesson_utils.cells import simple_rnn_forward, simple_rnn_param_count, simple_rnn_step
+from lesson_utils.scratch.cells import simple_rnn_forward, simple_rnn_param_count, simple_rnn_step
 
 
 def _layer_with_random_weights(features, units, seed, **kwargs):

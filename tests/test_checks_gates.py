@@ -3,12 +3,8 @@
 import numpy as np
 import pytest
 
-from lesson_utils.cells import gru_param_count, gru_step, sigmoid
-from lesson_utils.checks import (
-    check_forget_gate,
-    check_gru_param_count,
-    check_gru_step,
-)
+from lesson_utils.exercises import check_forget_gate, check_gru_param_count, check_gru_step
+from lesson_utils.scratch.cells import gru_param_count, gru_step, sigmoid
 
 
 def _blocks(x_t, h_prev, kernel, recurrent_kernel, bias, n):

@@ -1,9 +1,8 @@
 """Notebook 04/05 self-checks accept the right answer and reject plausible wrong ones."""
 
 import numpy as np
-import pytest
 
-from lesson_utils.checks import (
+from lesson_utils.exercises import (
     check_confusion_matrix,
     check_head_probability,
     check_padding_share,

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from lesson_utils.cells import simple_rnn_param_count, simple_rnn_step
-from lesson_utils.checks import (
+from lesson_utils.exercises import (
     check_bptt_step,
     check_clip_by_global_norm,
     check_geometric_mean,
     check_simple_rnn_param_count,
     check_stacked_rnn_step,
 )
-from lesson_utils.gradients import bptt_step, clip_by_global_norm
+from lesson_utils.scratch.bptt import bptt_step, clip_by_global_norm
+from lesson_utils.scratch.cells import simple_rnn_param_count, simple_rnn_step
 
 
 def _verdict(check, answer, capsys):

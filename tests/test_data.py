@@ -5,10 +5,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import lesson_utils.data as data
 from fake_imdb import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
-from lesson_utils.text import text_to_words
+
+import lesson_utils.data.imdb as data
+from lesson_utils.data.text import text_to_words
 
 SHARED = Path(os.environ.get("IMDB_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
 REFERENCE = SHARED / "keras_imdb_first5000_vocab500.npz"
@@ -168,7 +168,7 @@ def test_prepare_imdb_data_pads_and_never_returns_an_all_padding_row(fake_imdb):
 
 
 def test_quick_mode_takes_a_fixed_subsample(fake_imdb, monkeypatch):
-    import lesson_utils.config as config
+    import lesson_utils.settings as config
 
     monkeypatch.setattr(config, "QUICK_TRAIN_REVIEWS", 3)
     monkeypatch.setattr(config, "QUICK_TEST_REVIEWS", 2)

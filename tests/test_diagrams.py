@@ -14,7 +14,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from lesson_utils.diagrams import ATTACHED_IMAGE, DIAGRAMS, diagram_png, embed_diagrams
+from course_tools.diagrams import ATTACHED_IMAGE, DIAGRAMS, diagram_png, embed_diagrams
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # Any Markdown or HTML image: ![alt](source) or <img ... src="source">.
@@ -51,7 +51,7 @@ def test_every_image_is_an_attachment_of_its_cell(path):
             data = cell.get("attachments", {}).get(target[len("attachment:"):], {})
             assert base64.b64decode(data.get("image/png", "")).startswith(b"\x89PNG"), (
                 f"{path.name} cell {index}: {target} is not attached as a PNG "
-                "(run python -m lesson_utils.diagrams)")
+                "(run python -m course_tools.diagrams)")
         for alt, _ in ATTACHED_IMAGE.findall(source):
             assert len(alt.split()) >= 5, f"{path.name} cell {index}: an image without alt text"
 

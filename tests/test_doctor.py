@@ -8,8 +8,8 @@ import types
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from lesson_utils import doctor
-from lesson_utils.__main__ import main
+from course_tools import doctor
+from course_tools.cli import main
 
 
 def _statuses(checks):
@@ -111,12 +111,11 @@ def test_imdb_from_a_local_copy_says_so(fake_imdb, monkeypatch):
 @pytest.mark.parametrize("cached, online, status", [
     (True, False, doctor.OK), (False, True, doctor.OK), (False, False, doctor.FAIL)])
 def test_imdb_from_keras_needs_its_cache_or_the_network(monkeypatch, tmp_path, cached, online, status):
-    import lesson_utils.data as data
-
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
-    monkeypatch.setattr(data, "_keras_cache_dir", lambda: tmp_path)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     if cached:
-        (tmp_path / "imdb.npz").write_bytes(b"")
+        (tmp_path / "datasets").mkdir()
+        (tmp_path / "datasets" / "imdb.npz").write_bytes(b"")
     monkeypatch.setattr(doctor, "_reachable", lambda url, timeout=5: online)
     check = doctor.check_imdb()
     assert check.status == status, check

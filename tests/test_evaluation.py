@@ -5,16 +5,16 @@ import numpy as np
 import pytest
 
 from lesson_utils import build_rnn_model
-from lesson_utils.evaluation import (
+from lesson_utils.experiments.evaluation import (
     confusion_matrix,
     misclassified_reviews,
-    plot_confusion_matrix,
     predict_review,
     stated_score,
     word_status,
 )
-from lesson_utils.training import predict_proba
-from lesson_utils.widgets import review_tester
+from lesson_utils.figures.evaluation import plot_confusion_matrix
+from lesson_utils.training.fit import predict_proba
+from lesson_utils.widgets.explorers import review_tester
 
 
 def test_confusion_matrix_rows_are_true_labels_and_half_is_negative():

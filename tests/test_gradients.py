@@ -8,29 +8,30 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import lesson_utils.gradients as gradients
-from lesson_utils.cells import simple_rnn_forward
-from lesson_utils.gradients import (
+import lesson_utils.experiments.gradients as gradients
+from lesson_utils.data.memory_task import make_memory_task
+from lesson_utils.experiments.gradients import (
     accuracy_table,
-    backprop_through_time,
-    bptt_step,
     cell_gradient_norms,
-    clip_by_global_norm,
     clipping_comparison,
-    gradient_settings,
     growth_by_radius,
     growth_per_step,
     input_gradient_norms,
-    plot_clipping_comparison,
-    plot_gradient_norms,
-    plot_radius_gradients,
     radius_gradient_curves,
     scaled_orthogonal,
     steps_back_ratio,
     train_recording_gradients,
 )
-from lesson_utils.memory_task import build_memory_model, make_memory_task
-from lesson_utils.widgets import spectral_radius_explorer
+from lesson_utils.figures.gradients import (
+    plot_clipping_comparison,
+    plot_gradient_norms,
+    plot_radius_gradients,
+)
+from lesson_utils.models.memory import build_memory_model
+from lesson_utils.scratch.bptt import backprop_through_time, bptt_step, clip_by_global_norm
+from lesson_utils.scratch.cells import simple_rnn_forward
+from lesson_utils.settings import lesson_sizes
+from lesson_utils.widgets.explorers import spectral_radius_explorer
 
 
 def _linear_rnn(a, features=3, units=4, seed=0):
@@ -110,8 +111,8 @@ def test_radius_curves_vanish_at_one_through_tanh_and_explode_far_above():
 
 
 def test_cell_gradient_norms_cover_every_step_of_every_cell(monkeypatch):
-    small = dict(gradient_settings(quick=True), timesteps=12, batch=4, units=3)
-    monkeypatch.setattr(gradients, "gradient_settings", lambda quick=None: small)
+    small = dict(lesson_sizes("02", True), timesteps=12, batch=4, units=3)
+    monkeypatch.setattr(gradients, "lesson_sizes", lambda notebook, quick=None: small)
     norms = cell_gradient_norms()
     assert list(norms) == ["simple_rnn", "lstm", "gru"]
     for curve in norms.values():
@@ -153,8 +154,8 @@ def test_recorded_norm_is_before_clipping_and_the_step_is_clipped():
 
 
 def test_clipping_comparison_trains_both_runs_from_the_same_start(monkeypatch):
-    small = dict(gradient_settings(quick=True), clip_steps=5, clip_batch=8, clip_lag=6, units=4)
-    monkeypatch.setattr(gradients, "gradient_settings", lambda quick=None: small)
+    small = dict(lesson_sizes("02", True), clip_steps=5, clip_batch=8, clip_lag=6, units=4)
+    monkeypatch.setattr(gradients, "lesson_sizes", lambda notebook, quick=None: small)
     result = clipping_comparison()
     assert result["clipnorm"] == small["clipnorm"]
     for name in ("without", "with"):
@@ -235,8 +236,8 @@ def test_explorer_readout_gives_the_growth_per_step():
 
 
 def test_cell_gradient_curves_are_drawn_as_measured_over_200_steps(monkeypatch):
-    long = dict(gradient_settings(quick=False), batch=8)
-    monkeypatch.setattr(gradients, "gradient_settings", lambda quick=None: long)
+    long = dict(lesson_sizes("02", False), batch=8)
+    monkeypatch.setattr(gradients, "lesson_sizes", lambda notebook, quick=None: long)
     norms = cell_gradient_norms()
     assert keras.config.dtype_policy().name == "float32"
     assert keras.layers.Dense(1).dtype == "float32"
@@ -265,6 +266,6 @@ def test_accuracy_table_keeps_every_number_whole_on_short_lines():
 
 
 def test_full_mode_compares_the_cells_at_lags_where_the_simple_rnn_fails():
-    full, quick = gradient_settings(quick=False), gradient_settings(quick=True)
+    full, quick = lesson_sizes("02", False), lesson_sizes("02", True)
     assert min(full["comparison_lags"]) <= 2 and max(full["comparison_lags"]) >= 40
     assert len(quick["comparison_lags"]) < len(full["comparison_lags"])

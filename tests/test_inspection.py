@@ -7,26 +7,28 @@ import numpy as np
 import pytest
 
 from lesson_utils import build_rnn_model
-from lesson_utils.baselines import build_bag_of_words_model
-from lesson_utils.gates import randomize_weights
-from lesson_utils.inspection import (
-    DISPLAY_WIDTH_PX,
-    MIN_LABEL_PX,
+from lesson_utils.experiments.gates import randomize_weights
+from lesson_utils.experiments.inspection import (
     component_1_and_head,
     head_direction,
-    highlight_words,
     most_varying_units,
     occlusion_importance,
     pca_2d,
-    plot_gates,
-    plot_hidden_states,
-    plot_sentiment_as_read,
     read_reviews,
     recurrent_layer,
     separation_along,
 )
-from lesson_utils.plots import contrast_ratio, readable_text_color, relative_luminance
-from lesson_utils.training import predict_proba
+from lesson_utils.figures.inspection import (
+    DISPLAY_WIDTH_PX,
+    MIN_LABEL_PX,
+    highlight_words,
+    plot_gates,
+    plot_hidden_states,
+    plot_sentiment_as_read,
+)
+from lesson_utils.figures.style import contrast_ratio, readable_text_color, relative_luminance
+from lesson_utils.models.bag_of_words import build_bag_of_words_model
+from lesson_utils.training.fit import predict_proba
 
 X = np.array([[1, 5, 7, 9, 3, 0], [1, 8, 2, 0, 0, 0], [1, 4, 4, 4, 4, 4]])
 
@@ -267,7 +269,7 @@ def test_component_1_against_the_head():
 
 
 def test_a_run_of_padding_zeros_washes_out_the_differences_between_reviews():
-    from lesson_utils.inspection import padding_washout
+    from lesson_utils.experiments.inspection import padding_washout
 
     rng = np.random.default_rng(0)
     x = np.zeros((20, 120), dtype=np.int32)

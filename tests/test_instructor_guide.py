@@ -11,8 +11,8 @@ ROW = re.compile(r"^\| `(\d\d_\w+)` \| ([\d.]+) \| ([\d.]+) \|", re.M)
 
 
 def newest_notebook_benchmark():
-    paths = sorted((REPO / "benchmarks" / "results").glob("notebooks_*.json"))
-    assert paths, "no saved notebook benchmark (python -m lesson_utils.bench_notebooks --full)"
+    paths = sorted((REPO / "lesson_utils" / "benchmark_data").glob("notebooks_*.json"))
+    assert paths, "no saved notebook benchmark (python -m course_tools.notebook_timing --full)"
     return paths[-1], json.loads(paths[-1].read_text(encoding="utf-8"))
 
 

@@ -4,17 +4,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-import lesson_utils.memory_task as memory_task
-from lesson_utils.memory_task import (
+import lesson_utils.experiments.memory as memory_task
+from lesson_utils.data.memory_task import make_memory_task
+from lesson_utils.experiments.memory import (
     CELL_TYPES,
     accuracy_by_lag,
-    build_memory_model,
-    make_memory_task,
     memory_accuracy,
-    memory_task_settings,
-    plot_accuracy_by_lag,
     train_memory_model,
 )
+from lesson_utils.figures.memory import plot_accuracy_by_lag
+from lesson_utils.models.memory import build_memory_model
+from lesson_utils.settings import lesson_sizes
 
 
 def test_exact_lag_marks_the_first_step_and_targets_its_bit():
@@ -74,7 +74,7 @@ def test_bad_cell_and_gain_are_named():
 
 
 def test_settings_are_smaller_in_quick_mode():
-    quick, full = memory_task_settings(quick=True), memory_task_settings(quick=False)
+    quick, full = lesson_sizes("01", True), lesson_sizes("01", False)
     assert set(quick) == set(full)
     assert max(quick["lags"]) <= max(full["lags"])
     assert quick["train_samples"] * quick["epochs"] < full["train_samples"] * full["epochs"]
@@ -88,8 +88,8 @@ def test_a_simple_rnn_learns_a_short_lag():
 
 
 def test_accuracy_by_lag_trains_one_model_per_lag_in_order(monkeypatch):
-    tiny = dict(memory_task_settings(quick=True), train_samples=32, test_samples=16, epochs=1)
-    monkeypatch.setattr(memory_task, "memory_task_settings", lambda quick=None: tiny)
+    tiny = dict(lesson_sizes("01", True), train_samples=32, test_samples=16, epochs=1)
+    monkeypatch.setattr(memory_task, "lesson_sizes", lambda notebook, quick=None: tiny)
     calls = []
     original = memory_task.train_memory_model
 
@@ -119,9 +119,9 @@ def test_plot_has_one_line_per_cell_and_chance():
 
 
 def _tiny_settings(monkeypatch, epochs=1):
-    tiny = dict(memory_task_settings(quick=True), train_samples=32, test_samples=16,
+    tiny = dict(lesson_sizes("01", True), train_samples=32, test_samples=16,
                 epochs=epochs)
-    monkeypatch.setattr(memory_task, "memory_task_settings", lambda quick=None: tiny)
+    monkeypatch.setattr(memory_task, "lesson_sizes", lambda notebook, quick=None: tiny)
 
 
 def _spy_on_track(monkeypatch):

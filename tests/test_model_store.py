@@ -1,10 +1,12 @@
 """Saving and loading the trained models shared by notebooks 04 and 05."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lesson_utils import build_rnn_model
-from lesson_utils.model_store import DEFAULT_MODELS_DIR, load_model, model_path, save_model
+from lesson_utils.models.store import load_model, model_path, save_model
 
 
 def test_round_trip_keeps_the_predictions(tmp_path):
@@ -22,12 +24,14 @@ def test_quick_mode_has_its_own_file_and_missing_models_are_none(tmp_path):
     assert load_model("m", folder=tmp_path) is None
 
 
-def test_folder_comes_from_the_environment_else_models(monkeypatch, tmp_path):
-    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(tmp_path))
-    assert model_path("m", quick=False).parent == tmp_path
+def test_folder_comes_from_the_environment_else_the_learners_course_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(tmp_path / "mine"))
+    assert model_path("m", quick=False).parent == tmp_path / "mine"
     monkeypatch.delenv("RNN_COURSE_MODELS_DIR")
-    assert model_path("m", quick=False).parent == DEFAULT_MODELS_DIR
-    assert DEFAULT_MODELS_DIR.name == "models"
+    monkeypatch.setenv("RNN_COURSE_HOME", str(tmp_path / "home"))
+    assert model_path("m", quick=False).parent == tmp_path / "home" / "models"
+    monkeypatch.delenv("RNN_COURSE_HOME")
+    assert model_path("m", quick=False).parent == Path.home() / ".rnn_course" / "models"
 
 
 def test_bad_names_and_files_get_clear_errors(tmp_path):

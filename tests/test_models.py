@@ -6,7 +6,7 @@ import pytest
 from keras.src.backend.tensorflow.rnn import _has_fully_masked_sequence, _is_sequence_right_padded
 
 from lesson_utils import build_rnn_model, prepare_imdb_data
-from lesson_utils import models
+from lesson_utils.models import recurrent as models
 
 
 def recurrent_layer(model):
@@ -75,7 +75,7 @@ def test_pre_padded_masks_are_what_cudnn_rejects(fake_imdb):
 
 
 def test_model_vocab_size_reads_the_word_id_layer():
-    from lesson_utils.baselines import build_bag_of_words_model
+    from lesson_utils.models.bag_of_words import build_bag_of_words_model
 
     assert models.model_vocab_size(build_rnn_model(vocab_size=37, embedding_dim=2, lstm_units=2)) == 37
     assert models.model_vocab_size(build_bag_of_words_model(vocab_size=41)) == 41

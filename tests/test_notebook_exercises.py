@@ -5,7 +5,7 @@ returning `None` that the cell already hands to its check, so a finished answer
 is checked without a second edit; a one-line pointer to the worked solution; and
 the worked solution, collapsed (JupyterLab's hidden source), skipped on slides,
 asserting that it passes the same check. nbval runs the solutions, so each check
-is proved to accept its own solution; the unit tests of `lesson_utils.checks`
+is proved to accept its own solution; the unit tests of `lesson_utils.exercises`
 prove that the checks reject the usual wrong answers.
 """
 

@@ -4,7 +4,8 @@ import keras
 import numpy as np
 import pytest
 
-from lesson_utils import PALETTE, plot_history
+from lesson_utils import plot_history
+from lesson_utils.figures.style import PALETTE
 
 LOGS = {"loss": [0.7, 0.5, 0.4], "accuracy": [0.5, 0.7, 0.8],
         "val_loss": [0.6, 0.5, 0.45], "val_accuracy": [0.6, 0.75, 0.78]}

@@ -1,5 +1,5 @@
 """The presenter switch: `use_presenter_style()` enlarges every later figure, and
-it can, because sizes are set in `lesson_utils/plots.py` and nowhere else."""
+it can, because sizes are set in `lesson_utils/figures/style.py` and nowhere else."""
 
 import re
 from pathlib import Path
@@ -8,7 +8,8 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from lesson_utils.plots import plot_history, use_course_style, use_presenter_style
+from lesson_utils.figures.style import use_course_style, use_presenter_style
+from lesson_utils.figures.training import plot_history
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 
@@ -106,7 +107,7 @@ def test_sizes_are_set_only_in_plots_py():
             if FIXED_SIZE.search(line.split("#", 1)[0]):
                 fixed.append(f"{where}:{number}: {line.strip()}")
     assert not fixed, (
-        "Sizes fixed outside lesson_utils/plots.py, which use_presenter_style() cannot "
+        "Sizes fixed outside lesson_utils/figures/style.py, which use_presenter_style() cannot "
         "enlarge; take them from the style (e.g. plt.subplots() with no figsize, or a "
         "named size added to plots.py):\n" + "\n".join(fixed))
 

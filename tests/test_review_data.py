@@ -5,13 +5,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lesson_utils.text import review_lengths
-from lesson_utils.review_data import (
-    padded_words,
-    padding_examples,
-    plot_review_lengths,
-    truncated_share,
-)
+from lesson_utils.data.text import review_lengths
+from lesson_utils.experiments.reviews import padded_words, padding_examples, truncated_share
+from lesson_utils.figures.reviews import plot_review_lengths
 
 
 def test_lengths_of_lists_and_of_padded_rows():
@@ -56,7 +52,7 @@ def test_length_histogram_marks_max_length():
 
 def test_find_phrase_finds_the_reviews_holding_it_word_for_word(fake_imdb):
     from lesson_utils import get_word_index
-    from lesson_utils.review_data import find_phrase
+    from lesson_utils.experiments.reviews import find_phrase
 
     word_index = get_word_index(fake_imdb)  # the: 1, film: 2, was: 3, great: 4, bad: 5
     reviews = [[1, 5, 6, 7], [1, 6, 5, 7], [1, 4, 5, 6, 9]]  # ids are ranks + 3
@@ -67,7 +63,7 @@ def test_find_phrase_finds_the_reviews_holding_it_word_for_word(fake_imdb):
 
 
 def test_short_reviews_keeps_the_first_short_ones_in_order():
-    from lesson_utils.review_data import short_reviews
+    from lesson_utils.experiments.reviews import short_reviews
 
     reviews = [[1] * 5, [1] * 50, [1] * 3, [1] * 7]
     kept, labels = short_reviews(reviews, [0, 1, 1, 0], 2, 6)
@@ -77,7 +73,7 @@ def test_short_reviews_keeps_the_first_short_ones_in_order():
 
 
 def test_padding_comparison_changes_only_the_padding_or_the_mask(monkeypatch):
-    from lesson_utils import review_data
+    from lesson_utils.experiments import reviews as review_data
 
     built, trained = [], []
     real_build, real_train = review_data.build_rnn_model, review_data.train_rnn_model

@@ -1,14 +1,14 @@
 """Notebook 04/05 sizes and the shared trained models."""
 
-from lesson_utils.sentiment_lesson import (
+from lesson_utils.settings import lesson_sizes
+from lesson_utils.training.pipeline import (
     lesson_model,
-    sentiment_lesson_sizes,
     train_lesson_model,
 )
 
 
 def test_sizes_in_quick_and_full_mode():
-    full, quick = sentiment_lesson_sizes(False), sentiment_lesson_sizes(True)
+    full, quick = lesson_sizes("04", False), lesson_sizes("04", True)
     assert full["max_length"] == 256 and full["epochs"] == 3 and full["comparison_epochs"] is None
     assert quick["max_length"] == 100 and quick["epochs"] == 1 and quick["comparison_epochs"] == 1
 

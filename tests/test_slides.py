@@ -1,4 +1,4 @@
-"""Tests for lesson_utils.slides: slide metadata, the offline deck and the command line."""
+"""Tests for course_tools.slides: slide metadata, the offline deck and the command line."""
 
 import argparse
 import base64
@@ -9,8 +9,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lesson_utils import slides
-from lesson_utils.slides import (
+from course_tools import slides
+from course_tools.slides import (
     NOTEBOOKS_DIR,
     SLIDE_TYPES,
     add_slide_metadata,

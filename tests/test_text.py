@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lesson_utils import text
+from lesson_utils.data import text
 
 INDEX = {"the": 1, "film": 2, "great": 3, "br": 4, "loved": 5, "it": 6}
 

@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from lesson_utils import StopAfterBatch, build_rnn_model, evaluate_rnn_model, predict_proba, train_rnn_model
-from lesson_utils import batching
-from lesson_utils.training import uses_length_buckets
+from lesson_utils import build_rnn_model, evaluate_rnn_model, predict_proba, train_rnn_model
+from lesson_utils.data import batching
+from lesson_utils.training.fit import StopAfterBatch, uses_length_buckets
 
 
 def synthetic_reviews(n=64, max_length=12, vocab=30, seed=0):

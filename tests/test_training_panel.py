@@ -6,11 +6,11 @@ import time
 import numpy as np
 import pytest
 
-from lesson_utils.training import evaluate_rnn_model
-from lesson_utils.training_panel import training_panel
+from lesson_utils.training.fit import evaluate_rnn_model
+from lesson_utils.widgets.training_panel import training_panel
 
-# The module itself: `lesson_utils.training_panel` is also the name of the function.
-panel_module = importlib.import_module("lesson_utils.training_panel")
+# The module itself: `lesson_utils.widgets.training_panel` is also the name of the function.
+panel_module = importlib.import_module("lesson_utils.widgets.training_panel")
 
 
 def tiny_panel(source, **settings):

@@ -5,21 +5,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lesson_utils.cells import gru_forward, sigmoid
-from lesson_utils.gates import (
+from lesson_utils.experiments.gates import (
     carry_over_time,
     compare_lstm_gru,
     comparison_markdown,
     flip_update_gate,
-    gate_lesson_sizes,
     gru_forward_other_convention,
     one_unit_gru,
     one_unit_lstm,
-    plot_carry_over_time,
-    plot_gate_bars,
     time_per_step,
 )
-from lesson_utils.widgets import gate_explorer
+from lesson_utils.figures.gates import plot_carry_over_time, plot_gate_bars
+from lesson_utils.scratch.cells import gru_forward, sigmoid
+from lesson_utils.settings import lesson_sizes
+from lesson_utils.widgets.explorers import gate_explorer
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
@@ -130,8 +129,8 @@ def test_time_per_step_and_comparison_table():
         time_per_step("lstm", units=4, features=2, timesteps=5, batch=2, repeats=0)
 
 
-def test_gate_lesson_sizes_quick_is_smaller():
-    quick, full = gate_lesson_sizes(quick=True), gate_lesson_sizes(quick=False)
+def test_gate_sizes_quick_is_smaller():
+    quick, full = lesson_sizes("03", True), lesson_sizes("03", False)
     assert set(quick) == set(full)
     assert quick["timing_timesteps"] < full["timing_timesteps"]
     assert full["conveyor_steps"] >= 100
@@ -141,6 +140,6 @@ def test_gate_lesson_sizes_quick_is_smaller():
 def test_the_recall_lag_is_compared_in_both_modes():
     # Notebook 03 asserts that both gated cells recall the bit at `recall_lag`: it must be one
     # of the lags trained, and the same in quick and full mode, so that the claim is one claim.
-    quick, full = gate_lesson_sizes(quick=True), gate_lesson_sizes(quick=False)
+    quick, full = lesson_sizes("03", True), lesson_sizes("03", False)
     assert quick["recall_lag"] == full["recall_lag"]
     assert quick["recall_lag"] in quick["memory_lags"] and full["recall_lag"] in full["memory_lags"]

@@ -4,9 +4,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lesson_utils.cells import simple_rnn_forward
-from lesson_utils.hidden_states import plot_hidden_state_over_time
-from lesson_utils.widgets import hidden_state_explorer, spectral_radius_explorer
+from lesson_utils.figures.hidden_states import plot_hidden_state_over_time
+from lesson_utils.scratch.cells import simple_rnn_forward
+from lesson_utils.widgets.explorers import hidden_state_explorer, spectral_radius_explorer
 
 
 def _weights(features=2, units=5, seed=0):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import lesson_utils
-import lesson_utils.data as data
-from lesson_utils.__main__ import main
+import lesson_utils.data.imdb as data
+from course_tools.cli import main
 
 
 def fake_load_imdb(*, vocab_size=10_000, source=None):
@@ -77,7 +77,7 @@ def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_pat
 
 
 def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path, capsys):
-    from lesson_utils.model_store import load_model
+    from lesson_utils.models.store import load_model
 
     assert main(["train", "--quick", "--cell", "gru", "--units", "4", "--max-length", "8",
                  "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0
@@ -87,7 +87,7 @@ def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path,
 
 def test_command_line_saves_a_bidirectional_model_apart_from_notebook_05s(fake_imdb, tmp_path,
                                                                          capsys):
-    from lesson_utils.model_store import model_path
+    from lesson_utils.models.store import model_path
 
     assert main(["train", "--quick", "--bidirectional", "--units", "4", "--max-length", "8",
                  "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0

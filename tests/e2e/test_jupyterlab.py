@@ -12,7 +12,7 @@ test opens it in JupyterLab, runs all cells in quick mode and checks:
   04's Train button trains and adds a row to its runs table).
 A screenshot of the whole notebook goes to `artifacts/screenshots/NAME.png`.
 One more test presents a notebook with RISE and checks that the slides follow
-the metadata `lesson_utils.slides.add_slide_metadata` writes.
+the metadata `course_tools.slides.add_slide_metadata` writes.
 
 Run alone: `pytest -m e2e tests/e2e` (add `-k 03_` for one notebook).
 """
@@ -24,7 +24,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lesson_utils.slides import add_slide_metadata
+from course_tools.slides import add_slide_metadata
 
 pytestmark = pytest.mark.e2e
 

@@ -1,0 +1,208 @@
+"""The saved benchmark runs (`lesson_utils/benchmark_data/*.json`), read back for notebook 04.
+
+Full-mode figures in the notebooks come from these files, written by
+`python -m course_tools.bench`, never from typing: a notebook loads them,
+shows them, and asserts what its prose says about them.
+"""
+
+import json
+from pathlib import Path
+
+from lesson_utils.models.bag_of_words import BAG_OF_WORDS_MAX_LENGTH
+from lesson_utils.paths import benchmark_results_folder
+from lesson_utils.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_EMBEDDING_DIM,
+    DEFAULT_EPOCHS,
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_UNITS,
+)
+
+# How notebook 04 names and colours each benchmark configuration.
+CONFIG_LABELS = {
+    "old_lesson": "(a) post-padding, no mask (a common mistake)",
+    "pre_padding": "(b) pre-padding, no mask",
+    "old_lesson_masked": "(c) post-padding + mask",
+    "old_lesson_bucketed": "(d) as (c), batches of similar length",
+    "default": "course default (LSTM, mask)",
+    "bidirectional": "course LSTM, read both ways",
+    "bow_logistic": "bag of words: logistic regression",
+    "bow_dense": "bag of words: dense 16-16",
+}
+
+
+def _settings_as_saved(settings):
+    """A configuration as it reads after a JSON round trip (tuples become lists)."""
+    return json.loads(json.dumps(settings))
+
+
+def _read_runs(folder):
+    """Every benchmark file in `folder` (default `benchmarks/results/`) as `(file name, run)`."""
+    folder = Path(folder) if folder is not None else benchmark_results_folder()
+    files = sorted(folder.glob("imdb_*.json"))
+    if not files:
+        raise FileNotFoundError(
+            f"No benchmark results in {str(folder)!r}. Run `python -m course_tools.bench` "
+            "(full IMDB, about half an hour on 2 cores) to write them.")
+    runs = []
+    for path in files:
+        try:
+            run = json.loads(path.read_text())
+            run["training"].items()
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"{str(path)!r} is not a benchmark result written by "
+                             f"`python -m course_tools.bench` ({err}).") from err
+        runs.append((path.name, run))
+    return runs
+
+
+def _figures(name, file, run):
+    """One configuration's figures from one run, with where they come from and `stale`."""
+    from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
+
+    figures = run["training"][name]
+    current = BENCHMARK_CONFIGS.get(name)
+    return dict(figures, file=file, date=run["date"], command=run.get("command", ""),
+                stale=current is None or _settings_as_saved(current) != figures["settings"])
+
+
+def load_benchmark_results(folder=None):
+    """Reads every benchmark file and keeps the newest run of each configuration.
+
+    Args:
+        folder: where the JSON files are; `None` for the saved results (`lesson_utils/benchmark_data/`).
+
+    Returns:
+        A dict, configuration name -> its figures as the benchmark wrote them
+        (`test_accuracy` and `epoch_seconds` per epoch, `test_accuracy_kept`,
+        `mean_epoch_seconds`, ...), plus `file` and `date` (where they come
+        from) and `stale`: `True` when the configuration in `course_tools.bench`
+        has changed since that run, so the figures no longer describe it.
+    """
+    results = {}
+    for file, run in _read_runs(folder):
+        for name in run["training"]:
+            if name not in results or run["date"] >= results[name]["date"]:
+                results[name] = _figures(name, file, run)
+    return results
+
+
+def load_benchmark_run(names, folder=None):
+    """The newest single benchmark run that measured every one of `names`.
+
+    Figures from different runs were measured under different machine loads
+    (and possibly different settings), so a comparison reads them from one run.
+
+    Args:
+        names: the configurations to compare.
+        folder: where the JSON files are; `None` for the saved results (`lesson_utils/benchmark_data/`).
+
+    Returns:
+        A dict as `load_benchmark_results` returns, for `names` only, all
+        from the same file.
+
+    Raises:
+        ValueError: when no single run measured them all (the message gives
+            the command that does).
+    """
+    runs = [(file, run) for file, run in _read_runs(folder) if set(names) <= set(run["training"])]
+    if not runs:
+        raise ValueError(f"No benchmark run measured all of {list(names)} together: run "
+                         f"`python -m course_tools.bench --configs {' '.join(names)}`.")
+    file, run = max(runs, key=lambda file_run: file_run[1]["date"])
+    return {name: _figures(name, file, run) for name in names}
+
+
+def benchmark_rows(results, names):
+    """One row of figures per configuration, in the order of `names`.
+
+    Args:
+        results: as `load_benchmark_results` (or `bench.run`) returns.
+        names: the configurations to show.
+
+    Returns:
+        A list of dicts with `name`, `label`, `epochs`, `first_epoch_accuracy`,
+        `final_accuracy` (after the last epoch), `kept_accuracy` (of the epoch
+        with the lowest validation loss, the weights training keeps),
+        `kept_epoch`, `seconds_per_epoch` and `cpu_seconds_per_epoch`.
+    """
+    missing = [name for name in names if name not in results]
+    if missing:
+        raise ValueError(f"No results for {missing}: run `python -m course_tools.bench "
+                         f"--configs {' '.join(missing)}`. Available: {sorted(results)}")
+    rows = []
+    for name in names:
+        r = results[name]
+        rows.append(dict(
+            name=name, label=CONFIG_LABELS.get(name, name), epochs=len(r["test_accuracy"]),
+            first_epoch_accuracy=r["test_accuracy"][0], final_accuracy=r["test_accuracy"][-1],
+            kept_accuracy=r["test_accuracy_kept"], kept_epoch=r["best_val_loss_epoch"],
+            seconds_per_epoch=r["mean_epoch_seconds"],
+            cpu_seconds_per_epoch=r["mean_epoch_cpu_seconds"]))
+    return rows
+
+
+def benchmark_markdown(results, names):
+    """The rows of `benchmark_rows` as a Markdown table, for `IPython.display.Markdown`."""
+    lines = ["| model | epochs | test accuracy after epoch 1 | after the last epoch | "
+             "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
+             "|---|---|---|---|---|---|---|"]
+    for row in benchmark_rows(results, names):
+        lines.append(
+            f"| {row['label']} | {row['epochs']} | {row['first_epoch_accuracy']:.3f} | "
+            f"{row['final_accuracy']:.3f} | {row['kept_accuracy']:.3f} (epoch {row['kept_epoch']}) "
+            f"| {row['seconds_per_epoch']:.1f} | {row['cpu_seconds_per_epoch']:.1f} |")
+    return "\n".join(lines)
+
+
+def literature_markdown():
+    """Published IMDB test accuracies, with their sources, as a Markdown table."""
+    rows = [
+        ("LSTM, random initialisation", "86.5%", "Dai & Le (2015), *Semi-supervised Sequence "
+         "Learning*, NeurIPS, Table 1"),
+        ("Word vectors + bag of words (full model), also trained on 50,000 unlabelled "
+         "reviews", "88.9%", "Maas et al. (2011), *Learning Word Vectors for Sentiment "
+         "Analysis*, ACL, Table 2"),
+        ("NBSVM with bigrams", "91.2%", "Wang & Manning (2012), *Baselines and Bigrams*, ACL, "
+         "Table 2 (quoted by Dai & Le, 2015)"),
+        ("ULMFiT (pretrained language model, fine-tuned)", "95.4%", "Howard & Ruder (2018), "
+         "*Universal Language Model Fine-tuning for Text Classification*, ACL, Table 2 "
+         "(error 4.6%)"),
+    ]
+    lines = ["| model | IMDB test accuracy | source |", "|---|---|---|"]
+    lines += [f"| {model} | {accuracy} | {source} |" for model, accuracy, source in rows]
+    return "\n".join(lines)
+
+
+# The first lesson: embedding 16, LSTM 64, dense 64, batch 128, 256 ids,
+# padded and truncated at the end, no mask.
+OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"),
+                  model=dict(embedding_dim=16, lstm_units=64, dense_units=64, mask_zero=False,
+                             dropout=0.0, max_length=256),
+                  batch_size=128, epochs=5)
+# The course's default: what `run_full_workflow()` uses.
+DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
+               model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
+                          dense_units=64, mask_zero=True, dropout=0.2),
+               batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
+# The same LSTM reading each review both ways (notebook 04's third exercise).
+BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
+# Notebook 04's comparison, one change at a time: the first lesson's LSTM with
+# only the padding changed (zeros before the review, no mask), or with only a
+# mask added (the input length stays fixed at 256, so every batch is full
+# length); then, with the mask, only the input length freed, which lets
+# `train_rnn_model` batch reviews of similar length (`lesson_utils.data.batching`).
+PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))
+OLD_LESSON_MASKED = dict(OLD_LESSON, model=dict(OLD_LESSON["model"], mask_zero=True))
+OLD_LESSON_BUCKETED = dict(OLD_LESSON_MASKED, model=dict(OLD_LESSON_MASKED["model"],
+                                                         max_length=None))
+# The bag-of-words baselines (lesson_utils.models.bag_of_words) read every review whole.
+BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="post",
+                                 truncating="pre"),
+                    model=dict(hidden_units=()), builder="bag_of_words", batch_size=512,
+                    epochs=10)
+BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
+BENCHMARK_CONFIGS = {"default": DEFAULT, "bidirectional": BIDIRECTIONAL, "old_lesson": OLD_LESSON,
+           "pre_padding": PRE_PADDING, "old_lesson_masked": OLD_LESSON_MASKED,
+           "old_lesson_bucketed": OLD_LESSON_BUCKETED,
+           "bow_logistic": BOW_LOGISTIC, "bow_dense": BOW_DENSE}

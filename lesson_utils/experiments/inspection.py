@@ -1,0 +1,291 @@
+"""Looking inside a trained review classifier (notebook 05).
+
+The recurrent layer's weights go through the NumPy cells of notebook 03
+(`recurrent_layer_forward`), which return the hidden state and every gate
+after every word; the classifier head (the layers after the recurrent one)
+then turns each hidden state into "the sentiment so far". Deleting one word
+at a time says which words matter; a PCA of the hidden states shows how
+reviews move through the state space.
+"""
+
+
+import keras
+import numpy as np
+
+from lesson_utils.arguments import check_positive_int
+from lesson_utils.scratch.cells import gru_forward, lstm_forward
+from lesson_utils.training.fit import predict_proba
+
+
+def recurrent_layer_forward(layer, inputs, mask=None):
+    """Runs a (trained) Keras LSTM or GRU layer's weights through our NumPy cells.
+
+    This is how later notebooks look inside a trained model: the outputs
+    equal the layer's, and every gate's value at every step comes along.
+
+    Args:
+        layer: a built `keras.layers.LSTM` or `keras.layers.GRU` with Keras'
+            default activations (`tanh`, `sigmoid`) and `use_bias=True`.
+        inputs: what the layer receives, shape `(batch, timesteps, features)`
+            (e.g. the Embedding layer's output for a batch of token ids).
+        mask: optional boolean array `(batch, timesteps)`, e.g. `token_ids != 0`.
+
+    Returns:
+        `(outputs, final_states, gates)` as `lstm_forward` or `gru_forward`
+        return them with `return_gates=True`.
+    """
+    import keras
+
+    if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+        raise ValueError(
+            "Argument `layer` must be a keras.layers.LSTM or keras.layers.GRU. "
+            f"Received: layer={layer!r}"
+        )
+    if not layer.built:
+        raise ValueError(f"Layer {layer.name!r} has no weights yet: call it on data (or build "
+                         "the model) before reading its gates.")
+    settings = {"activation": layer.activation.__name__,
+                "recurrent_activation": layer.recurrent_activation.__name__,
+                "use_bias": layer.use_bias, "go_backwards": layer.go_backwards}
+    if settings != {"activation": "tanh", "recurrent_activation": "sigmoid",
+                    "use_bias": True, "go_backwards": False}:
+        raise ValueError(
+            f"Layer {layer.name!r} must use Keras' defaults activation='tanh', "
+            "recurrent_activation='sigmoid', use_bias=True, go_backwards=False, which "
+            f"are what our NumPy cells implement. Received: {settings}"
+        )
+    if isinstance(layer, keras.layers.LSTM):
+        return lstm_forward(inputs, *layer.get_weights(), mask=mask, return_gates=True)
+    return gru_forward(inputs, *layer.get_weights(), mask=mask,
+                       reset_after=layer.reset_after, return_gates=True)
+LABEL_NAMES = {0: "negative", 1: "positive"}
+
+
+def recurrent_layer(model):
+    """The LSTM or GRU layer of a model from `build_rnn_model`.
+
+    Raises:
+        ValueError: for a model without one (a SimpleRNN, a bidirectional
+            layer or a bag of words), which our NumPy gate code does not read.
+    """
+    for layer in model.layers:
+        if isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+            return layer
+    raise ValueError(f"Model {model.name!r} has no (one-directional) LSTM or GRU layer to look "
+                     "inside. Use a model from build_rnn_model(cell='lstm') or cell='gru'.")
+
+
+def read_reviews(model, x):
+    """Runs reviews through the model with the NumPy cells, keeping every step.
+
+    Args:
+        model: a trained model from `build_rnn_model` with an LSTM or GRU.
+        x: post-padded word ids, shape `(reviews, timesteps)`.
+
+    Returns:
+        A dict:
+        - `hidden`: the hidden state after each word, `(reviews, timesteps, units)`;
+        - `final`: the hidden state after the last real word, `(reviews, units)`;
+        - `gates`: each gate after each word (see `recurrent_layer_forward`),
+          NaN at padding;
+        - `step_probabilities`: the classifier head applied to each step's
+          hidden state, `(reviews, timesteps)`, NaN at padding;
+        - `mask`: `x != 0`;
+        - `keras_gap`: the largest difference between our final state and
+          the Keras layer's output on the same reviews.
+    """
+    x = np.asarray(x)
+    layer = recurrent_layer(model)
+    mask = x != 0
+    embedded = np.asarray(model.get_layer("embedding")(x))
+    hidden, final_states, gates = recurrent_layer_forward(layer, embedded, mask=mask)
+    final = final_states[0] if isinstance(final_states, tuple) else final_states
+    keras_final = np.asarray(keras.Model(model.input, layer.output)(x))
+    probabilities = classifier_head(model, hidden.reshape(-1, hidden.shape[-1]))
+    probabilities = np.where(mask, probabilities.reshape(x.shape), np.nan)
+    return dict(hidden=hidden, final=final, gates=gates, step_probabilities=probabilities,
+                mask=mask, keras_gap=float(np.abs(final - keras_final).max()))
+
+
+def classifier_head(model, hidden_states):
+    """The layers after the recurrent one, applied to any hidden states.
+
+    Args:
+        model: a model from `build_rnn_model`.
+        hidden_states: shape `(n, units)`.
+
+    Returns:
+        The probability of "positive" for each state, shape `(n,)`.
+    """
+    layers = model.layers
+    start = layers.index(recurrent_layer(model)) + 1
+    out = hidden_states
+    for layer in layers[start:]:
+        out = layer(out, training=False)
+    return np.asarray(out).reshape(-1)
+
+
+def most_varying_units(values, count):
+    """The units whose value swings most over the words: the largest max - min.
+
+    Args:
+        values: one review's gate (or state) values, shape `(words, units)`.
+        count: how many units to return.
+
+    Returns:
+        The indices of those units, the largest swing first.
+    """
+    count = check_positive_int("count", count)
+    values = np.asarray(values, dtype=float)
+    return np.argsort(-np.ptp(values, axis=0), kind="stable")[:count]
+
+
+def occlusion_importance(model, ids):
+    """How much each word moves the prediction: delete it and see what changes.
+
+    Args:
+        model: a trained classifier.
+        ids: one review's word ids (no padding), starting with the start id 1.
+
+    Returns:
+        An array of shape `(len(ids),)`: `P(positive with the word) -
+        P(positive without it)`; positive values are words that push towards
+        "positive". The start id gets 0.
+    """
+    ids = [int(i) for i in ids if int(i) != 0]
+    if len(ids) < 2:
+        raise ValueError(f"Argument `ids` needs the start id and at least one word. Received: {ids}")
+    rows = np.zeros((len(ids), len(ids)), dtype=np.int32)  # row 0: the whole review
+    rows[0] = ids
+    for i in range(1, len(ids)):
+        without = ids[:i] + ids[i + 1:]
+        rows[i, :len(without)] = without
+    probabilities = predict_proba(model, rows)
+    importance = probabilities[0] - probabilities
+    importance[0] = 0.0
+    return importance
+
+
+def pca_2d(states):
+    """Projects vectors onto their two directions of largest variance (PCA with NumPy).
+
+    Args:
+        states: shape `(n, features)`.
+
+    Returns:
+        A dict: `projected` `(n, 2)`, `components` `(2, features)` (unit
+        vectors), `mean` `(features,)` and `explained` (fraction of the
+        variance along each component).
+    """
+    states = np.asarray(states, dtype=float)
+    if states.ndim != 2 or states.shape[0] < 2:
+        raise ValueError("Argument `states` must have shape (n, features) with n >= 2. "
+                         f"Received: shape {states.shape}")
+    mean = states.mean(axis=0)
+    _, singular_values, vt = np.linalg.svd(states - mean, full_matrices=False)
+    variance = singular_values ** 2
+    return dict(projected=(states - mean) @ vt[:2].T, components=vt[:2], mean=mean,
+                explained=variance[:2] / variance.sum())
+
+
+def head_direction(model, states):
+    """The direction of the hidden state that the classifier head reads, near `states`.
+
+    The head is not linear (Dense with ReLU, then a sigmoid), so this is its
+    linearisation: the gradient of the head's logit (the number before the
+    sigmoid) with respect to the state, averaged over `states`. For the
+    course's head it is `W1 @ (mean ReLU slope * w2)`.
+
+    Args:
+        model: a model from `build_rnn_model` (an LSTM or GRU, an optional
+            hidden Dense layer named `"dense"`, then `"sentiment"`).
+        states: hidden states to linearise at, shape `(n, units)`.
+
+    Returns:
+        A unit vector of shape `(units,)`: moving the state along it raises
+        P(positive) fastest, on average over `states`.
+    """
+    states = np.asarray(states, dtype=float)
+    direction = model.get_layer("sentiment").get_weights()[0][:, 0]
+    if "dense" in [layer.name for layer in model.layers]:
+        kernel, bias = model.get_layer("dense").get_weights()
+        slope = (states @ kernel + bias > 0).mean(axis=0)  # ReLU's slope, averaged
+        direction = kernel @ (slope * direction)
+    return direction / np.linalg.norm(direction)
+
+
+def component_1_and_head(model, final_states, labels):
+    """Compares the map's component 1 with the direction the classifier head reads.
+
+    Args:
+        model: the model the states come from (see `head_direction`).
+        final_states: the reviews' final hidden states, `(reviews, units)`.
+        labels: 0/1 per review.
+
+    Returns:
+        A dict: `explained` (variance share of components 1 and 2),
+        `cosine` (|cosine| of the angle between component 1 and the head's
+        direction: 1 the same line, 0 at right angles), `angle` (that angle
+        in degrees, 0 to 90), `sorted_by_component_1` and `sorted_by_head`
+        (the best accuracy of one threshold along each direction, see
+        `separation_along`).
+    """
+    final_states = np.asarray(final_states, dtype=float)
+    pca = pca_2d(final_states)
+    direction = head_direction(model, final_states)
+    cosine = float(abs(pca["components"][0] @ direction))
+    return dict(explained=pca["explained"], cosine=cosine,
+                angle=float(np.degrees(np.arccos(min(cosine, 1.0)))),
+                sorted_by_component_1=separation_along(pca["projected"][:, 0], labels),
+                sorted_by_head=separation_along(final_states @ direction, labels))
+
+
+def separation_along(projected, labels):
+    """How well one coordinate separates the labels: the best accuracy of a threshold on it.
+
+    Args:
+        projected: values, shape `(n,)`.
+        labels: 0/1 per value.
+
+    Returns:
+        The fraction of reviews a single threshold on `projected` (either
+        direction) classifies correctly: 0.5 is no separation, 1.0 perfect.
+    """
+    values = np.asarray(projected, dtype=float)
+    labels = np.asarray(labels).astype(int)
+    order = np.argsort(values, kind="stable")
+    sorted_labels = labels[order]
+    # Threshold after position k: the first k reviews predicted 0, the rest 1.
+    zeros_before = np.concatenate([[0], np.cumsum(sorted_labels == 0)])
+    ones_after = np.concatenate([[0], np.cumsum(sorted_labels[::-1] == 1)])[::-1]
+    correct = (zeros_before + ones_after) / len(values)
+    return float(max(correct.max(), (1 - correct).max()))
+
+
+def padding_washout(model, x):
+    """How different reviews' hidden states are at their last word, and after the padding.
+
+    Without a mask, a post-padded review is followed by a run of zeros that
+    the recurrent layer reads like words: step after step the same input
+    drives every review's state towards the same point, so what the final
+    state knew about the review fades. This measures it.
+
+    Args:
+        model: a model from `build_rnn_model` with an LSTM or GRU.
+        x: post-padded word ids, shape `(reviews, timesteps)`.
+
+    Returns:
+        A dict: `at_last_word` and `at_end`, the spread of the hidden states
+        across reviews (standard deviation over reviews, averaged over units)
+        at each review's last real word and at the last time step (after the
+        padding); and `padding_steps`, the mean number of padding steps read.
+    """
+    x = np.asarray(x)
+    layer = recurrent_layer(model)
+    embedded = np.asarray(model.get_layer("embedding")(x))
+    hidden, _, _ = recurrent_layer_forward(layer, embedded)  # no mask: zeros are read
+    lengths = np.count_nonzero(x, axis=1)
+    at_last_word = hidden[np.arange(len(x)), lengths - 1]
+    return dict(at_last_word=float(at_last_word.std(axis=0).mean()),
+                at_end=float(hidden[:, -1].std(axis=0).mean()),
+                padding_steps=float(np.mean(x.shape[1] - lengths)))

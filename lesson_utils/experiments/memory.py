@@ -1,0 +1,127 @@
+"""A small sequence task where memory matters: recall a marked bit after `lag` steps.
+
+Each sequence is silent (zeros) until one *marked* step carries a bit, +1 or
+-1, flagged by a 1 in the second feature. Then come random +1/-1 distractors,
+`lag` of them, and at the end the network must say which bit was marked. The
+task is easy to state, easy to score (chance is 50 %), and its difficulty is
+one number, the lag: how many steps the network must carry the bit.
+
+Notebook 01 trains a `SimpleRNN` on it, notebook 02 an LSTM and a GRU too,
+and notebook 03 compares the gated cells at long lags; all through
+`memory_comparison` (or `accuracy_by_lag`, its one-cell form), which shows a
+progress bar while it trains.
+"""
+
+import keras
+import numpy as np
+
+from lesson_utils.arguments import check_choice, check_positive_int
+from lesson_utils.data.memory_task import make_memory_task
+from lesson_utils.models.memory import build_memory_model
+from lesson_utils.settings import (
+    CELL_TYPES,
+    CELLS,
+    DEFAULT_SEED,
+    lesson_sizes,
+    set_global_seed,
+)
+from lesson_utils.widgets.progress import track
+
+
+def memory_accuracy(model, inputs, targets):
+    """Fraction of sequences whose marked bit the model recalls (probability > 0.5 means +1)."""
+    predictions = np.asarray(model(inputs, training=False))[:, 0] > 0.5
+    return float(np.mean(predictions == (targets > 0.5)))
+
+
+class _EpochProgress(keras.callbacks.Callback):
+    """Moves a `track` progress bar on at the start of every epoch of `fit`.
+
+    Args:
+        epochs: how many epochs `fit` runs.
+        what: what is being trained, shown beside the bar.
+    """
+
+    def __init__(self, epochs, what):
+        super().__init__()
+        self.bar = track(range(1, epochs + 1), what, label=lambda epoch: f"epoch {epoch}")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        next(self.bar)
+
+    def on_train_end(self, logs=None):
+        next(self.bar, None)  # past the last epoch: the bar fills and says how long it took
+
+
+def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=False):
+    """Trains a memory model at one lag and tests it on fresh sequences.
+
+    Training sequences mix every lag from 1 to `lag` (easy cases first
+    teach the network what the marker means); the test sequences all have
+    exactly `lag`.
+
+    Args:
+        cell: `"simple_rnn"`, `"lstm"` or `"gru"`.
+        lag: the lag to learn and to test.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: seeds the weights and the data.
+        progress: if `True`, shows a progress bar of the epochs in a notebook.
+
+    Returns:
+        `(model, accuracy)`: the trained model and its test accuracy.
+    """
+    check_choice("cell", cell, CELL_TYPES)
+    lag = check_positive_int("lag", lag)
+    settings = lesson_sizes("01", quick)
+    set_global_seed(seed)
+    inputs, targets = make_memory_task(lag, settings["train_samples"], shortest_lag=1, seed=seed)
+    model = build_memory_model(cell, units=settings["units"],
+                               learning_rate=settings["learning_rate"])
+    what = f"training a {CELLS[cell]} at lag {lag}"
+    callbacks = [_EpochProgress(settings["epochs"], what)] if progress else []
+    model.fit(inputs, targets, epochs=settings["epochs"], batch_size=settings["batch_size"],
+              verbose=0, callbacks=callbacks)
+    test_inputs, test_targets = make_memory_task(lag, settings["test_samples"], seed=seed + 1)
+    return model, memory_accuracy(model, test_inputs, test_targets)
+
+
+def accuracy_by_lag(cell, lags=None, *, quick=None, seed=DEFAULT_SEED):
+    """Trains one model per lag and measures how well each recalls the marked bit.
+
+    Args:
+        cell: `"simple_rnn"`, `"lstm"` or `"gru"`.
+        lags: the lags to try (default: `lesson_sizes("01")["lags"]`).
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: seeds every model and data set (the same for every lag).
+
+    Returns:
+        A dict `{lag: test accuracy}`, lags in increasing order.
+    """
+    return memory_comparison((cell,), lags, quick=quick, seed=seed)[cell]
+
+
+def memory_comparison(cells, lags=None, *, quick=None, seed=DEFAULT_SEED):
+    """Trains one model per cell and lag, with one progress bar for them all.
+
+    Args:
+        cells: the cells to compare, e.g. `("simple_rnn", "lstm", "gru")`.
+        lags: the lags to try (default: `lesson_sizes("01")["lags"]`).
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+        seed: seeds every model and data set (the same for every lag).
+
+    Returns:
+        A dict `{cell: {lag: test accuracy}}`, lags in increasing order.
+    """
+    for cell in cells:
+        check_choice("cell", cell, CELL_TYPES)
+    if lags is None:
+        lags = lesson_sizes("01", quick)["lags"]
+    lags = sorted(check_positive_int("lags", lag) for lag in lags)
+    if not lags:
+        raise ValueError("Argument `lags` must list at least one lag. Received: lags=[]")
+    results = {cell: {} for cell in cells}
+    runs = [(cell, lag) for cell in cells for lag in lags]
+    for cell, lag in track(runs, "training one model per cell and lag",
+                           label=lambda run: f"{CELLS[run[0]]} at lag {run[1]}"):
+        results[cell][lag] = train_memory_model(cell, lag, quick=quick, seed=seed)[1]
+    return results

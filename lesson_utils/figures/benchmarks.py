@@ -1,0 +1,57 @@
+"""TODO docstring."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lesson_utils.experiments.benchmarks import CONFIG_LABELS, benchmark_rows
+from lesson_utils.figures.style import CELL_COLORS, PALETTE, figure_size, thin_line
+
+CONFIG_COLORS = {
+    "old_lesson": PALETTE["vermillion"],
+    "pre_padding": PALETTE["orange"],
+    "old_lesson_masked": CELL_COLORS["lstm"],
+    "old_lesson_bucketed": PALETTE["green"],
+    "default": PALETTE["sky"],
+    "bidirectional": PALETTE["yellow"],
+    "bow_logistic": PALETTE["purple"],
+    "bow_dense": PALETTE["black"],
+}
+
+
+def plot_benchmark(results, names, *, title="Test accuracy and time per epoch"):
+    """Test accuracy after each epoch (left) and CPU seconds per epoch (right), one colour per model.
+
+    Args:
+        results: as `load_benchmark_results` (or `bench.run`) returns.
+        names: the configurations to draw.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    rows = benchmark_rows(results, names)
+    fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=figure_size(1.6, 1.05),
+                                          gridspec_kw={"width_ratios": [1.4, 1]})
+    markers = "osD^vP"
+    for i, name in enumerate(names):
+        accuracy = results[name]["test_accuracy"]
+        ax_acc.plot(np.arange(1, len(accuracy) + 1), accuracy, marker=markers[i % len(markers)],
+                    color=CONFIG_COLORS.get(name), label=CONFIG_LABELS.get(name, name))
+    ax_acc.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line())
+    ax_acc.text(1, 0.505, "chance", fontsize="small")
+    ax_acc.set_xlabel("Epoch")
+    ax_acc.set_ylabel("Test accuracy (fraction correct)")
+    ax_acc.set_title("Accuracy after each epoch")
+    ax_acc.xaxis.get_major_locator().set_params(integer=True)
+    ax_acc.legend(fontsize="small", loc="best")
+    labels = [row["label"] for row in rows]
+    y = np.arange(len(rows))
+    ax_time.barh(y, [row["cpu_seconds_per_epoch"] for row in rows],
+                 color=[CONFIG_COLORS.get(row["name"]) for row in rows])
+    ax_time.set_yticks(y, labels, fontsize="small")
+    ax_time.invert_yaxis()
+    # CPU seconds: the steadier measure of work on a machine shared with other programs.
+    ax_time.set_xlabel("CPU seconds per epoch")
+    ax_time.set_title("Work per epoch")
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,123 @@
+"""TODO docstring."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lesson_utils.arguments import check_choice
+from lesson_utils.figures.style import (
+    CELL_COLORS,
+    CELL_LINE_STYLES,
+    PALETTE,
+    figure_size,
+    mark_size,
+    thin_line,
+)
+from lesson_utils.settings import CELL_TYPES, CELLS
+
+
+def plot_gradient_norms(norms, *, title="How far back does the error signal reach?"):
+    """Plots gradient norms against steps back from the loss, log scale, one line per cell.
+
+    Each curve is divided by its value at the last step, so every line starts
+    at 1 and reads as "fraction of the error signal left". A gradient too
+    small to be represented comes back as exactly 0, which a log scale
+    cannot show: the line stops at the last step measured, marked with a
+    cross, and the legend says from which step the gradient read 0.
+
+    Args:
+        norms: `{cell: array (timesteps,)}` as `cell_gradient_norms` returns.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    fig, ax = plt.subplots()
+    for cell, curve in norms.items():
+        check_choice("cell", cell, CELL_TYPES)
+        curve = np.asarray(curve, dtype=float)[::-1]
+        relative = curve / curve[0]
+        measured = len(relative) if np.all(relative > 0) else int(np.argmin(relative > 0))
+        steps = np.arange(measured)
+        ax.semilogy(steps, relative[:measured], color=CELL_COLORS[cell], label=CELLS[cell],
+                    linestyle=CELL_LINE_STYLES[cell]["linestyle"])
+        if measured < len(relative):
+            ax.plot(steps[-1], relative[measured - 1], marker="x", markersize=mark_size(),
+                    linestyle="none", color=CELL_COLORS[cell],
+                    label=f"{CELLS[cell]} reads 0 from step {measured} on (cut)")
+    ax.set_xlabel("Steps back from the loss (T - 1 - t)")
+    ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
+    ax.set_title(title)
+    ax.legend()
+    return fig
+
+
+def plot_radius_gradients(curves, radius, ax=None):
+    """Draws `radius_gradient_curves`' two curves on a log scale, with the measured growth per step.
+
+    The axis stays between 1e-12 and 1e12 whatever the radius, so that two
+    radii can be compared by eye; a curve that leaves it is drawn on to the
+    edge (not flattened), and the step where it leaves is marked and named
+    on the figure.
+
+    Args:
+        curves: what `radius_gradient_curves(radius)` returned.
+        radius: the spectral radius used, for the title.
+        ax: a matplotlib `Axes` to draw on (default: a new figure).
+
+    Returns:
+        The matplotlib `Figure`.
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    low, high = 1e-12, 1e12
+    steps = curves["steps_back"]
+    lines = (("linear", f"linear RNN: x{radius:.2f} per step (the radius)",
+              {"color": PALETTE["black"], "linestyle": "--"}),
+             ("tanh", f"tanh RNN (SimpleRNN): x{curves['per_step']:.2f} per step",
+              {"color": CELL_COLORS["simple_rnn"]}))
+    for name, label, style in lines:
+        curve = curves[name]
+        ax.semilogy(steps, curve, label=label, **style)
+        outside = np.flatnonzero((curve > high) | (curve < low))
+        if outside.size:
+            step, above = steps[outside[0]], curve[outside[0]] > high
+            ax.plot(step, high if above else low, marker="^" if above else "v", markersize=mark_size(),
+                    clip_on=False, linestyle="none", color=style["color"],
+                    label=f"{name} leaves the plot {'above' if above else 'below'} "
+                          f"$10^{{{'12' if above else '-12'}}}$ at step {step}")
+    ax.axhline(1.0, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")
+    ax.set_ylim(low, high)
+    ax.set_xlabel("Steps back from the loss, k")
+    ax.set_ylabel("Gradient norm ||dL/dh_t|| (1 at the last step)")
+    ax.set_title(f"Spectral radius {radius:.2f}: through tanh, x{curves['per_step']:.2f} "
+                 f"per step\n(the curve's own growth over {steps[-1]} steps)")
+    ax.legend(loc="best", fontsize="small")
+    return ax.figure
+
+
+def plot_clipping_comparison(result, *, title="Training a SimpleRNN with exploding gradients"):
+    """Loss per step without and with clipping, side by side on the same scale.
+
+    Args:
+        result: what `clipping_comparison` returned.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure` with two axes.
+    """
+    fig, axes = plt.subplots(1, 2, sharey=True, figsize=figure_size(1.4, 1.0))
+    runs = (("without", "Without clipping", PALETTE["vermillion"]),
+            ("with", f"With global_clipnorm={result['clipnorm']:g}", PALETTE["blue"]))
+    for ax, (name, label, color) in zip(axes, runs):
+        record = result[name]
+        ax.plot(np.arange(1, len(record["loss"]) + 1), record["loss"], color=color)
+        ax.axhline(np.log(2), color=PALETTE["black"], linestyle=":", linewidth=thin_line(),
+                   label="guessing (ln 2 = 0.69)")
+        # The norm is recorded before clipping: clipping scales each step, not what is measured.
+        scaled = f", each step scaled to {result['clipnorm']:g}" if name == "with" else ""
+        ax.set_title(f"{label}\nlargest gradient norm {record['gradient_norm'].max():.3g}{scaled}")
+        ax.set_xlabel("Training step (batch)")
+        ax.legend()
+    axes[0].set_ylabel("Binary cross-entropy (nats)")
+    fig.suptitle(title)
+    return fig

@@ -1,0 +1,141 @@
+"""The sentiment classifier: Embedding -> recurrent layer -> Dense -> probability.
+
+The default reads post-padded reviews through a mask (`mask_zero=True`), so the
+recurrent layer's final state is taken at each review's last real word instead
+of after a run of padding zeros: the mistake the course's first lesson made.
+Post-padding with a mask is also what the fast cuDNN kernel accepts on a GPU.
+"""
+
+import keras
+
+from lesson_utils.arguments import (
+    check_choice,
+    check_fraction,
+    check_positive_int,
+    check_positive_number,
+)
+from lesson_utils.settings import (
+    CELL_TYPES,
+    CELLS,
+    DEFAULT_DENSE_UNITS,
+    DEFAULT_EMBEDDING_DIM,
+    DEFAULT_UNITS,
+    DEFAULT_VOCAB_SIZE,
+)
+
+_said_cudnn_off = False
+
+
+def recurrent_layer_class(cell):
+    """The Keras layer of a cell in `settings.CELLS`: `keras.layers.LSTM` for `"lstm"`, ..."""
+    check_choice("cell", cell, CELL_TYPES)
+    return getattr(keras.layers, CELLS[cell])
+
+
+def _say_cudnn_off_once():
+    global _said_cudnn_off
+    if not _said_cudnn_off:
+        print(
+            "Note: pre-padding with a mask is not what the cuDNN kernel accepts on a GPU "
+            "(it needs post-padding), so this model uses Keras' generic kernel "
+            "(use_cudnn=False). On a CPU nothing changes."
+        )
+        _said_cudnn_off = True
+
+
+def build_rnn_model(
+    vocab_size=DEFAULT_VOCAB_SIZE,
+    embedding_dim=DEFAULT_EMBEDDING_DIM,
+    lstm_units=DEFAULT_UNITS,
+    dense_units=DEFAULT_DENSE_UNITS,
+    *,
+    cell="lstm",
+    bidirectional=False,
+    mask_zero=True,
+    padding="post",
+    dropout=0.2,
+    max_length=None,
+    learning_rate=1e-3,
+):
+    """Builds and compiles the review classifier.
+
+    Args:
+        vocab_size: number of word ids the Embedding knows (as in `load_imdb`).
+        embedding_dim: size of each word's vector.
+        lstm_units: units of the recurrent layer (whatever `cell` is; the name
+            is the first lesson's).
+        dense_units: units of the hidden Dense layer; 0 leaves it out.
+        cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
+        bidirectional: read each review forwards and backwards.
+        mask_zero: let the recurrent layer skip padding zeros.
+        padding: how the reviews were padded (`"post"` or `"pre"`); with
+            `"pre"` and a mask, LSTM/GRU are built with `use_cudnn=False`,
+            because cuDNN only accepts right-padded masks.
+        dropout: fraction of the recurrent layer's inputs, and of the Dense
+            layer's outputs, dropped while training.
+        max_length: fixes the input length; `None` (the default) accepts
+            reviews of any length, so training can batch reviews of similar
+            length and skip most of the padding.
+        learning_rate: Adam's step size.
+
+    Returns:
+        A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
+    """
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    embedding_dim = check_positive_int("embedding_dim", embedding_dim)
+    lstm_units = check_positive_int("lstm_units", lstm_units)
+    if dense_units != 0:
+        dense_units = check_positive_int("dense_units", dense_units)
+    layer_class = recurrent_layer_class(cell)
+    check_choice("padding", padding, ("pre", "post"))
+    dropout = check_fraction("dropout", dropout)
+    learning_rate = check_positive_number("learning_rate", learning_rate)
+    if max_length is not None:
+        max_length = check_positive_int("max_length", max_length)
+
+    recurrent_kwargs = {"dropout": dropout}
+    if cell != "simple_rnn" and mask_zero and padding == "pre":
+        _say_cudnn_off_once()
+        recurrent_kwargs["use_cudnn"] = False
+    recurrent = layer_class(lstm_units, name=cell, **recurrent_kwargs)
+    if bidirectional:
+        recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{cell}")
+
+    inputs = keras.Input(shape=(max_length,), dtype="int32", name="word_ids")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=bool(mask_zero),
+                               name="embedding")(inputs)
+    x = recurrent(x)
+    if dense_units:
+        x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(1, activation="sigmoid", name="sentiment")(x)
+    model = keras.Model(inputs, outputs, name=f"imdb_{cell}")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+        # Batches of different lengths would make XLA recompile for each length.
+        jit_compile=False,
+    )
+    return model
+
+
+def model_vocab_size(model):
+    """The number of word ids a model takes, or `None` if it has no word-id input layer.
+
+    Reads the `Embedding` of a recurrent model, or the `CategoryEncoding` of a
+    bag of words (`lesson_utils.models.bag_of_words`).
+    """
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Embedding):
+            return layer.input_dim
+        if isinstance(layer, keras.layers.CategoryEncoding):
+            return layer.num_tokens
+    return None
+
+
+def model_masks_padding(model):
+    """Tells whether a model's Embedding skips padding zeros (`mask_zero=True`)."""
+    return any(isinstance(layer, keras.layers.Embedding) and layer.mask_zero
+               for layer in model.layers)

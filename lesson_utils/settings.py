@@ -1,0 +1,162 @@
+"""Course-wide settings: the seed, quick mode, the recurrent cells and every notebook's sizes.
+
+The bottom layer of `lesson_utils`: everything else may read it, it reads
+only `arguments`. Quick mode (`QUICK_TEST_MODE=1` in the environment, or `quick=True` passed to a
+function) shrinks every experiment so that a notebook runs in seconds: it is
+what CI and nbval use, and what an instructor can use to rehearse.
+"""
+
+import os
+import random
+
+import numpy as np
+
+from lesson_utils.arguments import check_choice, check_non_negative_int
+
+DEFAULT_SEED = 42
+
+# The recurrent cells the course teaches, by the name every function takes, with
+# the name of their Keras layer (`keras.layers.LSTM`, ...), which is also their label.
+CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+CELL_TYPES = tuple(CELLS)
+# The cells with gates, which notebook 05 reads step by step with the NumPy cells.
+GATED_CELLS = ("lstm", "gru")
+
+# Reviews per gradient step for the IMDB model. On a CPU a recurrent layer's
+# time is mostly per-step overhead, so 256 reviews a step train an epoch about
+# a fifth faster than 128, for the same test accuracy after three epochs.
+DEFAULT_BATCH_SIZE = 256
+
+# The course's IMDB model: the last 256 word ids of each review (three in ten
+# training reviews are longer), 32-number word vectors, 64 LSTM units, and
+# 3 epochs, where it reaches 0.87 test accuracy (lesson_utils/benchmark_data/).
+DEFAULT_VOCAB_SIZE = 10_000
+DEFAULT_MAX_LENGTH = 256
+DEFAULT_EMBEDDING_DIM = 32
+DEFAULT_UNITS = 64
+DEFAULT_DENSE_UNITS = 64
+DEFAULT_EPOCHS = 3
+
+QUICK_ENV_VAR = "QUICK_TEST_MODE"
+
+# The IMDB workflow in quick mode: the first reviews of Keras' fixed shuffle
+# (seed 113, so always the same reviews, about half positive), cut short, one
+# epoch. Figures from it show that the code runs, not what the model can do.
+QUICK_TRAIN_REVIEWS = 2_000
+QUICK_TEST_REVIEWS = 1_000
+QUICK_MAX_LENGTH = 100
+QUICK_EPOCHS = 1
+
+
+def is_quick_mode(quick=None):
+    """Tells whether experiments should run in quick mode.
+
+    Args:
+        quick: `True` or `False` to decide explicitly; `None` (the default)
+            reads the environment variable `QUICK_TEST_MODE`.
+
+    Returns:
+        `True` in quick mode, else `False`.
+    """
+    if quick is not None:
+        return bool(quick)
+    return os.environ.get(QUICK_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
+
+def quick_mode_note(quick=None):
+    """The sentence printed beside every figure that quick mode produced, or ''."""
+    if not is_quick_mode(quick):
+        return ""
+    return (f"(quick mode: {QUICK_TRAIN_REVIEWS:,} training and {QUICK_TEST_REVIEWS:,} test "
+            "reviews, short sequences, one epoch; these figures show the code runs, "
+            "not what the model can do)")
+
+
+def set_global_seed(seed=DEFAULT_SEED):
+    """Seeds Python, NumPy and Keras (and so TensorFlow) in one call.
+
+    Args:
+        seed: a non-negative integer.
+
+    Returns:
+        The seed, so that a notebook can print what it used.
+    """
+    check_non_negative_int("seed", seed)
+    # Imported here, not above, so that the settings (read by the command line's
+    # `slides` and `doctor`) never start TensorFlow.
+    import keras
+
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(seed)
+    return seed
+
+
+# The course model's sizes, shared by notebooks 04 and 05.
+_SENTIMENT = {
+    "both": dict(vocab_size=DEFAULT_VOCAB_SIZE, embedding_dim=DEFAULT_EMBEDDING_DIM,
+                 units=DEFAULT_UNITS, dense_units=DEFAULT_DENSE_UNITS,
+                 batch_size=DEFAULT_BATCH_SIZE),
+    "full": dict(max_length=DEFAULT_MAX_LENGTH, epochs=DEFAULT_EPOCHS),
+    "quick": dict(max_length=QUICK_MAX_LENGTH, epochs=QUICK_EPOCHS),
+}
+
+# Every notebook's sizes: what both modes share, then what full and quick mode set.
+# Full mode's are the sizes the prose talks about; quick mode's run each notebook in
+# seconds (CI, rehearsal) and show that the code runs, not what the models can do.
+SIZES = {
+    # 01: the memory task. `lags` are tried by default, `demo_lag` is trained once to look
+    # inside; `learning_rate` is Adam's.
+    "01": {
+        "both": dict(demo_lag=8, units=16, batch_size=32, learning_rate=0.01),
+        "full": dict(lags=(1, 2, 5, 10, 15, 20, 30, 50, 100), train_samples=2048,
+                     test_samples=1000, epochs=20),
+        "quick": dict(lags=(2, 8, 30), train_samples=512, test_samples=256, epochs=10),
+    },
+    # 02: gradient curves over `timesteps` steps; the clipping comparison (`clip_*`, plain
+    # SGD's learning rate, `clip_gain` the recurrent kernel's spectral radius at the start);
+    # `comparison_lags`, the memory task's lags at which the three cells are compared.
+    "02": {
+        "both": dict(units=16, clip_lag=20, clip_gain=2.0, clip_learning_rate=1.0, clipnorm=1.0,
+                     clip_batch=64),
+        "full": dict(timesteps=200, batch=128, clip_steps=300, comparison_lags=(2, 20, 40, 80)),
+        "quick": dict(timesteps=100, batch=32, clip_steps=100, comparison_lags=(2, 30)),
+    },
+    # 03: the conveyor belt's length, the LSTM/GRU timing (`timing_*`, `units`, `features`),
+    # the memory task's lags for LSTM against GRU and `recall_lag`, one of them in both modes.
+    "03": {
+        "both": dict(conveyor_steps=150, recall_lag=30),
+        "full": dict(timing_batch=64, timing_timesteps=200, timing_repeats=20, units=64,
+                     features=16, memory_lags=(10, 30, 50, 100)),
+        "quick": dict(timing_batch=32, timing_timesteps=50, timing_repeats=5, units=32,
+                      features=8, memory_lags=(30,)),
+    },
+    # 04: the course model; `comparison_epochs` for the live padding comparison (`None`:
+    # each benchmark configuration's own); `misclassified`, the mistakes shown.
+    "04": {
+        "both": dict(_SENTIMENT["both"], misclassified=3),
+        "full": dict(_SENTIMENT["full"], comparison_epochs=None),
+        "quick": dict(_SENTIMENT["quick"], comparison_epochs=QUICK_EPOCHS),
+    },
+    # 05: the course model (loaded from notebook 04, or trained at these sizes) and the
+    # reviews in the hidden-state projection.
+    "05": {
+        "both": dict(_SENTIMENT["both"]),
+        "full": dict(_SENTIMENT["full"], pca_reviews=1_000),
+        "quick": dict(_SENTIMENT["quick"], pca_reviews=200),
+    },
+}
+
+
+def lesson_sizes(notebook, quick=None):
+    """The sizes of a notebook's experiments in this mode, from `SIZES`.
+
+    Args:
+        notebook: the notebook's number, `"01"` to `"05"`.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+
+    Returns:
+        A new dict of the sizes (a notebook may change its copy).
+    """
+    check_choice("notebook", notebook, tuple(SIZES))
+    table = SIZES[notebook]
+    return dict(table["both"], **table["quick" if is_quick_mode(quick) else "full"])
