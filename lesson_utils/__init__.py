@@ -4,7 +4,8 @@ Notebooks import from here (`from lesson_utils import ...`). The names below
 are grouped by the notebook that teaches them; each lives in a module named
 after what it holds, in layers that import only from the layers before them:
 
-    settings, arguments       seeds, quick mode, the table of sizes, argument checks
+    settings, arguments,      seeds, quick mode, the cells, the table of sizes, argument
+    paths, progress           checks, where files live, the progress bar of long cells
     scratch/                  the recurrences in NumPy (notebooks 01 to 03)
     data/                     IMDB reviews, text, batches; the memory task's sequences
     models/                   the Keras models and where trained ones are saved
@@ -102,6 +103,9 @@ _PUBLIC = {
     },
 }
 
+# The API of the one-file lesson the course grew from, kept with its keywords and return values.
+FIRST_LESSON_API = tuple(name for names in _PUBLIC["the first lesson's API"].values()
+                         for name in names)
 _HOME = {name: module for group in _PUBLIC.values() for module, names in group.items()
          for name in names}
 __all__ = list(_HOME)

@@ -1,6 +1,6 @@
 """The progress bar of long cells: it says what runs, counts, and ends with the time taken."""
 
-from lesson_utils.widgets import progress
+from lesson_utils import progress
 
 
 def test_outside_a_notebook_it_only_loops(monkeypatch):
