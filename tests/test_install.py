@@ -32,9 +32,16 @@ def installed(tmp_path_factory):
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True, text=True, check=True).stdout.strip())
     (env_site / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    # Built from a copy of what the wheel is made of, so the build leaves nothing in the clone.
+    source = root / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for name in ("lesson_utils", "course_tools"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     wheels = root / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "--wheel-dir", wheels, REPO], check=True, cwd=root)
+                    "--quiet", "--wheel-dir", wheels, source], check=True, cwd=root)
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
                     "--target", env_site, *wheels.glob("rnn_course-*.whl")], check=True, cwd=root)
     outside = root / "learner"

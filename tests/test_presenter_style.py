@@ -21,9 +21,9 @@ FIXED_SIZE = re.compile(
     r"|\bfigsize\s*=\s*\(\s*[\d.]|set_size_inches\(\s*\(?\s*[\d.]"
     r"|rcParams\s*\[[^\]]*\]\s*=(?!=)"
     r"|rcParams\.update\(|\b(plt|mpl|matplotlib)\.rc\(|\bstyle\.use\(")
-# Diagrams are drawn once into PNG files under images/ (shown as Markdown
-# images), so presenter mode could not resize them anyway.
-NOT_LIVE_FIGURES = ("plots.py", "diagrams.py")
+# The style module sets the sizes. (Diagrams are drawn by course_tools/diagrams.py into PNG
+# attachments of the notebooks, so presenter mode could not resize them anyway.)
+NOT_LIVE_FIGURES = ("style.py",)
 
 
 def _measure():
@@ -90,7 +90,7 @@ def test_presenter_style_enlarges_the_course_plots(restore_style):
 
 def _sources():
     """(where, code) for the modules that draw live figures, and every notebook cell."""
-    for path in sorted((REPO_DIR / "lesson_utils").glob("*.py")):
+    for path in sorted((REPO_DIR / "lesson_utils").rglob("*.py")):
         if path.name not in NOT_LIVE_FIGURES:
             yield path.relative_to(REPO_DIR), path.read_text(encoding="utf-8")
     for path in sorted((REPO_DIR / "notebooks").glob("*.ipynb")):
@@ -100,7 +100,7 @@ def _sources():
                 yield f"{path.relative_to(REPO_DIR)} cell {index}", cell.source
 
 
-def test_sizes_are_set_only_in_plots_py():
+def test_sizes_are_set_only_in_the_figure_style():
     fixed = []
     for where, code in _sources():
         for number, line in enumerate(code.splitlines(), start=1):
@@ -109,7 +109,7 @@ def test_sizes_are_set_only_in_plots_py():
     assert not fixed, (
         "Sizes fixed outside lesson_utils/figures/style.py, which use_presenter_style() cannot "
         "enlarge; take them from the style (e.g. plt.subplots() with no figsize, or a "
-        "named size added to plots.py):\n" + "\n".join(fixed))
+        "named size added to lesson_utils/figures/style.py):\n" + "\n".join(fixed))
 
 
 @pytest.mark.parametrize("line, fixed", [
