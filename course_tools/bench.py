@@ -1,11 +1,10 @@
 """Benchmark of the IMDB workflow on full data: `python -m course_tools.bench`.
 
-Measures cold and warm data-load seconds, then trains the course's default
-model and the first lesson's configuration (post-padding, no mask) side by
-side, one epoch of each in turn, so that both see the same machine load and
-their ratio holds on a noisy machine. After every epoch it records training
-and CPU seconds (the steadier figure on a shared machine) and test accuracy.
-Writes the figures as JSON.
+Measures cold and warm data-load seconds, then trains each configuration of
+`BENCHMARK_CONFIGS` in turn through `run_full_workflow`, the course's one
+pipeline, recording after every epoch its wall and CPU seconds (CPU seconds
+are the steadier figure on a shared machine) and the test accuracy. Writes
+the figures as JSON.
 """
 
 import argparse
@@ -19,16 +18,13 @@ from pathlib import Path
 
 import keras
 
-from lesson_utils.data.imdb import cache_path, describe_source, load_imdb, prepare_imdb_data
+from lesson_utils.data.imdb import cache_path, describe_source, load_imdb
 from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.paths import benchmark_results_folder
-from lesson_utils.settings import (
-    DEFAULT_SEED,
-    set_global_seed,
-)
-from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
+from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.training.pipeline import run_full_workflow
 
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
 
@@ -49,63 +45,56 @@ def time_data_load(source=None):
             "test_reviews": len(x_test)}
 
 
+def _builder(config):
+    """The `build(max_length)` that gives `run_full_workflow` the model of `config`."""
+    def build(max_length):
+        model_args = dict(config["model"])
+        if model_args.get("max_length"):  # Fixed input length: the reviews' (quick cuts them).
+            model_args["max_length"] = max_length
+        return BUILDERS[config.get("builder", "rnn")](**model_args)
+    return build
+
+
 def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
-    """Trains each named configuration, interleaved epoch by epoch.
+    """Trains each named configuration in turn and measures it after every epoch.
 
     Args:
         names: keys of `BENCHMARK_CONFIGS`.
         source: as for `load_imdb`.
         seed: seeds the weights and the shuffling.
         epochs: epochs for every configuration; `None` uses each one's own.
-        quick: `True` for quick mode's small subsample (notebook 04's live
-            version of the comparison); the benchmark itself uses full data.
+        quick: `True` for quick mode's small subsample and one epoch (a test
+            that the harness runs); the benchmark itself uses full data.
 
     Returns:
         A dict name -> figures: seconds, CPU seconds, validation loss and test
         accuracy after each epoch, and the test accuracy of the epoch with the
         lowest validation loss (what `train_rnn_model` keeps).
     """
-    runs = {}
+    out = {}
     for name in names:
         config = BENCHMARK_CONFIGS[name]
-        set_global_seed(seed)
-        (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
-            source=source, quick=quick, **config["prepare"])
-        model_args = dict(config["model"])
-        if model_args.get("max_length"):  # Quick mode cuts the reviews shorter.
-            model_args["max_length"] = x_train.shape[1]
-        runs[name] = dict(config=config, epochs=epochs or config["epochs"],
-                          data=(x_train, y_train, x_test, y_test),
-                          model=BUILDERS[config.get("builder", "rnn")](**model_args),
-                          epoch_seconds=[], epoch_cpu_seconds=[], val_loss=[], test_accuracy=[])
-    for epoch in range(max(r["epochs"] for r in runs.values())):
-        for name, r in runs.items():
-            if epoch >= r["epochs"]:
-                continue
-            x_train, y_train, x_test, y_test = r["data"]
-            start, cpu_start = time.perf_counter(), time.process_time()
-            history = train_rnn_model(r["model"], x_train, y_train, epochs=1,
-                                      batch_size=r["config"]["batch_size"], verbose=2,
-                                      seed=seed + epoch)
-            r["epoch_seconds"].append(round(time.perf_counter() - start, 2))
-            r["epoch_cpu_seconds"].append(round(time.process_time() - cpu_start, 2))
-            r["val_loss"].append(round(history.history["val_loss"][-1], 4))
-            r["test_accuracy"].append(round(evaluate_rnn_model(r["model"], x_test, y_test)["accuracy"], 4))
-            print(f"{name}: epoch {epoch + 1}, {r['epoch_seconds'][-1]} s "
-                  f"({r['epoch_cpu_seconds'][-1]} s CPU), test accuracy {r['test_accuracy'][-1]}",
-                  flush=True)
-    out = {}
-    for name, r in runs.items():
-        best = min(range(r["epochs"]), key=lambda e: r["val_loss"][e])
-        out[name] = dict(settings=r["config"],
-                         epoch_seconds=r["epoch_seconds"],
-                         mean_epoch_seconds=round(sum(r["epoch_seconds"]) / r["epochs"], 2),
-                         epoch_cpu_seconds=r["epoch_cpu_seconds"],
-                         mean_epoch_cpu_seconds=round(sum(r["epoch_cpu_seconds"]) / r["epochs"], 2),
-                         val_loss=r["val_loss"], test_accuracy=r["test_accuracy"],
+        history, metrics, model = run_full_workflow(
+            **config["prepare"], epochs=epochs or config["epochs"],
+            batch_size=config["batch_size"], verbose=2, seed=seed, source=source, quick=quick,
+            build=_builder(config), test_every_epoch=True)
+        seconds, cpu_seconds = metrics["epoch_seconds"], metrics["epoch_cpu_seconds"]
+        val_loss = history.history["val_loss"]
+        accuracy = metrics["test_accuracy_per_epoch"]
+        best = min(range(len(val_loss)), key=val_loss.__getitem__)
+        out[name] = dict(settings=config,
+                         epoch_seconds=[round(s, 2) for s in seconds],
+                         mean_epoch_seconds=round(sum(seconds) / len(seconds), 2),
+                         epoch_cpu_seconds=[round(s, 2) for s in cpu_seconds],
+                         mean_epoch_cpu_seconds=round(sum(cpu_seconds) / len(cpu_seconds), 2),
+                         val_loss=[round(loss, 4) for loss in val_loss],
+                         test_accuracy=[round(a, 4) for a in accuracy],
                          best_val_loss_epoch=best + 1,
-                         test_accuracy_kept=r["test_accuracy"][best],
-                         params=r["model"].count_params())
+                         test_accuracy_kept=round(accuracy[best], 4),
+                         params=model.count_params())
+        print(f"{name}: {len(seconds)} epochs, {out[name]['mean_epoch_seconds']} s "
+              f"({out[name]['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "
+              f"{out[name]['test_accuracy']}", flush=True)
     return out
 
 
@@ -113,8 +102,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_tools.bench", description=__doc__)
     parser.add_argument("--epochs", type=int, default=None,
                         help="epochs for every configuration (default: each one's own)")
-    parser.add_argument("--configs", nargs="+", choices=sorted(BENCHMARK_CONFIGS), default=list(BENCHMARK_CONFIGS))
-    parser.add_argument("--source", default=None, help="IMDB folder (default: IMDB_DATA_DIR or Keras)")
+    parser.add_argument("--configs", nargs="+", choices=sorted(BENCHMARK_CONFIGS),
+                        default=list(BENCHMARK_CONFIGS))
+    parser.add_argument("--source", default=None,
+                        help="IMDB folder (default: IMDB_DATA_DIR or Keras)")
     parser.add_argument("--output", type=Path, default=None,
                         help=f"JSON file (default: {benchmark_results_folder()}/imdb_<date>.json)")
     argv = sys.argv[1:] if argv is None else argv
@@ -134,7 +125,8 @@ def main(argv=None):
         for kind in ("epoch_seconds", "epoch_cpu_seconds"):
             result[f"mean_{kind}_ratio_default_over_old"] = round(
                 t["default"][f"mean_{kind}"] / t["old_lesson"][f"mean_{kind}"], 3)
-    output = args.output or benchmark_results_folder() / f"imdb_{datetime.date.today().isoformat()}.json"
+    today = datetime.date.today().isoformat()
+    output = args.output or benchmark_results_folder() / f"imdb_{today}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from course_tools.slides import add_slides_subcommand
+from lesson_utils.arguments import check_positive_int
 from lesson_utils.settings import CELLS, DEFAULT_EPOCHS, DEFAULT_MAX_LENGTH, DEFAULT_UNITS
 
 
@@ -51,11 +52,14 @@ def _doctor(args):
     sys.exit(doctor())
 
 
-def _positive(value):
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
-    return number
+def _positive(option):
+    """An argparse `type` for `option`: a positive integer, as `check_positive_int` checks it."""
+    def read(text):
+        try:
+            return check_positive_int(option, int(text) if text.lstrip("+-").isdigit() else text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    return read
 
 
 def build_parser():
@@ -65,20 +69,23 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     train = sub.add_parser("train", help="train and evaluate the IMDB sentiment model")
     train.add_argument("--cell", choices=list(CELLS), default="lstm")
-    train.add_argument("--epochs", type=_positive, default=DEFAULT_EPOCHS)
-    train.add_argument("--units", type=_positive, default=DEFAULT_UNITS,
+    train.add_argument("--epochs", type=_positive("--epochs"), default=DEFAULT_EPOCHS)
+    train.add_argument("--units", type=_positive("--units"), default=DEFAULT_UNITS,
                        help="units of the recurrent layer, in each direction")
-    train.add_argument("--max-length", type=_positive, default=DEFAULT_MAX_LENGTH)
+    train.add_argument("--max-length", type=_positive("--max-length"), default=DEFAULT_MAX_LENGTH)
     train.add_argument("--bidirectional", action="store_true",
                        help="read each review forwards and backwards")
     train.add_argument("--quick", action="store_true",
                        help="quick mode: a small fixed subsample and one epoch")
-    train.add_argument("--plot", metavar="FILE", help="save the training history plot (PNG, SVG, PDF)")
+    train.add_argument("--plot", metavar="FILE",
+                       help="save the training history plot (PNG, SVG, PDF)")
     train.add_argument("--save", action="store_true",
-                       help="save the trained model as imdb_<cell>.keras, where notebook 05 finds it")
+                       help="save the trained model as imdb_<cell>.keras, where notebook 05 "
+                            "finds it")
     train.add_argument("--models-dir", metavar="DIR",
                        help="where --save writes (default: RNN_COURSE_MODELS_DIR, else models/)")
-    train.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
+    train.add_argument("--source",
+                       help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")
     train.set_defaults(func=_train)
     data = sub.add_parser("data", help="load (or download) the IMDB data and fill the cache")
     data.add_argument("--source", help="IMDB folder (default: IMDB_DATA_DIR, else Keras' download)")

@@ -52,6 +52,25 @@ def check_non_negative_int(name, value):
     return int(value)
 
 
+def check_int_in_range(name, value, low, high):
+    """Raises `ValueError` unless `value` is an integer with `low <= value <= high`.
+
+    Args:
+        name: the argument's name.
+        value: the value received.
+        low, high: the smallest and the largest value accepted.
+
+    Returns:
+        `value` as a Python `int`.
+    """
+    if not _is_int(value) or not low <= value <= high:
+        raise ValueError(
+            f"Argument `{name}` must be an integer from {low} to {high}. "
+            f"Received: {name}={value!r}"
+        )
+    return int(value)
+
+
 def check_positive_number(name, value):
     """Raises `ValueError` unless `value` is a finite number > 0 (a step size, say).
 
@@ -64,7 +83,7 @@ def check_positive_number(name, value):
     """
     if not _is_real(value) or not 0 < value < float("inf"):
         raise ValueError(
-            f"Argument `{name}` must be a positive number, e.g. 0.001. "
+            f"Argument `{name}` must be a positive number (finite, above 0). "
             f"Received: {name}={value!r}"
         )
     return float(value)

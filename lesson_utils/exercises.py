@@ -8,6 +8,18 @@ raises: a stub that still returns `None` is reported as "Not yet: ... returned N
 
 import numpy as np
 
+from lesson_utils.experiments.evaluation import confusion_matrix
+from lesson_utils.experiments.inspection import pca_2d
+from lesson_utils.scratch.bptt import bptt_step as reference_bptt_step
+from lesson_utils.scratch.bptt import clip_by_global_norm
+from lesson_utils.scratch.cells import (
+    gru_param_count,
+    sigmoid,
+    simple_rnn_param_count,
+    simple_rnn_step,
+)
+from lesson_utils.scratch.cells import gru_step as reference_gru_step
+
 
 def _report(ok, message):
     """Prints the verdict and returns it."""
@@ -82,8 +94,6 @@ def check_forget_gate(forget_gate):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.scratch.cells import sigmoid
-
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=3)
     units = h_prev.shape[1]
     result, error = _call_safely(forget_gate, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -122,9 +132,6 @@ def check_gru_step(gru_step):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.scratch.cells import gru_step as reference_step
-    from lesson_utils.scratch.cells import sigmoid
-
     x_t, h_prev, kernel, recurrent_kernel, bias = _gate_test_data(seed=4, blocks=3,
                                                                   bias_shape=(2, 12))
     result, error = _call_safely(gru_step, x_t, h_prev, kernel, recurrent_kernel, bias)
@@ -156,7 +163,7 @@ def check_gru_step(gru_step):
         (mix(z, np.tanh(x_h + h_h)),
          "the reset gate is missing from the candidate: multiply the recurrent part by r."),
     ]
-    reference = reference_step(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True)
+    reference = reference_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True)
     return _compare_arrays(result, reference, mistakes, _name(gru_step))
 
 
@@ -196,8 +203,6 @@ def check_gru_param_count(count):
     Returns:
         `True` if it is right for both `reset_after` settings, else `False`.
     """
-    from lesson_utils.scratch.cells import gru_param_count
-
     mistakes = [
         (lambda f, u, ra: 3 * u * (f + u + 1),
          "with reset_after=True Keras keeps a second bias row (for the recurrent side): "
@@ -273,8 +278,6 @@ def check_confusion_matrix(confusion):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.experiments.evaluation import confusion_matrix
-
     rng = np.random.default_rng(5)
     y_true = rng.integers(0, 2, size=40)
     probabilities = rng.uniform(size=40)
@@ -307,8 +310,6 @@ def check_pca_2d(project_2d):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.experiments.inspection import pca_2d
-
     rng = np.random.default_rng(6)
     states = rng.normal(size=(50, 5)) * np.array([3.0, 0.3, 1.5, 0.2, 0.1]) + 4.0
     result, error = _call_safely(project_2d, states)
@@ -369,10 +370,6 @@ def check_head_probability(head_probability):
         return _report(False, f"returned shape {np.shape(result)} for {len(states)} states: "
                               "return shape (n,), one probability per state (from an (n, 1) "
                               "array, take column 0).")
-
-    def sigmoid(a):
-        return 1 / (1 + np.exp(-a))
-
     hidden = states @ kernel_1 + bias_1
     logit = (np.maximum(hidden, 0) @ kernel_2 + bias_2)[:, 0]
     mistakes = [
@@ -425,8 +422,6 @@ def check_stacked_rnn_step(step):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.scratch.cells import simple_rnn_step
-
     x_t, h_prev, kernel, recurrent_kernel, bias = _rnn_test_data(seed=11)
     weights = np.concatenate([kernel, recurrent_kernel])
     result, error = _call_safely(step, x_t, h_prev, weights, bias)
@@ -459,8 +454,6 @@ def check_simple_rnn_param_count(count):
     Returns:
         `True` if it is right on several sizes, else `False` (and prints why).
     """
-    from lesson_utils.scratch.cells import simple_rnn_param_count
-
     mistakes = [
         (lambda f, u: u * (f + u), "the bias is missing: one bias per unit."),
         (lambda f, u: u * (f + 1), "the recurrent kernel W_h (units x units) is missing."),
@@ -485,8 +478,6 @@ def check_bptt_step(bptt_step):
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    from lesson_utils.scratch.bptt import bptt_step as reference_step
-
     if bptt_step is None:
         return _report(False, "nothing to check yet: define your backward step and pass it in.")
     rng = np.random.default_rng(12)
@@ -503,13 +494,14 @@ def check_bptt_step(bptt_step):
          "goes through W_h.T."),
         (grad_h @ recurrent_kernel.T, "tanh's slope is missing: multiply grad_h by (1 - h**2) "
                                       "element-wise first."),
-        ((grad_h * (1 - h)) @ recurrent_kernel.T, "tanh's slope is 1 - h**2 (h squared), not 1 - h."),
+        ((grad_h * (1 - h)) @ recurrent_kernel.T,
+         "tanh's slope is 1 - h**2 (h squared), not 1 - h."),
         ((grad_h * (1 - np.tanh(h) ** 2)) @ recurrent_kernel.T,
          "h is already tanh(a): its slope is 1 - h**2, don't apply tanh to h again."),
         (grad_h * slope, "the step back through W_h is missing: multiply by W_h.T after the "
                          "slope."),
     ]
-    return _compare_arrays(result, reference_step(grad_h, h, recurrent_kernel), mistakes,
+    return _compare_arrays(result, reference_bptt_step(grad_h, h, recurrent_kernel), mistakes,
                            getattr(bptt_step, "__name__", "your backward step"))
 
 
@@ -523,8 +515,6 @@ def check_clip_by_global_norm(clip):
     Returns:
         `True` if it is right both above and below the threshold, else `False`.
     """
-    from lesson_utils.scratch.bptt import clip_by_global_norm
-
     if clip is None:
         return _report(False, "nothing to check yet: define your clipping function and pass it in.")
     rng = np.random.default_rng(13)
@@ -562,7 +552,8 @@ def check_clip_by_global_norm(clip):
         result = [np.asarray(r, dtype=float) for r in result]
         if any(r.shape != g.shape for r, g in zip(result, grads)):
             return _report(False, "each clipped array must keep the shape of its gradient.")
-        if all(np.allclose(r, e, atol=1e-8) for r, e in zip(result, clip_by_global_norm(grads, 1.0))):
+        expected = clip_by_global_norm(grads, 1.0)
+        if all(np.allclose(r, e, atol=1e-8) for r, e in zip(result, expected)):
             continue
         for wrong, explanation in mistakes:
             if all(np.allclose(r, w, atol=1e-8) for r, w in zip(result, wrong(grads, 1.0))):
@@ -573,7 +564,7 @@ def check_clip_by_global_norm(clip):
 
 
 def check_geometric_mean(geometric_mean):
-    """Checks a learner's average per-step factor: the one that, applied at every step, gives the same total.
+    """Checks a learner's average factor per step: applied at every step, it gives the same total.
 
     Args:
         geometric_mean: a function `geometric_mean(factors)` taking a 1-D

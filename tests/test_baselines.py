@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course_tools import bench
+from lesson_utils.experiments.benchmarks import load_benchmark_results
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
 
@@ -54,13 +55,15 @@ def test_bad_learning_rate_is_named():
 
 def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     assert {"default", "old_lesson"} <= set(bench.BENCHMARK_CONFIGS)
-    old, pre, masked = (bench.BENCHMARK_CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
+    old, pre, masked = (bench.BENCHMARK_CONFIGS[n]
+                        for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
     assert pre["prepare"] == dict(old["prepare"], padding="pre") and pre["model"] == old["model"]
     assert masked["prepare"] == old["prepare"]
     assert masked["model"] == dict(old["model"], mask_zero=True)
     assert bench.BENCHMARK_CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
     both_ways = bench.BENCHMARK_CONFIGS["bidirectional"]
-    assert both_ways["model"] == dict(bench.BENCHMARK_CONFIGS["default"]["model"], bidirectional=True)
+    assert both_ways["model"] == dict(bench.BENCHMARK_CONFIGS["default"]["model"],
+                                      bidirectional=True)
     assert {k: v for k, v in both_ways.items() if k != "model"} == {
         k: v for k, v in bench.BENCHMARK_CONFIGS["default"].items() if k != "model"}
 
@@ -69,6 +72,23 @@ def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):
     result = bench.run(["bow_logistic", "pre_padding"], source=fake_imdb, epochs=1, quick=True)
     for name in ("bow_logistic", "pre_padding"):
         figures = result[name]
-        assert len(figures["test_accuracy"]) == 1 and 0 <= figures["test_accuracy_kept"] <= 1
+        assert len(figures["test_accuracy"]) == 1
+        assert figures["test_accuracy_kept"] == figures["test_accuracy"][0]
         assert figures["settings"] is bench.BENCHMARK_CONFIGS[name]
     assert result["bow_logistic"]["params"] == 10_000 + 1
+
+
+def test_benchmark_writes_the_fields_notebook_04_reads(fake_imdb):
+    saved = load_benchmark_results()["old_lesson"]
+    result = bench.run(["pre_padding", "bow_logistic"], source=fake_imdb, epochs=2)
+    for name, figures in result.items():
+        assert set(figures) == set(saved) - {"file", "date", "command", "stale"}, name
+        for per_epoch in ("epoch_seconds", "epoch_cpu_seconds", "val_loss", "test_accuracy"):
+            assert len(figures[per_epoch]) == 2, (name, per_epoch)
+        best = figures["best_val_loss_epoch"]
+        assert figures["val_loss"][best - 1] == min(figures["val_loss"])
+        assert figures["test_accuracy_kept"] == figures["test_accuracy"][best - 1]
+        assert figures["mean_epoch_seconds"] == pytest.approx(
+            sum(figures["epoch_seconds"]) / 2, abs=0.01)
+    assert result["pre_padding"]["params"] == bench.build_rnn_model(
+        **bench.BENCHMARK_CONFIGS["pre_padding"]["model"]).count_params()

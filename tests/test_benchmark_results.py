@@ -52,10 +52,18 @@ def test_rows_table_and_plot(tmp_path):
     rows = benchmark_rows(results, ["bow_dense", "default"])
     assert [r["name"] for r in rows] == ["bow_dense", "default"]
     assert rows[1]["first_epoch_accuracy"] == 0.80 and rows[1]["kept_accuracy"] == 0.86
-    table = benchmark_markdown(results, ["default", "bow_dense"])
+    assert rows[1]["test_accuracy"] == [0.80, 0.86]
+    table = benchmark_markdown(rows)
     assert table.count("\n") == 3 and "bag of words: dense 16-16" in table and "0.860" in table
-    fig = plot_benchmark(results, ["default", "bow_dense"])
-    assert len(fig.axes) == 2 and fig.axes[0].get_title()
+    assert table.index("bag of words") < table.index("course default"), "rows keep their order"
+    fig = plot_benchmark(rows)
+    ax_acc, ax_time = fig.axes
+    assert ax_acc.get_title() and ax_time.get_title()
+    assert [line.get_label() for line in ax_acc.lines[:2]] == [r["label"] for r in rows]
+    assert list(ax_acc.lines[1].get_ydata()) == [0.80, 0.86]
+    assert [bar.get_width() for bar in ax_time.patches] == [
+        r["cpu_seconds_per_epoch"] for r in rows]
+    assert ax_acc.lines[0].get_color().lower() == CONFIG_COLORS["bow_dense"].lower()
     plt.close(fig)
     with pytest.raises(ValueError, match="old_lesson"):
         benchmark_rows(results, ["old_lesson"])
@@ -87,7 +95,8 @@ def test_literature_table_cites_its_sources():
 def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
     padding = ["old_lesson", "pre_padding", "old_lesson_masked"]
     write(tmp_path, "imdb_all.json", "2026-01-01T10:00:00",
-          {name: figures([0.5 + 0.1 * i], bench.BENCHMARK_CONFIGS[name]) for i, name in enumerate(padding)})
+          {name: figures([0.5 + 0.1 * i], bench.BENCHMARK_CONFIGS[name])
+           for i, name in enumerate(padding)})
     write(tmp_path, "imdb_newer.json", "2026-02-01T10:00:00",  # a newer run of (a) alone
           {"old_lesson": figures([0.55], bench.BENCHMARK_CONFIGS["old_lesson"])})
     assert load_benchmark_results(tmp_path)["old_lesson"]["file"] == "imdb_newer.json"

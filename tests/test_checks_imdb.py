@@ -18,13 +18,14 @@ def right_padding_share(lengths, max_length):
 def test_padding_share(capsys):
     assert check_padding_share(right_padding_share)
     for wrong, words in [
-            (lambda l, m: float(np.mean(m - np.asarray(l)) / m), "negative padding"),
-            (lambda l, m: 100 * right_padding_share(l, m), "percentage"),
-            (lambda l, m: float(np.maximum(m - np.asarray(l), 0).sum()), "number of padding zeros"),
-            (lambda l, m: float(np.mean(np.asarray(l) < m)), "share of reviews"),
-            (lambda l, m: 1 - right_padding_share(l, m), "real word ids"),
-            (lambda l, m: None, "returned None"),
-            (lambda l, m: 1 / 0, "ZeroDivisionError")]:
+            (lambda lengths, m: float(np.mean(m - np.asarray(lengths)) / m), "negative padding"),
+            (lambda lengths, m: 100 * right_padding_share(lengths, m), "percentage"),
+            (lambda lengths, m: float(np.maximum(m - np.asarray(lengths), 0).sum()),
+             "number of padding zeros"),
+            (lambda lengths, m: float(np.mean(np.asarray(lengths) < m)), "share of reviews"),
+            (lambda lengths, m: 1 - right_padding_share(lengths, m), "real word ids"),
+            (lambda lengths, m: None, "returned None"),
+            (lambda lengths, m: 1 / 0, "ZeroDivisionError")]:
         assert not check_padding_share(wrong)
         assert words in capsys.readouterr().out
 
@@ -133,9 +134,12 @@ def test_notebook_04_exercises_follow_the_course_pattern():
         note, solution = cells[i + 1], cells[i + 2]
         assert note.source.startswith("*Worked solution to exercise"), note.source
         assert note.metadata["slideshow"]["slide_type"] == "skip"
-        assert solution.metadata["jupyter"]["source_hidden"] and "solution" in solution.metadata["tags"]
+        assert solution.metadata["jupyter"]["source_hidden"]
+        assert "solution" in solution.metadata["tags"]
         assert f"assert {check}(solution_" in solution.source
-        for name in imported:  # e.g. share_truncated vs truncated_share, confusion vs confusion_matrix
+        # e.g. share_truncated against truncated_share, confusion against confusion_matrix
+        for name in imported:
             same_words = set(name.split("_")) == set(stub.split("_"))
             assert not (same_words or name.startswith(stub) or stub.startswith(name)), \
-                f"the notebook imports {name!r}, a reference under a name close to the exercise's {stub!r}"
+                (f"the notebook imports {name!r}, a reference under a name close to the "
+                 f"exercise's {stub!r}")

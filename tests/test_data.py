@@ -10,7 +10,8 @@ from fake_imdb import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
 import lesson_utils.data.imdb as data
 from lesson_utils.data.text import text_to_words
 
-SHARED = Path(os.environ.get("IMDB_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data")
+SHARED = Path(os.environ.get("IMDB_DATA_DIR")
+              or Path(__file__).resolve().parents[2] / "shared" / "data")
 REFERENCE = SHARED / "keras_imdb_first5000_vocab500.npz"
 
 
@@ -125,7 +126,8 @@ def test_archive_without_a_split_is_explained(tmp_path, fake_imdb):
     partial = tmp_path / "partial"
     (partial / "aclImdb" / "train" / "pos").mkdir(parents=True)
     (partial / "aclImdb" / "train" / "pos" / "0_9.txt").write_text("great")
-    (partial / "imdb_word_index.json").write_bytes((fake_imdb / "imdb_word_index.json").read_bytes())
+    index = (fake_imdb / "imdb_word_index.json").read_bytes()
+    (partial / "imdb_word_index.json").write_bytes(index)
     with pytest.raises(data.ImdbDataError, match="train/neg"):
         data.load_imdb(source=partial)
 
@@ -168,11 +170,10 @@ def test_prepare_imdb_data_pads_and_never_returns_an_all_padding_row(fake_imdb):
 
 
 def test_quick_mode_takes_a_fixed_subsample(fake_imdb, monkeypatch):
-    import lesson_utils.settings as config
-
-    monkeypatch.setattr(config, "QUICK_TRAIN_REVIEWS", 3)
-    monkeypatch.setattr(config, "QUICK_TEST_REVIEWS", 2)
-    monkeypatch.setattr(config, "QUICK_MAX_LENGTH", 3)
+    # The quick sizes as `prepare_imdb_data` reads them (imported from lesson_utils.settings).
+    monkeypatch.setattr(data, "QUICK_TRAIN_REVIEWS", 3)
+    monkeypatch.setattr(data, "QUICK_TEST_REVIEWS", 2)
+    monkeypatch.setattr(data, "QUICK_MAX_LENGTH", 3)
     (x_train, _), (x_test, _) = data.prepare_imdb_data(100, 50, source=fake_imdb, quick=True)
     assert x_train.shape == (3, 3) and x_test.shape == (2, 3)
     (full, _), _ = data.prepare_imdb_data(100, 3, source=fake_imdb, quick=False)

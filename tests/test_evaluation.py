@@ -84,8 +84,8 @@ def test_predict_review_reads_text_as_training_did(fake_imdb):
     model = tiny_model()
     out = predict_review(model, "Great film, zorglub!", max_length=8, source=fake_imdb)
     assert out["ids"] == [1, 7, 5]
-    assert out["probability"] == pytest.approx(float(predict_proba(model, np.array([[1, 7, 5]]))[0]),
-                                               abs=1e-6)
+    expected = float(predict_proba(model, np.array([[1, 7, 5]]))[0])
+    assert out["probability"] == pytest.approx(expected, abs=1e-6)
     assert out["label"] == ("positive" if out["probability"] > 0.5 else "negative")
     assert ("zorglub", "unknown") in out["words"]
     with pytest.raises(ValueError, match="no words"):
@@ -95,11 +95,11 @@ def test_predict_review_reads_text_as_training_did(fake_imdb):
 def test_review_tester_button_predicts(fake_imdb):
     box = review_tester(tiny_model(), max_length=8, source=fake_imdb, example="bad film")
     assert box.prediction["ids"] == [1, 8, 5]
-    box.text.value = "Loved it, zorglub"
+    box.controls["text"].value = "Loved it, zorglub"
     box.button.click()
     assert box.prediction["ids"] == [1, 10, 11]
-    assert "P(positive)" in box.result.value and "1 unknown" in box.result.value
-    assert "line-through" in box.result.value  # the unknown word is struck through
-    box.text.value = ""
+    assert "P(positive)" in box.readout.value and "1 unknown" in box.readout.value
+    assert "line-through" in box.readout.value  # the unknown word is struck through
+    box.controls["text"].value = ""
     box.button.click()
-    assert box.prediction is None and "Type a review first" in box.result.value
+    assert box.prediction is None and "Type a review first" in box.readout.value

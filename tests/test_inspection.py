@@ -10,7 +10,9 @@ from lesson_utils import build_rnn_model
 from lesson_utils.experiments.gates import randomize_weights
 from lesson_utils.experiments.inspection import (
     component_1_and_head,
+    gate_panels,
     head_direction,
+    hidden_state_map,
     most_varying_units,
     occlusion_importance,
     pca_2d,
@@ -140,9 +142,10 @@ def test_figures_have_titles_and_labels():
     read = read_reviews(model, X)
     words = ["[START]", "a", "b", "c", "d"]
     figs = [plot_sentiment_as_read(words, read["step_probabilities"][0, :5], label=1),
-            plot_gates(words, {k: v[0] for k, v in read["gates"].items()},
-                       ("forget", "input", "output"), units=2)]
-    figs.append(plot_hidden_states(read["final"], [1, 0, 1], [(read["hidden"][0, :5], 1)]))
+            plot_gates(gate_panels(words, {k: v[0] for k, v in read["gates"].items()},
+                                   ("forget", "input", "output"), units=2))]
+    figs.append(plot_hidden_states(hidden_state_map(read["final"], [1, 0, 1],
+                                                    [(read["hidden"][0, :5], 1)])))
     for fig in figs:
         assert any(ax.get_xlabel() for ax in fig.axes)
         assert fig.axes[0].get_title() or fig._suptitle is not None
@@ -171,7 +174,7 @@ def gate_values(words, units=16, seed=0):
 
 def test_gate_heatmap_word_labels_are_readable_for_a_long_review():
     words = [f"word{i}" for i in range(80)]
-    fig = plot_gates(words, gate_values(words), ("forget", "input", "output"))
+    fig = plot_gates(gate_panels(words, gate_values(words), ("forget", "input", "output")))
     ax = fig.axes[2]
     labels = [label for label in ax.get_xticklabels() if label.get_text()]
     assert 0 < len(labels) <= 40 and labels[0].get_text() == "word0"
@@ -179,11 +182,11 @@ def test_gate_heatmap_word_labels_are_readable_for_a_long_review():
     assert not word_labels_overlap(fig, ax)
     assert "words 1-40 of 80" in fig._suptitle.get_text()
     plt.close(fig)
-    fig = plot_gates(words, gate_values(words), ("forget",), start=60)
+    fig = plot_gates(gate_panels(words, gate_values(words), ("forget",), start=60))
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][0] == "word60"
     plt.close(fig)
-    with pytest.raises(ValueError, match="start"):
-        plot_gates(words, gate_values(words), ("forget",), start=80)
+    with pytest.raises(ValueError, match=r"`start` must be an integer from 0 to 79. .*start=80"):
+        gate_panels(words, gate_values(words), ("forget",), start=80)
 
 
 def test_opinion_word_labels_are_readable():
@@ -200,11 +203,14 @@ def test_gate_heatmap_shows_the_most_moving_units_on_a_fitted_colour_scale():
     gates = {"forget": np.full((30, 10), 0.7)}
     gates["forget"][:, 3] = np.linspace(0.6, 0.8, 30)  # the one unit that moves
     assert most_varying_units(gates["forget"], 1).tolist() == [3]
-    fig = plot_gates(words, gates, ("forget",), units=2)
+    panels = gate_panels(words, gates, ("forget",), units=2)
+    assert panels["units"]["forget"][0] == 3 and panels["values"]["forget"].shape == (30, 2)
+    fig = plot_gates(panels)
     image = fig.axes[0].images[0]
     low, high = image.get_clim()
     drawn = image.get_array()
     assert drawn.shape == (2, 30) and np.ptp(drawn[0]) == pytest.approx(0.2)
+    np.testing.assert_allclose(drawn, panels["values"]["forget"].T)  # it draws what it is given
     assert (low, high) == pytest.approx((drawn.min(), drawn.max()))  # colours span what is drawn
     assert len(fig.axes) == 2 and fig.axes[1].get_ylabel()  # the panel and its colour bar
     assert "keep" in fig.axes[0].get_ylabel() and "open" not in fig.axes[1].get_ylabel()
@@ -216,7 +222,9 @@ def test_paths_that_start_together_get_one_start_marker_and_no_overlapping_label
     finals = rng.normal(size=(40, 4))
     start = rng.normal(size=4)
     paths = [(np.vstack([start, rng.normal(size=(5, 4))]), label) for label in (0, 1)]
-    fig = plot_hidden_states(finals, rng.integers(0, 2, 40), paths)
+    state_map = hidden_state_map(finals, rng.integers(0, 2, 40), paths)
+    assert len(state_map["starts"]) == 1
+    fig = plot_hidden_states(state_map)
     ax = fig.axes[0]
     fig.canvas.draw()
     boxes = [text.get_window_extent() for text in ax.texts]
@@ -226,6 +234,21 @@ def test_paths_that_start_together_get_one_start_marker_and_no_overlapping_label
     starts = [c for c in ax.collections if c.get_label().startswith("start")]
     assert len(starts) == 1 and len(starts[0].get_offsets()) == 1
     plt.close(fig)
+
+
+def test_hidden_state_map_projects_paths_as_the_final_states():
+    rng = np.random.default_rng(1)
+    finals = rng.normal(size=(30, 4)) * np.array([3.0, 1.0, 0.5, 0.1])
+    labels = rng.integers(0, 2, 30)
+    paths = [(finals[[0, 5, 7]], 1), (finals[[2, 9]], 0)]
+    state_map = hidden_state_map(finals, labels, paths)
+    pca = pca_2d(finals)
+    np.testing.assert_allclose(state_map["points"], pca["projected"])
+    np.testing.assert_allclose(state_map["paths"][0][0], pca["projected"][[0, 5, 7]], atol=1e-12)
+    assert [label for _, label in state_map["paths"]] == [1, 0]
+    assert state_map["starts"].shape == (2, 2)  # two paths that start apart: two starts
+    assert state_map["labels"].tolist() == labels.tolist()
+    assert hidden_state_map(finals, labels)["starts"].shape == (0, 2)
 
 
 def random_head_model():

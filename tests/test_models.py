@@ -47,7 +47,8 @@ def test_bad_arguments_are_named(kwargs, name):
 def test_pre_padding_with_a_mask_turns_cudnn_off_and_says_so_once(capsys, monkeypatch):
     monkeypatch.setattr(models, "_said_cudnn_off", False)
     first = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre")
-    second = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre", cell="gru")
+    second = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre",
+                             cell="gru")
     assert recurrent_layer(first).use_cudnn is False
     assert recurrent_layer(second).use_cudnn is False
     assert capsys.readouterr().out.count("use_cudnn=False") == 1
@@ -77,7 +78,8 @@ def test_pre_padded_masks_are_what_cudnn_rejects(fake_imdb):
 def test_model_vocab_size_reads_the_word_id_layer():
     from lesson_utils.models.bag_of_words import build_bag_of_words_model
 
-    assert models.model_vocab_size(build_rnn_model(vocab_size=37, embedding_dim=2, lstm_units=2)) == 37
+    model = build_rnn_model(vocab_size=37, embedding_dim=2, lstm_units=2)
+    assert models.model_vocab_size(model) == 37
     assert models.model_vocab_size(build_bag_of_words_model(vocab_size=41)) == 41
     plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     assert models.model_vocab_size(plain) is None

@@ -41,8 +41,8 @@ def test_padded_words_shows_padding():
     assert padded_words([1, 4, 5, 0, 0], index) == "[START] great film · ·"
 
 
-def test_length_histogram_marks_max_length():
-    fig = plot_review_lengths(np.arange(1, 1001), 256)
+def test_length_histogram_marks_max_length_and_writes_the_share_it_is_given():
+    fig = plot_review_lengths(np.arange(1, 1001), 256, 0.744)
     ax = fig.axes[0]
     assert any(list(line.get_xdata()) == [256, 256] for line in ax.lines)
     assert "74%" in " ".join(t.get_text() for t in ax.get_legend().get_texts())

@@ -47,7 +47,8 @@ def test_pad_reviews_refuses_an_all_padding_row():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "10", None])
 def test_pad_reviews_names_a_bad_max_length(bad):
-    with pytest.raises(ValueError, match=r"`max_length` must be a positive integer.*Received: max_length="):
+    with pytest.raises(ValueError,
+                       match=r"`max_length` must be a positive integer.*Received: max_length="):
         text.pad_reviews([[1]], bad)
 
 

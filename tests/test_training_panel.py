@@ -6,7 +6,9 @@ import time
 import numpy as np
 import pytest
 
+from lesson_utils.training import pipeline
 from lesson_utils.training.fit import evaluate_rnn_model
+from lesson_utils.training.pipeline import run_full_workflow
 from lesson_utils.widgets.training_panel import training_panel
 
 # The module itself: `lesson_utils.widgets.training_panel` is also the name of the function.
@@ -67,15 +69,28 @@ def test_stop_button_ends_training_early_and_keeps_the_history(fake_imdb):
 
 
 @pytest.mark.parametrize("name, value, words", [
-    ("units", 0, "Units must be a whole number of at least 1"),
-    ("epochs", -3, "Epochs must be a whole number"),
-    ("max_length", 100_000, "use at most 2500"),
+    ("units", 0, "Units must be a whole number from 1 to 512 (you entered 0)"),
+    ("epochs", -3, "Epochs must be a whole number from 1 to 50 (you entered -3)"),
+    ("max_length", 100_000, "above 2500 a run would take far too long"),
 ])
 def test_impossible_settings_give_a_message_not_a_traceback(fake_imdb, name, value, words):
     panel = tiny_panel(fake_imdb, **{name: value})
     panel.train_button.click()
     assert not panel.is_training() and panel.runs == []
     assert words in panel.status.value
+
+
+def test_the_panel_trains_as_run_full_workflow_does(fake_imdb):
+    panel = tiny_panel(fake_imdb, epochs=2)
+    panel.train_button.click()
+    run = panel.wait(timeout=120)
+    _, metrics, model = run_full_workflow(
+        panel.vocab_size, 8, 4, 4, panel.dense_units, epochs=2, batch_size=panel.batch_size,
+        verbose=0, seed=panel.seed, cell="gru", source=fake_imdb, quick=True, quick_epochs=None)
+    assert run["test_accuracy"] == metrics["accuracy"]
+    for in_panel, in_workflow in zip(run["model"].get_weights(), model.get_weights(), strict=True):
+        np.testing.assert_allclose(in_panel, in_workflow, rtol=1e-6, atol=1e-7, err_msg=(
+            "the panel and run_full_workflow should train the same model from the same settings"))
 
 
 def test_missing_data_is_reported_in_the_panel(tmp_path):
@@ -116,13 +131,13 @@ def synthetic_imdb(vocab_size, max_length, **_):
 
 
 class Recorder:
-    """Wraps the panel's progress callback and its test evaluation to record what the panel shows."""
+    """Records what the panel shows, from its progress callback and from the test evaluation."""
 
     def __init__(self, panel, monkeypatch, stop_at=None):
         self.panel, self.states, self.weights_after = panel, [], {}
         progress = panel_module._PanelProgress
         batch_end, epoch_end = progress.on_train_batch_end, progress.on_epoch_end
-        evaluate = panel_module.evaluate_rnn_model
+        evaluate = pipeline.evaluate_rnn_model
         recorder = self
 
         def on_train_batch_end(callback, batch, logs=None):
@@ -143,7 +158,7 @@ class Recorder:
 
         monkeypatch.setattr(progress, "on_train_batch_end", on_train_batch_end)
         monkeypatch.setattr(progress, "on_epoch_end", on_epoch_end)
-        monkeypatch.setattr(panel_module, "evaluate_rnn_model", evaluate_and_record)
+        monkeypatch.setattr(pipeline, "evaluate_rnn_model", evaluate_and_record)
 
     def record(self, when):
         p = self.panel
@@ -156,7 +171,7 @@ class Recorder:
 
 @pytest.fixture
 def synthetic_panel(monkeypatch):
-    monkeypatch.setattr(panel_module, "prepare_imdb_data", synthetic_imdb)
+    monkeypatch.setattr(pipeline, "prepare_imdb_data", synthetic_imdb)
     panel = panel_module.TrainingPanel(quick=True, batch_size=8)  # 160 reviews: 20 batches
     for name, value in dict(cell="gru", units=4, embedding_dim=4, epochs=3, max_length=12).items():
         panel.controls[name].value = value

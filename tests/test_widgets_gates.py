@@ -28,20 +28,20 @@ def test_gate_explorer_redraws_when_a_slider_moves(cell):
     assert before_png.startswith(b"\x89PNG")
     name = "forget_bias" if cell == "lstm" else "update_bias"
     gate = "forget" if cell == "lstm" else "update"
-    explorer.sliders[name].value = -5.0
+    explorer.controls[name].value = -5.0
     assert explorer.values[gate] < 0.05
     assert bytes(explorer.image.value) != before_png
     assert explorer.readout.value != before_html
-    explorer.sliders[name].value = 5.0
+    explorer.controls[name].value = 5.0
     assert explorer.values[gate] > 0.95
     assert not plt.get_fignums(), "the widget must close the figures it renders"
 
 
 def test_gate_explorer_values_follow_the_sliders():
     explorer = gate_explorer("lstm")
-    explorer.sliders["x"].value = 1.0
-    explorer.sliders["c_prev"].value = -2.0
-    expected = one_unit_lstm(x=1.0, h_prev=explorer.sliders["h_prev"].value, c_prev=-2.0,
+    explorer.controls["x"].value = 1.0
+    explorer.controls["c_prev"].value = -2.0
+    expected = one_unit_lstm(x=1.0, h_prev=explorer.controls["h_prev"].value, c_prev=-2.0,
                              input_bias=0.0, forget_bias=1.0, candidate_bias=0.0,
                              output_bias=0.0)
     for name, value in expected.items():
@@ -90,10 +90,15 @@ def test_carry_over_time_is_forget_gate_to_the_power_t():
     assert cells[0] == pytest.approx(1.0, abs=1e-4)
 
 
-def test_plot_carry_over_time_returns_the_runs():
-    fig, runs = plot_carry_over_time([8.0, -2.0], steps=110)
-    assert runs[8.0][0][109] > 0.9 and runs[-2.0][0][5] < 1e-3
-    assert len(fig.axes[0].lines) == 2 and fig.axes[0].get_legend() is not None
+def test_plot_carry_over_time_draws_one_line_per_run():
+    runs = {bias: carry_over_time(bias, steps=110) for bias in (8.0, -2.0)}
+    fig = plot_carry_over_time(runs)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), runs[8.0][0])
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), np.arange(110))
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[1] == f"forget bias -2  (f = {runs[-2.0][1]:.4f})"
     plt.close(fig)
 
 

@@ -25,10 +25,10 @@ def test_hidden_state_explorer_moves_with_the_slider():
     first = bytes(explorer.image.value)
     assert first.startswith(b"\x89PNG")
     np.testing.assert_allclose(explorer.state, expected[0])
-    explorer.slider.value = 4
+    explorer.controls["step"].value = 4
     assert bytes(explorer.image.value) != first
     np.testing.assert_allclose(explorer.state, expected[4])
-    assert explorer.slider.max == 6
+    assert explorer.controls["step"].max == 6
     assert not plt.get_fignums(), "the widget must close the figures it renders"
 
 
@@ -55,9 +55,9 @@ def test_spectral_radius_explorer_recomputes_on_every_move():
     explorer = spectral_radius_explorer(1.0, timesteps=30, units=8, batch=4)
     first_png, first_text = bytes(explorer.image.value), explorer.readout.value
     np.testing.assert_allclose(explorer.curves["linear"], 1.0)
-    explorer.slider.value = 0.6
+    explorer.controls["radius"].value = 0.6
     np.testing.assert_allclose(explorer.curves["linear"], 0.6 ** np.arange(30), rtol=1e-10)
     assert bytes(explorer.image.value) != first_png and explorer.readout.value != first_text
-    explorer.slider.value = 2.5
+    explorer.controls["radius"].value = 2.5
     assert explorer.curves["linear"][-1] > 1e10
     assert not plt.get_fignums()

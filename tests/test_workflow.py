@@ -1,11 +1,13 @@
 """The first lesson's API still works, and the command line runs the workflow."""
 
+import keras
 import numpy as np
 import pytest
 
 import lesson_utils
 import lesson_utils.data.imdb as data
 from course_tools.cli import main
+from lesson_utils.models.bag_of_words import build_bag_of_words_model
 
 
 def fake_load_imdb(*, vocab_size=10_000, source=None):
@@ -14,7 +16,8 @@ def fake_load_imdb(*, vocab_size=10_000, source=None):
 
     def split(n):
         x = np.empty(n, dtype=object)
-        x[:] = [[1] + rng.integers(3, vocab_size, size=rng.integers(3, 30)).tolist() for _ in range(n)]
+        x[:] = [[1] + rng.integers(3, vocab_size, size=rng.integers(3, 30)).tolist()
+                for _ in range(n)]
         return x, rng.integers(0, 2, size=n)
 
     return split(40), split(20)
@@ -24,8 +27,8 @@ def test_old_lesson_api_runs_end_to_end_on_stubbed_data(monkeypatch):
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
     history, metrics, model = lesson_utils.run_full_workflow(
         vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=1,
-        batch_size=8, validation_split=0.25, verbose=0, shuffle=True, seed=lesson_utils.DEFAULT_SEED,
-        quick=False)
+        batch_size=8, validation_split=0.25, verbose=0, shuffle=True,
+        seed=lesson_utils.DEFAULT_SEED, quick=False)
     assert len(history.history["loss"]) == 1
     assert 0 <= metrics["accuracy"] <= 1 and metrics["loss"] > 0
     assert model.count_params() > 0
@@ -37,7 +40,8 @@ def test_old_lesson_functions_keep_their_names_and_keywords(monkeypatch):
     assert lesson_utils.set_global_seed(7) == 7
     (x_train, y_train), (x_test, y_test) = lesson_utils.prepare_imdb_data(
         vocab_size=100, max_length=10, quick=False)
-    model = lesson_utils.build_rnn_model(vocab_size=100, embedding_dim=4, lstm_units=3, dense_units=2)
+    model = lesson_utils.build_rnn_model(vocab_size=100, embedding_dim=4, lstm_units=3,
+                                         dense_units=2)
     history = lesson_utils.train_rnn_model(model, x_train, y_train, epochs=1, batch_size=8,
                                            validation_split=0.2, verbose=0, shuffle=False)
     metrics = lesson_utils.evaluate_rnn_model(model, x_test, y_test)
@@ -62,6 +66,55 @@ def test_quick_mode_caps_epochs_and_says_so(monkeypatch, capsys):
     assert "quick mode" in capsys.readouterr().out
 
 
+def test_the_workflow_says_its_stages_and_times_each_epoch(monkeypatch):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    stages = []
+    _, metrics, model = lesson_utils.run_full_workflow(
+        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=2,
+        batch_size=8, verbose=0, quick=False, test_every_epoch=True,
+        on_stage=lambda stage, **info: stages.append((stage, info)))
+    assert stages == [("training", dict(reviews=40, max_length=20, model=model)),
+                      ("testing", dict(reviews=20))]
+    assert len(metrics["epoch_seconds"]) == len(metrics["epoch_cpu_seconds"]) == 2
+    assert metrics["seconds_per_epoch"] == pytest.approx(sum(metrics["epoch_seconds"]) / 2)
+    accuracies = metrics["test_accuracy_per_epoch"]
+    assert len(accuracies) == 2
+    # The weights kept are those of an epoch the accuracies were measured after.
+    assert metrics["accuracy"] in accuracies
+
+
+def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(monkeypatch, capsys):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+
+    class StopAfterOneBatch(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            self.model.stop_training = True
+
+    stages = []
+    history, metrics, model = lesson_utils.run_full_workflow(
+        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=3,
+        batch_size=8, verbose=1, quick=False, callbacks=[StopAfterOneBatch()],
+        on_stage=lambda stage, **info: stages.append(stage))
+    assert metrics is None and history.history["loss"] == []
+    assert stages == ["training"], "a run with no finished epoch is not tested"
+    assert "nothing to test" in capsys.readouterr().out
+
+
+def test_the_workflow_trains_a_model_another_function_builds(monkeypatch):
+    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+    lengths = []
+
+    def build(max_length):
+        lengths.append(max_length)
+        return build_bag_of_words_model(vocab_size=100)
+
+    _, metrics, model = lesson_utils.run_full_workflow(
+        vocab_size=100, max_length=20, epochs=1, batch_size=8, verbose=0, quick=False,
+        build=build)
+    assert lengths == [20] and model.name == "bag_of_words_logistic"
+    assert set(metrics) >= {"loss", "accuracy"}
+
+
 def test_command_line_data_says_where_and_how_many(fake_imdb, capsys):
     assert main(["data", "--source", str(fake_imdb)]) == 0
     out = capsys.readouterr().out
@@ -70,8 +123,8 @@ def test_command_line_data_says_where_and_how_many(fake_imdb, capsys):
 
 def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_path, capsys):
     plot = tmp_path / "history.png"
-    assert main(["train", "--quick", "--units", "4", "--max-length", "8", "--source", str(fake_imdb),
-                 "--plot", str(plot)]) == 0
+    assert main(["train", "--quick", "--units", "4", "--max-length", "8",
+                 "--source", str(fake_imdb), "--plot", str(plot)]) == 0
     assert "Test accuracy" in capsys.readouterr().out
     assert plot.stat().st_size > 1000
 
@@ -100,3 +153,12 @@ def test_command_line_reports_bad_data_plainly(tmp_path, capsys):
     assert main(["data", "--source", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "IMDB_DATA_DIR" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "two"])
+def test_command_line_rejects_a_number_that_is_not_positive(value, capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--epochs", value])
+    err = capsys.readouterr().err
+    assert "argument --epochs: Argument `--epochs` must be a positive integer" in err
+    assert "Received: --epochs=" in err

@@ -76,6 +76,7 @@ def bucketed_dataset(x, y, batch_size, *, shuffle=False, seed=None):
 
     dataset = tf.data.Dataset.from_generator(
         batches,
-        output_signature=(tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32)),
+        output_signature=(tf.TensorSpec((None, None), tf.int32),
+                          tf.TensorSpec((None,), tf.float32)),
     )
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)

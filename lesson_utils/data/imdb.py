@@ -23,12 +23,20 @@ import tarfile
 import zlib
 from pathlib import Path
 
+import keras
 import numpy as np
 
 from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
 from lesson_utils.paths import cache_folder, keras_datasets_folder
-from lesson_utils.settings import DEFAULT_MAX_LENGTH
+from lesson_utils.settings import (
+    DEFAULT_MAX_LENGTH,
+    DEFAULT_VOCAB_SIZE,
+    QUICK_MAX_LENGTH,
+    QUICK_TEST_REVIEWS,
+    QUICK_TRAIN_REVIEWS,
+    is_quick_mode,
+)
 
 ENV_VAR = "IMDB_DATA_DIR"
 DOWNLOAD_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"
@@ -38,6 +46,8 @@ WORD_INDEX_FILE = "imdb_word_index.json"
 KERAS_SHUFFLE_SEED = 113
 _CACHE_FORMAT = 1
 _REVIEW_PATH = re.compile(r"(?:^|/)aclImdb/(train|test)/(pos|neg)/([^/]+\.txt)$")
+# What IMDB's labels mean: 0 is a negative review, 1 a positive one.
+LABEL_NAMES = ("negative", "positive")
 
 
 class ImdbDataError(RuntimeError):
@@ -169,8 +179,6 @@ def word_index_path(source=None):
         for candidate in (folder / WORD_INDEX_FILE, folder.parent / WORD_INDEX_FILE):
             if candidate.is_file():
                 return candidate
-    import keras
-
     try:
         return Path(keras.utils.get_file(
             fname=WORD_INDEX_FILE,
@@ -202,13 +210,17 @@ def _cache_key(location, index_path):
     return hashlib.sha256(ident.encode()).hexdigest()[:20]
 
 
+def _cache_file(location, source):
+    """The cache file of the reviews at `location` (as `_find_reviews` returns it)."""
+    return cache_folder() / f"imdb_{_cache_key(location, word_index_path(source))}.npz"
+
+
 def cache_path(source=None):
     """The cache file for a local source (or `None` for Keras' download)."""
     location = resolve_source(source)
     if location is None:
         return None
-    location = _find_reviews(location)
-    return cache_folder() / f"imdb_{_cache_key(location, word_index_path(source))}.npz"
+    return _cache_file(_find_reviews(location), source)
 
 
 def _encode_all(raw, word_index):
@@ -251,8 +263,7 @@ def _write_cache(path, arrays):
 
 def _load_local(location_root, source, vocab_size):
     location = _find_reviews(location_root)
-    index_path = word_index_path(source)
-    path = cache_folder() / f"imdb_{_cache_key(location, index_path)}.npz"
+    path = _cache_file(location, source)
     arrays = _read_cache(path)
     if arrays is None:
         arrays = _encode_all(_read_raw_reviews(location), get_word_index(source))
@@ -272,8 +283,6 @@ def _load_local(location_root, source, vocab_size):
 
 
 def _load_from_keras(vocab_size):
-    import keras
-
     try:
         return keras.datasets.imdb.load_data(num_words=vocab_size)
     except Exception as err:  # Keras raises a bare Exception on a failed download.
@@ -282,7 +291,7 @@ def _load_from_keras(vocab_size):
         )) from err
 
 
-def load_imdb(*, vocab_size=10_000, source=None):
+def load_imdb(*, vocab_size=DEFAULT_VOCAB_SIZE, source=None):
     """Loads the 25,000 + 25,000 labelled IMDB reviews as Keras' word ids.
 
     Args:
@@ -324,8 +333,8 @@ def decode_review(ids, *, source=None):
     return " ".join(text.ids_to_words(ids, get_word_index(source)))
 
 
-def encode_review(review, *, vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, padding="post",
-                  truncating="pre", source=None):
+def encode_review(review, *, vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH,
+                  padding="post", truncating="pre", source=None):
     """Turns a learner's own review into the padded ids a model takes.
 
     Args:
@@ -341,8 +350,8 @@ def encode_review(review, *, vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, p
     return text.pad_reviews([ids], max_length, padding=padding, truncating=truncating)
 
 
-def prepare_imdb_data(vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, *, padding="post",
-                      truncating="pre", source=None, quick=None):
+def prepare_imdb_data(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH, *,
+                      padding="post", truncating="pre", source=None, quick=None):
     """Loads IMDB and pads every review to `max_length` ids, ready for a model.
 
     Args:
@@ -362,13 +371,6 @@ def prepare_imdb_data(vocab_size=10_000, max_length=DEFAULT_MAX_LENGTH, *, paddi
         `(x_train, y_train), (x_test, y_test)`: int32 arrays of shape
         `(reviews, max_length)` and int64 labels.
     """
-    from lesson_utils.settings import (
-        QUICK_MAX_LENGTH,
-        QUICK_TEST_REVIEWS,
-        QUICK_TRAIN_REVIEWS,
-        is_quick_mode,
-    )
-
     max_length = check_positive_int("max_length", max_length)
     (x_train, y_train), (x_test, y_test) = load_imdb(vocab_size=vocab_size, source=source)
     if is_quick_mode(quick):

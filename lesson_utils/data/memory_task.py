@@ -1,8 +1,14 @@
-"""TODO docstring."""
+"""The memory task's sequences (notebook 01, the RNN loop; used again in notebooks 02 and 03).
+
+Each sequence is silent until one marked step carries a bit, +1 or -1; then
+come `lag` random distractors, and the target is the marked bit. Its difficulty
+is one number, the lag: how many steps a network must carry the bit.
+`lesson_utils.experiments.memory` trains models on it.
+"""
 
 import numpy as np
 
-from lesson_utils.arguments import check_positive_int
+from lesson_utils.arguments import check_int_in_range, check_positive_int
 from lesson_utils.settings import DEFAULT_SEED
 
 
@@ -31,10 +37,7 @@ def make_memory_task(lag, n_samples, *, shortest_lag=None, seed=DEFAULT_SEED):
     n_samples = check_positive_int("n_samples", n_samples)
     if shortest_lag is None:
         shortest_lag = lag
-    shortest_lag = check_positive_int("shortest_lag", shortest_lag)
-    if shortest_lag > lag:
-        raise ValueError("Argument `shortest_lag` must be at most `lag`. "
-                         f"Received: shortest_lag={shortest_lag}, lag={lag}")
+    shortest_lag = check_int_in_range("shortest_lag", shortest_lag, 1, lag)
     rng = np.random.default_rng(seed)
     timesteps = lag + 1
     inputs = np.zeros((n_samples, timesteps, 2), dtype="float32")

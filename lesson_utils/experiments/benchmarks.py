@@ -1,4 +1,4 @@
-"""The saved benchmark runs (`lesson_utils/benchmark_data/*.json`), read back for notebook 04.
+"""Notebook 04 (IMDB sentiment): the benchmark configurations and their saved runs, read back.
 
 Full-mode figures in the notebooks come from these files, written by
 `python -m course_tools.bench`, never from typing: a notebook loads them,
@@ -12,6 +12,7 @@ from lesson_utils.models.bag_of_words import BAG_OF_WORDS_MAX_LENGTH
 from lesson_utils.paths import benchmark_results_folder
 from lesson_utils.settings import (
     DEFAULT_BATCH_SIZE,
+    DEFAULT_DENSE_UNITS,
     DEFAULT_EMBEDDING_DIM,
     DEFAULT_EPOCHS,
     DEFAULT_MAX_LENGTH,
@@ -58,8 +59,6 @@ def _read_runs(folder):
 
 def _figures(name, file, run):
     """One configuration's figures from one run, with where they come from and `stale`."""
-    from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
-
     figures = run["training"][name]
     current = BENCHMARK_CONFIGS.get(name)
     return dict(figures, file=file, date=run["date"], command=run.get("command", ""),
@@ -70,7 +69,8 @@ def load_benchmark_results(folder=None):
     """Reads every benchmark file and keeps the newest run of each configuration.
 
     Args:
-        folder: where the JSON files are; `None` for the saved results (`lesson_utils/benchmark_data/`).
+        folder: where the JSON files are; `None` for the saved results
+            (`lesson_utils/benchmark_data/`).
 
     Returns:
         A dict, configuration name -> its figures as the benchmark wrote them
@@ -95,7 +95,8 @@ def load_benchmark_run(names, folder=None):
 
     Args:
         names: the configurations to compare.
-        folder: where the JSON files are; `None` for the saved results (`lesson_utils/benchmark_data/`).
+        folder: where the JSON files are; `None` for the saved results
+            (`lesson_utils/benchmark_data/`).
 
     Returns:
         A dict as `load_benchmark_results` returns, for `names` only, all
@@ -121,10 +122,11 @@ def benchmark_rows(results, names):
         names: the configurations to show.
 
     Returns:
-        A list of dicts with `name`, `label`, `epochs`, `first_epoch_accuracy`,
-        `final_accuracy` (after the last epoch), `kept_accuracy` (of the epoch
-        with the lowest validation loss, the weights training keeps),
-        `kept_epoch`, `seconds_per_epoch` and `cpu_seconds_per_epoch`.
+        A list of dicts with `name`, `label`, `epochs`, `test_accuracy` (after
+        each epoch), `first_epoch_accuracy`, `final_accuracy` (after the last
+        epoch), `kept_accuracy` (of the epoch with the lowest validation loss,
+        the weights training keeps), `kept_epoch`, `seconds_per_epoch` and
+        `cpu_seconds_per_epoch`.
     """
     missing = [name for name in names if name not in results]
     if missing:
@@ -135,19 +137,27 @@ def benchmark_rows(results, names):
         r = results[name]
         rows.append(dict(
             name=name, label=CONFIG_LABELS.get(name, name), epochs=len(r["test_accuracy"]),
-            first_epoch_accuracy=r["test_accuracy"][0], final_accuracy=r["test_accuracy"][-1],
+            test_accuracy=list(r["test_accuracy"]), first_epoch_accuracy=r["test_accuracy"][0],
+            final_accuracy=r["test_accuracy"][-1],
             kept_accuracy=r["test_accuracy_kept"], kept_epoch=r["best_val_loss_epoch"],
             seconds_per_epoch=r["mean_epoch_seconds"],
             cpu_seconds_per_epoch=r["mean_epoch_cpu_seconds"]))
     return rows
 
 
-def benchmark_markdown(results, names):
-    """The rows of `benchmark_rows` as a Markdown table, for `IPython.display.Markdown`."""
+def benchmark_markdown(rows):
+    """Benchmark figures as a Markdown table, for `IPython.display.Markdown`.
+
+    Args:
+        rows: as `benchmark_rows` returns.
+
+    Returns:
+        The table as a Markdown string, one line per configuration.
+    """
     lines = ["| model | epochs | test accuracy after epoch 1 | after the last epoch | "
              "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
              "|---|---|---|---|---|---|---|"]
-    for row in benchmark_rows(results, names):
+    for row in rows:
         lines.append(
             f"| {row['label']} | {row['epochs']} | {row['first_epoch_accuracy']:.3f} | "
             f"{row['final_accuracy']:.3f} | {row['kept_accuracy']:.3f} (epoch {row['kept_epoch']}) "
@@ -183,7 +193,7 @@ OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"
 # The course's default: what `run_full_workflow()` uses.
 DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
                model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
-                          dense_units=64, mask_zero=True, dropout=0.2),
+                          dense_units=DEFAULT_DENSE_UNITS, mask_zero=True, dropout=0.2),
                batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
 # The same LSTM reading each review both ways (notebook 04's third exercise).
 BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))

@@ -1,4 +1,4 @@
-"""What a trained review classifier gets right and wrong, and what it says of new text.
+"""Notebook 04 (IMDB sentiment): what a trained classifier gets right and wrong, and of new text.
 
 Accuracy is one number; the confusion matrix says which way the mistakes go,
 the misclassified reviews say why, and `predict_review` lets a learner try
@@ -9,13 +9,12 @@ import re
 
 import numpy as np
 
-from lesson_utils.arguments import check_positive_int
-from lesson_utils.data.imdb import encode_review, get_word_index, text
+from lesson_utils.arguments import check_choice, check_positive_int
+from lesson_utils.data import text
+from lesson_utils.data.imdb import LABEL_NAMES, encode_review, get_word_index
 from lesson_utils.models.recurrent import model_vocab_size
-from lesson_utils.settings import DEFAULT_MAX_LENGTH
+from lesson_utils.settings import DEFAULT_MAX_LENGTH, DEFAULT_VOCAB_SIZE
 from lesson_utils.training.fit import predict_proba
-
-CLASS_NAMES = ("negative", "positive")
 
 
 def confusion_matrix(y_true, probabilities, threshold=0.5):
@@ -63,8 +62,7 @@ def misclassified_reviews(model, x, y, *, count=3, probabilities=None, label=Non
         most confident first.
     """
     count = check_positive_int("count", count)
-    if label not in (None, 0, 1):
-        raise ValueError(f"Argument `label` must be None, 0 or 1. Received: label={label!r}")
+    check_choice("label", label, (None, 0, 1))
     y = np.asarray(y).astype(int)
     probs = predict_proba(model, x) if probabilities is None else np.asarray(probabilities)
     wrong = np.flatnonzero(((probs > 0.5).astype(int) != y) & ((y == label) | (label is None)))
@@ -106,7 +104,7 @@ def stated_score(review):
     return scores[-1] if scores else None
 
 
-def word_status(review, vocab_size=10_000, *, source=None):
+def word_status(review, vocab_size=DEFAULT_VOCAB_SIZE, *, source=None):
     """How the model will read each word of a text.
 
     Args:
@@ -156,6 +154,6 @@ def predict_review(model, review, *, max_length=DEFAULT_MAX_LENGTH, source=None)
                          "build_bag_of_words_model.")
     ids = encode_review(review, vocab_size=vocab_size, max_length=max_length, source=source)
     probability = float(predict_proba(model, ids)[0])
-    return dict(probability=probability, label=CLASS_NAMES[int(probability > 0.5)],
+    return dict(probability=probability, label=LABEL_NAMES[int(probability > 0.5)],
                 ids=[int(i) for i in ids[0] if i != text.PAD_ID],
                 words=word_status(review, vocab_size, source=source))

@@ -1,4 +1,4 @@
-"""The gates of the LSTM and the GRU, one at a time (notebook 03).
+"""Notebook 03 (the LSTM and GRU gates): the gates one at a time, and LSTM against GRU.
 
 One-unit cells whose gates a learner sets by hand, the cell state as a
 "conveyor belt", the GRU's two conventions for its update gate, and a fair
@@ -8,6 +8,7 @@ from the NumPy cells in `lesson_utils.scratch.cells` or from Keras' own layers.
 
 import time
 
+import keras
 import numpy as np
 
 from lesson_utils.arguments import check_choice, check_positive_int
@@ -193,8 +194,6 @@ def time_per_step(cell, units, features, timesteps, batch, repeats, seed=DEFAULT
     Returns:
         Seconds per time step for the whole batch (a float).
     """
-    import keras
-
     check_choice("cell", cell, ("lstm", "gru"))
     for name, value in (("units", units), ("features", features), ("timesteps", timesteps),
                         ("batch", batch), ("repeats", repeats)):

@@ -1,4 +1,4 @@
-"""Backpropagation through time, measured: vanishing and exploding gradients (notebook 02).
+"""Notebook 02 (vanishing and exploding gradients): backpropagation through time, measured.
 
 Three measurements, each a short function:
 
@@ -16,9 +16,15 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from lesson_utils.arguments import check_choice, check_positive_int
+from lesson_utils.arguments import (
+    check_choice,
+    check_int_in_range,
+    check_positive_int,
+    check_positive_number,
+)
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.models.memory import build_memory_model
+from lesson_utils.progress import track
 from lesson_utils.scratch.bptt import backprop_through_time
 from lesson_utils.scratch.cells import simple_rnn_forward
 from lesson_utils.settings import (
@@ -28,7 +34,6 @@ from lesson_utils.settings import (
     lesson_sizes,
     set_global_seed,
 )
-from lesson_utils.widgets.progress import track
 
 # ---------------------------------------------------------------------------
 # Measured with TensorFlow: how far back does the loss reach?
@@ -114,9 +119,7 @@ def steps_back_ratio(norms, steps):
         `norms[-1] / norms[-1 - steps]` as a float (`inf` if the gradient there is 0).
     """
     norms = np.asarray(norms, dtype=float)
-    if not 0 <= steps < len(norms):
-        raise ValueError(f"Argument `steps` must be between 0 and {len(norms) - 1}. "
-                         f"Received: steps={steps!r}")
+    steps = check_int_in_range("steps", steps, 0, len(norms) - 1)
     back = norms[-1 - steps]
     return float(norms[-1] / back) if back > 0 else float("inf")
 
@@ -141,9 +144,7 @@ def growth_per_step(curve, steps=None):
     """
     curve = np.asarray(curve, dtype=float)
     steps = len(curve) - 1 if steps is None else steps
-    if not (isinstance(steps, (int, np.integer)) and 1 <= steps < len(curve)):
-        raise ValueError(f"Argument `steps` must be an integer between 1 and {len(curve) - 1}. "
-                         f"Received: steps={steps!r}")
+    steps = check_int_in_range("steps", steps, 1, len(curve) - 1)
     if not (curve[0] > 0 and curve[steps] > 0):
         raise ValueError("Argument `curve` must be positive at 0 and at `steps` steps back. "
                          f"Received: curve[0]={curve[0]!r}, curve[{steps}]={curve[steps]!r}")
@@ -202,9 +203,7 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
         length, `growth_per_step(tanh)`) and `mean_slope` (the arithmetic
         mean of tanh's slope `1 - h**2` over every state and unit).
     """
-    if not (isinstance(radius, (int, float, np.floating)) and radius > 0):
-        raise ValueError("Argument `radius` must be a positive number. "
-                         f"Received: radius={radius!r}")
+    radius = check_positive_number("radius", radius)
     timesteps = check_positive_int("timesteps", timesteps)
     units = check_positive_int("units", units)
     batch = check_positive_int("batch", batch)
@@ -213,7 +212,7 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
     inputs = inputs[:, -timesteps:].astype(float)
     limit = np.sqrt(6.0 / (inputs.shape[-1] + units))
     kernel = rng.uniform(-limit, limit, size=(inputs.shape[-1], units))
-    recurrent_kernel = scaled_orthogonal(units, float(radius), seed=seed)
+    recurrent_kernel = scaled_orthogonal(units, radius, seed=seed)
     states, _ = simple_rnn_forward(inputs, kernel, recurrent_kernel, np.zeros(units))
     grad_last = rng.normal(size=(batch, units))
     grad_last /= np.linalg.norm(grad_last, axis=1, keepdims=True)

@@ -1,18 +1,18 @@
-"""Looking inside a trained review classifier (notebook 05).
+"""Notebook 05 (inside the trained model): every gate and hidden state of a trained classifier.
 
 The recurrent layer's weights go through the NumPy cells of notebook 03
 (`recurrent_layer_forward`), which return the hidden state and every gate
 after every word; the classifier head (the layers after the recurrent one)
 then turns each hidden state into "the sentiment so far". Deleting one word
 at a time says which words matter; a PCA of the hidden states shows how
-reviews move through the state space.
+reviews move through the state space. Notebook 03 already uses
+`recurrent_layer_forward`, and notebook 04 `padding_washout`.
 """
-
 
 import keras
 import numpy as np
 
-from lesson_utils.arguments import check_positive_int
+from lesson_utils.arguments import check_int_in_range, check_positive_int
 from lesson_utils.scratch.cells import gru_forward, lstm_forward
 from lesson_utils.training.fit import predict_proba
 
@@ -34,8 +34,6 @@ def recurrent_layer_forward(layer, inputs, mask=None):
         `(outputs, final_states, gates)` as `lstm_forward` or `gru_forward`
         return them with `return_gates=True`.
     """
-    import keras
-
     if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
         raise ValueError(
             "Argument `layer` must be a keras.layers.LSTM or keras.layers.GRU. "
@@ -58,7 +56,6 @@ def recurrent_layer_forward(layer, inputs, mask=None):
         return lstm_forward(inputs, *layer.get_weights(), mask=mask, return_gates=True)
     return gru_forward(inputs, *layer.get_weights(), mask=mask,
                        reset_after=layer.reset_after, return_gates=True)
-LABEL_NAMES = {0: "negative", 1: "positive"}
 
 
 def recurrent_layer(model):
@@ -140,6 +137,42 @@ def most_varying_units(values, count):
     return np.argsort(-np.ptp(values, axis=0), kind="stable")[:count]
 
 
+def gate_panels(words, gates, names, *, units=12, start=0, max_words=40):
+    """What `plot_gates` draws: for each gate, the units that swing most over a window of words.
+
+    At most `max_words` words are kept, from `start`, so that their labels stay
+    readable; over those words each gate keeps the `units` units whose value
+    swings most (`most_varying_units`).
+
+    Args:
+        words: the review's words.
+        gates: a dict name -> array `(timesteps, all_units)` for one review
+            (a row of `read_reviews(...)["gates"]`).
+        names: the gates to keep, e.g. `("forget", "input", "output")`.
+        units: how many units to keep per gate.
+        start: the index of the first word kept.
+        max_words: how many words to keep at most, from `start`.
+
+    Returns:
+        A dict: `words` (the words kept), `start` and `stop` (where they are
+        in `words`, `stop` excluded), `total_words` (`len(words)`), `units`
+        (per gate, the indices of the units kept, largest swing first) and
+        `values` (per gate, their values over the words kept, shape
+        `(words kept, units kept)`).
+    """
+    units = check_positive_int("units", units)
+    max_words = check_positive_int("max_words", max_words)
+    start = check_int_in_range("start", start, 0, len(words) - 1)
+    stop = min(len(words), start + max_words)
+    kept, values = {}, {}
+    for name in names:
+        window = np.asarray(gates[name], dtype=float)[start:stop]
+        kept[name] = most_varying_units(window, units)
+        values[name] = window[:, kept[name]]
+    return dict(words=list(words[start:stop]), start=start, stop=stop, total_words=len(words),
+                units=kept, values=values)
+
+
 def occlusion_importance(model, ids):
     """How much each word moves the prediction: delete it and see what changes.
 
@@ -154,7 +187,8 @@ def occlusion_importance(model, ids):
     """
     ids = [int(i) for i in ids if int(i) != 0]
     if len(ids) < 2:
-        raise ValueError(f"Argument `ids` needs the start id and at least one word. Received: {ids}")
+        raise ValueError("Argument `ids` needs the start id and at least one word. "
+                         f"Received: ids={ids}")
     rows = np.zeros((len(ids), len(ids)), dtype=np.int32)  # row 0: the whole review
     rows[0] = ids
     for i in range(1, len(ids)):
@@ -186,6 +220,34 @@ def pca_2d(states):
     variance = singular_values ** 2
     return dict(projected=(states - mean) @ vt[:2].T, components=vt[:2], mean=mean,
                 explained=variance[:2] / variance.sum())
+
+
+def hidden_state_map(final_states, labels, paths=()):
+    """What `plot_hidden_states` draws: final states and word-by-word paths, projected to 2-D.
+
+    The final states are projected on their two directions of largest
+    variance (`pca_2d`), and every path in the same projection.
+
+    Args:
+        final_states: the final hidden state of each review, `(reviews, units)`.
+        labels: 0/1 per review.
+        paths: `(hidden_states, label)` pairs, `hidden_states` of shape
+            `(words, units)`: one review's state after each of its words.
+
+    Returns:
+        A dict: `points` (the final states projected, `(reviews, 2)`),
+        `labels` (ints), `explained` (the share of the variance along each
+        direction), `paths` (`(points, label)` pairs, `points` of shape
+        `(words, 2)`) and `starts` (the distinct first points of the paths,
+        rounded to 6 decimals, `(k, 2)`).
+    """
+    pca = pca_2d(final_states)
+    projected = [((np.asarray(states, dtype=float) - pca["mean"]) @ pca["components"].T,
+                  int(label)) for states, label in paths]
+    starts = np.unique(np.round([points[0] for points, _ in projected], 6).reshape(-1, 2),
+                       axis=0)
+    return dict(points=pca["projected"], labels=np.asarray(labels).astype(int),
+                explained=pca["explained"], paths=projected, starts=starts)
 
 
 def head_direction(model, states):

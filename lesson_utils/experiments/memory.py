@@ -1,10 +1,11 @@
-"""A small sequence task where memory matters: recall a marked bit after `lag` steps.
+"""Notebooks 01 to 03: recurrent networks trained to recall a marked bit after `lag` steps.
 
 Each sequence is silent (zeros) until one *marked* step carries a bit, +1 or
 -1, flagged by a 1 in the second feature. Then come random +1/-1 distractors,
-`lag` of them, and at the end the network must say which bit was marked. The
-task is easy to state, easy to score (chance is 50 %), and its difficulty is
-one number, the lag: how many steps the network must carry the bit.
+`lag` of them, and at the end the network must say which bit was marked
+(`lesson_utils.data.memory_task`). The task is easy to state, easy to score
+(chance is 50 %), and its difficulty is one number, the lag: how many steps
+the network must carry the bit.
 
 Notebook 01 trains a `SimpleRNN` on it, notebook 02 an LSTM and a GRU too,
 and notebook 03 compares the gated cells at long lags; all through
@@ -18,6 +19,7 @@ import numpy as np
 from lesson_utils.arguments import check_choice, check_positive_int
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.models.memory import build_memory_model
+from lesson_utils.progress import track
 from lesson_utils.settings import (
     CELL_TYPES,
     CELLS,
@@ -25,7 +27,6 @@ from lesson_utils.settings import (
     lesson_sizes,
     set_global_seed,
 )
-from lesson_utils.widgets.progress import track
 
 
 def memory_accuracy(model, inputs, targets):

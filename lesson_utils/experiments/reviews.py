@@ -1,4 +1,4 @@
-"""The IMDB reviews made concrete (notebook 04): their lengths, padding and truncation.
+"""Notebook 04 (IMDB sentiment): the reviews' lengths, padding and truncation, and what they cost.
 
 A model takes a rectangle of ids, so every review is cut or filled to
 `max_length` ids. These functions measure what that costs (how many reviews
@@ -13,17 +13,18 @@ import numpy as np
 from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
 from lesson_utils.models.recurrent import build_rnn_model
-from lesson_utils.settings import DEFAULT_SEED, set_global_seed
+from lesson_utils.progress import track
+from lesson_utils.settings import DEFAULT_SEED, DEFAULT_VOCAB_SIZE, set_global_seed
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
-from lesson_utils.widgets.progress import track
 
 # The live padding comparison of notebook 04, the same in quick and full mode:
 # 3,000 training reviews of at most 150 ids, padded to 200, so that every
 # review gets at least 50 padding zeros (about 90 on average); a small LSTM,
 # one epoch of small batches with a brisk learning rate (about 15 s on 2 cores).
-PADDING_COMPARISON_SIZES = dict(vocab_size=10_000, train_reviews=3_000, test_reviews=1_000, longest=150,
-                                max_length=200, embedding_dim=16, units=32, dense_units=64,
-                                batch_size=32, learning_rate=3e-3, epochs=1)
+PADDING_COMPARISON_SIZES = dict(vocab_size=DEFAULT_VOCAB_SIZE, train_reviews=3_000,
+                                test_reviews=1_000, longest=150, max_length=200, embedding_dim=16,
+                                units=32, dense_units=64, batch_size=32, learning_rate=3e-3,
+                                epochs=1)
 # What each model of the comparison changes, and nothing else.
 PADDING_SETTINGS = {
     "(a) post-padding, no mask": dict(padding="post", mask_zero=False),
@@ -154,7 +155,7 @@ def padding_comparison(train, test, *, sizes=None, seed=DEFAULT_SEED):
     return results
 
 
-def find_phrase(reviews, phrase, word_index, vocab_size=10_000):
+def find_phrase(reviews, phrase, word_index, vocab_size=DEFAULT_VOCAB_SIZE):
     """The reviews that contain a phrase, word for word.
 
     Args:
@@ -168,7 +169,8 @@ def find_phrase(reviews, phrase, word_index, vocab_size=10_000):
     """
     ids = text.words_to_ids(text.text_to_words(phrase), word_index, vocab_size)[1:]
     if not ids:
-        raise ValueError(f"Argument `phrase` has no word of IMDB's index. Received: phrase={phrase!r}")
+        raise ValueError("Argument `phrase` has no word of IMDB's index. "
+                         f"Received: phrase={phrase!r}")
     size = len(ids)
     return [i for i, review in enumerate(reviews)
             if any(list(review[start:start + size]) == ids

@@ -1,9 +1,12 @@
-"""TODO docstring."""
+"""Notebook 04 (IMDB sentiment): the saved benchmark runs, accuracy per epoch and work per epoch.
+
+`plot_benchmark` draws the rows that `lesson_utils.experiments.benchmarks.benchmark_rows`
+read from the saved runs, one colour per configuration.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson_utils.experiments.benchmarks import CONFIG_LABELS, benchmark_rows
 from lesson_utils.figures.style import CELL_COLORS, PALETTE, figure_size, thin_line
 
 CONFIG_COLORS = {
@@ -18,25 +21,23 @@ CONFIG_COLORS = {
 }
 
 
-def plot_benchmark(results, names, *, title="Test accuracy and time per epoch"):
-    """Test accuracy after each epoch (left) and CPU seconds per epoch (right), one colour per model.
+def plot_benchmark(rows, *, title="Test accuracy and time per epoch"):
+    """Test accuracy after each epoch (left), CPU seconds per epoch (right), one colour per model.
 
     Args:
-        results: as `load_benchmark_results` (or `bench.run`) returns.
-        names: the configurations to draw.
+        rows: the configurations to draw, as `benchmark_rows` returns them.
         title: the figure's title.
 
     Returns:
         A matplotlib `Figure`.
     """
-    rows = benchmark_rows(results, names)
     fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=figure_size(1.6, 1.05),
                                           gridspec_kw={"width_ratios": [1.4, 1]})
     markers = "osD^vP"
-    for i, name in enumerate(names):
-        accuracy = results[name]["test_accuracy"]
+    for i, row in enumerate(rows):
+        accuracy = row["test_accuracy"]
         ax_acc.plot(np.arange(1, len(accuracy) + 1), accuracy, marker=markers[i % len(markers)],
-                    color=CONFIG_COLORS.get(name), label=CONFIG_LABELS.get(name, name))
+                    color=CONFIG_COLORS.get(row["name"]), label=row["label"])
     ax_acc.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line())
     ax_acc.text(1, 0.505, "chance", fontsize="small")
     ax_acc.set_xlabel("Epoch")

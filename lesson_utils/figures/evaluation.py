@@ -1,9 +1,9 @@
-"""TODO docstring."""
+"""Notebook 04 (IMDB sentiment): where the trained model goes wrong, as a confusion matrix."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson_utils.experiments.evaluation import CLASS_NAMES
+from lesson_utils.data.imdb import LABEL_NAMES
 from lesson_utils.figures.style import HEATMAP_CMAP, figure_size
 
 
@@ -25,8 +25,8 @@ def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test rev
         dark = count < matrix.max() / 2
         ax.text(col, row, f"{count:,}\n({row_share[row, col]:.0%} of row)", ha="center",
                 va="center", color="white" if dark else "black")
-    ax.set_xticks([0, 1], [f"predicted\n{n}" for n in CLASS_NAMES])
-    ax.set_yticks([0, 1], [f"truly\n{n}" for n in CLASS_NAMES])
+    ax.set_xticks([0, 1], [f"predicted\n{n}" for n in LABEL_NAMES])
+    ax.set_yticks([0, 1], [f"truly\n{n}" for n in LABEL_NAMES])
     ax.grid(False)
     fig.colorbar(image, ax=ax, label="Number of reviews")
     fig.suptitle(title)

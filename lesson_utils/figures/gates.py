@@ -1,4 +1,9 @@
-"""TODO docstring."""
+"""Notebook 03 (the LSTM and GRU gates): a one-unit cell's step as bars; the cell state over time.
+
+`plot_gate_bars` draws what `one_unit_lstm`/`one_unit_gru` computed (the gate
+explorer redraws it on every slider move); `plot_carry_over_time` draws what
+`carry_over_time` computed for several forget biases.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -23,7 +28,6 @@ _GRU_BARS = (
     ("h_prev", "old hidden\n$h_{t-1}$", "sky"),
     ("hidden", "new hidden\n$h_t$", "vermillion"),
 )
-from lesson_utils.experiments.gates import carry_over_time
 
 
 def plot_gate_bars(values, cell="lstm", ax=None):
@@ -55,25 +59,21 @@ def plot_gate_bars(values, cell="lstm", ax=None):
     return ax.figure
 
 
-def plot_carry_over_time(forget_biases, steps=150):
-    """Plots `carry_over_time` for several forget biases on one figure.
+def plot_carry_over_time(runs):
+    """Draws the cell state against time for several forget biases, one line each.
 
     Args:
-        forget_biases: the forget-gate biases to compare.
-        steps: number of time steps.
+        runs: a dict, forget bias -> `(cell_states, forget_gate)` as
+            `carry_over_time(bias, steps)` returns it.
 
     Returns:
-        `(figure, runs)`: `runs` maps each bias to `(cell_states, forget_gate)`,
-        so that the notebook can assert what the figure shows.
+        A matplotlib `Figure`.
     """
     fig, ax = plt.subplots()
     colours = [PALETTE[name] for name in ("blue", "green", "orange", "vermillion", "purple")]
     linestyles = ("-", "--", "-.", ":", "-")
-    runs = {}
-    for k, bias in enumerate(forget_biases):
-        cells, forget = carry_over_time(bias, steps)
-        runs[bias] = (cells, forget)
-        ax.plot(np.arange(steps), cells, color=colours[k % len(colours)],
+    for k, (bias, (cells, forget)) in enumerate(runs.items()):
+        ax.plot(np.arange(len(cells)), cells, color=colours[k % len(colours)],
                 linestyle=linestyles[k % len(linestyles)],
                 label=f"forget bias {bias:+g}  (f = {forget:.4f})")
     ax.set_xlabel("Time steps since the value was written")
@@ -81,4 +81,4 @@ def plot_carry_over_time(forget_biases, steps=150):
     ax.set_ylim(-0.05, 1.1)
     ax.set_title("The cell state as a conveyor belt: how long a written 1 survives")
     ax.legend(loc="center right")
-    return fig, runs
+    return fig

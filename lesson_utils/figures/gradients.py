@@ -1,4 +1,10 @@
-"""TODO docstring."""
+"""Notebook 02 (vanishing and exploding gradients): gradients against steps back, and clipping.
+
+`plot_gradient_norms` draws `cell_gradient_norms`' curves, `plot_radius_gradients`
+one `radius_gradient_curves` result (the spectral radius explorer redraws it on
+every slider move), and `plot_clipping_comparison` what `clipping_comparison`
+recorded.
+"""
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -81,8 +87,8 @@ def plot_radius_gradients(curves, radius, ax=None):
         outside = np.flatnonzero((curve > high) | (curve < low))
         if outside.size:
             step, above = steps[outside[0]], curve[outside[0]] > high
-            ax.plot(step, high if above else low, marker="^" if above else "v", markersize=mark_size(),
-                    clip_on=False, linestyle="none", color=style["color"],
+            ax.plot(step, high if above else low, marker="^" if above else "v",
+                    markersize=mark_size(), clip_on=False, linestyle="none", color=style["color"],
                     label=f"{name} leaves the plot {'above' if above else 'below'} "
                           f"$10^{{{'12' if above else '-12'}}}$ at step {step}")
     ax.axhline(1.0, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")

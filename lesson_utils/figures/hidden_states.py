@@ -1,4 +1,4 @@
-"""A picture of a hidden state carried from step to step (notebook 01's widget).
+"""Notebook 01 (the RNN loop): a hidden state carried from step to step, drawn for its widget.
 
 One sequence's inputs on top, the hidden state `h_t` of every step so far as
 a heatmap below (one row per unit), the current step outlined, and the
@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from lesson_utils.arguments import check_non_negative_int
+from lesson_utils.arguments import check_int_in_range
 from lesson_utils.figures.style import DIVERGING_CMAP, PALETTE, figure_size, thick_line
 
 
@@ -31,10 +31,7 @@ def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
         raise ValueError("Arguments `inputs` and `states` must have shapes (timesteps, features) "
                          f"and (timesteps, units). Received: inputs.shape={inputs.shape}, "
                          f"states.shape={states.shape}")
-    step = check_non_negative_int("step", step)
-    if step >= len(states):
-        raise ValueError(f"Argument `step` must be below the {len(states)} time steps. "
-                         f"Received: step={step}")
+    step = check_int_in_range("step", step, 0, len(states) - 1)
     timesteps, units = states.shape
     cmap = plt.get_cmap(DIVERGING_CMAP).with_extremes(bad="white")
     fig, axes = plt.subplot_mosaic([["inputs", "bars"], ["states", "bars"]],

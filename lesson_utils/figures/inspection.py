@@ -1,4 +1,11 @@
-"""TODO docstring."""
+"""Notebook 05 (inside the trained model): the opinion word by word, gates, words, the state map.
+
+Each function draws what `lesson_utils.experiments.inspection` computed: the
+classifier head's opinion after each word (`plot_sentiment_as_read`), the gates
+over the words of a review (`plot_gates`, from `gate_panels`), the occlusion
+scores as coloured words (`highlight_words`), and the final hidden states
+projected to 2-D (`plot_hidden_states`, from `hidden_state_map`).
+"""
 
 import html
 
@@ -6,8 +13,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson_utils.arguments import check_non_negative_int, check_positive_int
-from lesson_utils.experiments.inspection import LABEL_NAMES, most_varying_units, pca_2d
+from lesson_utils.arguments import check_positive_int
+from lesson_utils.data.imdb import LABEL_NAMES
 from lesson_utils.figures.style import (
     HEATMAP_CMAP,
     PALETTE,
@@ -94,43 +101,29 @@ def plot_sentiment_as_read(words, probabilities, *, label=None,
     return fig
 
 
-def plot_gates(words, gates, names, *, units=12, start=0, max_words=40, cell="lstm",
-               title="Gate values after each word"):
+def plot_gates(panels, *, cell="lstm", title="Gate values after each word"):
     """Heatmaps of gates over the words of one review, one panel per gate.
 
-    Each panel shows the `units` units whose gate swings most over the words
-    drawn, with a colour scale fitted to the values it shows (read the colour
-    bar: the colours span that range, not 0 to 1). At most `max_words` words
-    are drawn, so that their labels stay readable.
+    Each panel shows the units `gate_panels` kept (those whose gate swings
+    most over the words drawn), with a colour scale fitted to the values it
+    shows (read the colour bar: the colours span that range, not 0 to 1).
 
     Args:
-        words: the review's words.
-        gates: a dict name -> array `(timesteps, all_units)` for one review
-            (a row of `read_reviews(...)["gates"]`).
-        names: the gates to draw, e.g. `("forget", "input", "output")`.
-        units: how many units to show.
-        start: the index of the first word drawn.
-        max_words: how many words to draw at most, from `start`.
+        panels: what `gate_panels` returned.
         cell: `"lstm"` or `"gru"`, for the title.
         title: the figure's title.
 
     Returns:
         A matplotlib `Figure`.
     """
-    units = check_positive_int("units", units)
-    max_words = check_positive_int("max_words", max_words)
-    start = check_non_negative_int("start", start)
-    if start >= len(words):
-        raise ValueError(f"Argument `start` must be below the review's {len(words)} words. "
-                         f"Received: start={start}")
-    stop = min(len(words), start + max_words)
-    shown_words = list(words[start:stop])
+    names = list(panels["values"])
+    shown_words, start, stop = panels["words"], panels["start"], panels["stop"]
+    units = max(len(kept) for kept in panels["units"].values())
     width, label_size = word_axis_layout(len(shown_words))
     height = figure_size(1.0, 0.3 + 0.45 * len(names))[1]
     fig, axes = plt.subplots(len(names), 1, figsize=(width, height), sharex=True, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
-        values = np.asarray(gates[name])[start:stop]
-        shown = values[:, most_varying_units(values, units)].T
+        shown = np.asarray(panels["values"][name]).T
         image = ax.imshow(shown, aspect="auto", cmap=HEATMAP_CMAP, interpolation="nearest",
                           vmin=float(shown.min()), vmax=float(shown.max()))
         ax.set_ylabel(f"{name}\n({GATE_MEANINGS.get(name, 'gate')})", fontsize="small")
@@ -140,7 +133,8 @@ def plot_gates(words, gates, names, *, units=12, start=0, max_words=40, cell="ls
     axes[-1, 0].set_xticks(np.arange(len(shown_words)), shown_words, rotation=90,
                            fontsize=label_size)
     axes[-1, 0].set_xlabel("Word of the review")
-    window = "" if len(shown_words) == len(words) else f", words {start + 1}-{stop} of {len(words)}"
+    total = panels["total_words"]
+    window = "" if len(shown_words) == total else f", words {start + 1}-{stop} of {total}"
     fig.suptitle(f"{title}: {cell.upper()}, the {units} units whose gate swings most{window}")
     return fig
 
@@ -193,47 +187,40 @@ def highlight_words(words, scores, *, scale=None):
             '<div style="line-height:1.9">' + " ".join(spans) + "</div>")
 
 
-def plot_hidden_states(final_states, labels, trajectories=(), *, cell="lstm",
+def plot_hidden_states(state_map, *, cell="lstm",
                        title="Final hidden states of test reviews, projected to 2-D"):
     """A map of final states by PCA, coloured by label, with optional word-by-word paths.
 
     Args:
-        final_states: the final hidden state of each review, `(reviews, units)`;
-            the map projects them on their two directions of largest variance.
-        labels: 0/1 per review.
-        trajectories: `(hidden_states, label)` pairs, `hidden_states` of shape
-            `(words, units)`: drawn as paths in the same projection, a cross
-            where they start (one cross where they start together) and a star
-            where they end.
+        state_map: what `hidden_state_map` returned. Its paths are drawn with
+            a dot per word, a cross where they start (one cross where they
+            start together) and a star where they end.
         cell: `"lstm"` or `"gru"`, for the title.
         title: the figure's title.
 
     Returns:
         A matplotlib `Figure`.
     """
-    pca = pca_2d(final_states)
-    labels = np.asarray(labels).astype(int)
+    labels = state_map["labels"]
     fig, ax = plt.subplots(figsize=figure_size(1.0, 1.4))
     for value, marker in ((0, "o"), (1, "s")):
-        points = pca["projected"][labels == value]
+        points = state_map["points"][labels == value]
         ax.scatter(points[:, 0], points[:, 1], s=12, alpha=0.45, marker=marker,
                    color=LABEL_COLORS[value], label=f"{LABEL_NAMES[value]} review (final state)")
-    starts = []
-    for number, (states, label) in enumerate(trajectories):
-        path = (np.asarray(states) - pca["mean"]) @ pca["components"].T
-        ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[int(label)], marker=".",
-                label=f"a {LABEL_NAMES[int(label)]} review, word by word")
-        ax.scatter(*path[-1], s=150, marker="*", color=LABEL_COLORS[int(label)],
+    for number, (path, label) in enumerate(state_map["paths"]):
+        ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[label], marker=".",
+                label=f"a {LABEL_NAMES[label]} review, word by word")
+        ax.scatter(*path[-1], s=150, marker="*", color=LABEL_COLORS[label],
                    edgecolor=PALETTE["black"], zorder=3,
                    label="end of a path (its final state)" if number == 0 else None)
-        starts.append(path[0])
-    if starts:
-        starts = np.unique(np.round(starts, 6), axis=0)
+    starts = state_map["starts"]
+    if len(starts):
         ax.scatter(starts[:, 0], starts[:, 1], s=90, marker="X", color=PALETTE["black"],
                    zorder=4, label="start of the paths (after the start id)"
                    if len(starts) > 1 else "start of every path (after the start id)")
-    ax.set_xlabel(f"Component 1 ({pca['explained'][0]:.0%} of the variance)")
-    ax.set_ylabel(f"Component 2 ({pca['explained'][1]:.0%} of the variance)")
+    explained = state_map["explained"]
+    ax.set_xlabel(f"Component 1 ({explained[0]:.0%} of the variance)")
+    ax.set_ylabel(f"Component 2 ({explained[1]:.0%} of the variance)")
     ax.set_title(f"{title} ({cell.upper()})")
     fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig

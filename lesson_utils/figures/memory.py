@@ -1,4 +1,7 @@
-"""TODO docstring."""
+"""Notebooks 01 and 02 (the memory task): accuracy against lag, one line per cell.
+
+`plot_accuracy_by_lag` draws what `accuracy_by_lag` or `memory_comparison` measured.
+"""
 
 import matplotlib.pyplot as plt
 
@@ -27,7 +30,8 @@ def plot_accuracy_by_lag(results, *, title="Recalling a bit: accuracy against la
         lags = sorted(by_lag)
         ax.plot(lags, [by_lag[lag] for lag in lags], color=CELL_COLORS[cell],
                 label=CELLS[cell], **CELL_LINE_STYLES[cell])
-    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line(), label="chance (50 %)")
+    ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line(),
+               label="chance (50 %)")
     ax.set_ylim(0.35, 1.05)
     ax.set_xlabel("Lag (steps between the marked bit and the answer)")
     ax.set_ylabel("Test accuracy (fraction recalled)")

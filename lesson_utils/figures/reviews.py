@@ -1,24 +1,24 @@
-"""TODO docstring."""
+"""Notebook 04 (IMDB sentiment): how long the reviews are, against the length they are cut to."""
 
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson_utils.experiments.reviews import truncated_share
 from lesson_utils.figures.style import PALETTE, thick_line
 
 
-def plot_review_lengths(lengths, max_length, *, title="How long are IMDB reviews?"):
+def plot_review_lengths(lengths, max_length, share, *, title="How long are IMDB reviews?"):
     """Histogram of review lengths with `max_length` marked and the truncated share written.
 
     Args:
         lengths: review lengths, as `review_lengths` returns.
         max_length: the chosen length, drawn as a vertical line.
+        share: the fraction of reviews longer than `max_length`, as
+            `truncated_share(lengths, max_length)` returns it.
         title: the figure's title.
 
     Returns:
         A matplotlib `Figure`.
     """
-    share = truncated_share(lengths, max_length)
     fig, ax = plt.subplots()
     upper = np.percentile(lengths, 99)
     bins = np.linspace(0, upper, 60)

@@ -1,8 +1,9 @@
-"""One figure style for the whole course, and the training-history plot.
+"""Every notebook: one figure style for the whole course, its colours and sizes.
 
 Colours come from the Okabe-Ito palette, which stays distinguishable for the
-common forms of colour blindness. Every notebook draws through this module, so
-`use_presenter_style()` enlarges every later figure at once for a projector.
+common forms of colour blindness. Every figure of the course draws through this
+module, so `use_presenter_style()` enlarges every later figure at once for a
+projector; `readable_text_color` keeps text on a coloured background readable.
 """
 
 import io

@@ -1,4 +1,8 @@
-"""TODO docstring."""
+"""Notebook 04 (IMDB sentiment): loss and accuracy per epoch, training against validation.
+
+`plot_history` draws what Keras' `fit` recorded; the training panel redraws it
+after every epoch, and `python -m lesson_utils train --plot` saves it.
+"""
 
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator

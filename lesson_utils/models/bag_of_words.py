@@ -13,13 +13,14 @@ encoding is their first layer), so `train_rnn_model`, `evaluate_rnn_model` and
 import keras
 
 from lesson_utils.arguments import check_positive_int, check_positive_number
+from lesson_utils.settings import DEFAULT_VOCAB_SIZE
 
 # Longer than every IMDB review (the longest has 2,494 ids), so that a bag of
 # words prepared with it reads every review whole.
 BAG_OF_WORDS_MAX_LENGTH = 2_500
 
 
-def build_bag_of_words_model(vocab_size=10_000, hidden_units=(), *, learning_rate=1e-3):
+def build_bag_of_words_model(vocab_size=DEFAULT_VOCAB_SIZE, hidden_units=(), *, learning_rate=1e-3):
     """Builds and compiles a multi-hot bag-of-words classifier.
 
     The padding id 0 and the start id 1 get a column each like any word; both

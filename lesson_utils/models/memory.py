@@ -1,8 +1,14 @@
-"""TODO docstring."""
+"""The memory task's model: one recurrent layer and a sigmoid unit (notebooks 01 to 03).
+
+`build_memory_model` reads the sequences of `lesson_utils.data.memory_task` and
+says which bit was marked. Notebook 01 trains it with a SimpleRNN, notebook 02
+measures its gradients (with a recurrent kernel of a chosen spectral radius),
+and notebooks 02 and 03 compare the three cells on it.
+"""
 
 import keras
 
-from lesson_utils.arguments import check_positive_int
+from lesson_utils.arguments import check_positive_int, check_positive_number
 from lesson_utils.models.recurrent import recurrent_layer_class
 
 
@@ -26,9 +32,7 @@ def build_memory_model(cell="simple_rnn", *, units=16, learning_rate=0.01, recur
     """
     layer_class = recurrent_layer_class(cell)
     units = check_positive_int("units", units)
-    if not recurrent_gain > 0:
-        raise ValueError(f"Argument `recurrent_gain` must be a positive number. "
-                         f"Received: recurrent_gain={recurrent_gain!r}")
+    recurrent_gain = check_positive_number("recurrent_gain", recurrent_gain)
     recurrent = layer_class(units, recurrent_initializer=keras.initializers.Orthogonal(
         gain=recurrent_gain), name=cell)
     model = keras.Sequential([keras.Input(shape=(None, 2)), recurrent,

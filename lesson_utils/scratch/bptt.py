@@ -1,6 +1,14 @@
-"""TODO docstring."""
+"""Backpropagation through time in plain NumPy (notebook 02, vanishing and exploding gradients).
+
+One step back through a tanh RNN (`bptt_step`), the gradient of a loss carried
+back to every step (`backprop_through_time`), and gradient clipping by the
+global norm (`clip_by_global_norm`). Notebook 02's exercises ask for the first
+and the last; `lesson_utils.experiments.gradients` measures with the middle one.
+"""
 
 import numpy as np
+
+from lesson_utils.arguments import check_positive_number
 
 # ---------------------------------------------------------------------------
 # The cause, in NumPy: the recurrent matrix and tanh's slope.
@@ -68,9 +76,7 @@ def clip_by_global_norm(gradients, clip_norm):
     Returns:
         The list of clipped arrays.
     """
-    if not clip_norm > 0:
-        raise ValueError(f"Argument `clip_norm` must be a positive number. "
-                         f"Received: clip_norm={clip_norm!r}")
+    clip_norm = check_positive_number("clip_norm", clip_norm)
     gradients = [np.asarray(g, dtype=float) for g in gradients]
     global_norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients))
     scale = min(1.0, clip_norm / global_norm) if global_norm > 0 else 1.0

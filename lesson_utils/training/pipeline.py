@@ -1,6 +1,13 @@
-"""The whole IMDB experiment in one call: data, model, training, evaluation."""
+"""The whole IMDB experiment in one call: data, model, training, evaluation.
+
+`run_full_workflow` is the course's one pipeline: the first lesson calls it,
+and so do `train_lesson_model`, notebook 04's training panel, the command
+line's `train` and the benchmark (`course_tools.bench`).
+"""
 
 import time
+
+import keras
 
 from lesson_utils.arguments import check_choice
 from lesson_utils.data.imdb import prepare_imdb_data
@@ -25,13 +32,39 @@ from lesson_utils.settings import (
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
 
 
+class _EpochFigures(keras.callbacks.Callback):
+    """Records each epoch's wall and CPU seconds, and the test accuracy after it if given `test`."""
+
+    def __init__(self, test=None):
+        super().__init__()
+        self.test = test
+        self.figures = {"epoch_seconds": [], "epoch_cpu_seconds": []}
+        if test is not None:
+            self.figures["test_accuracy_per_epoch"] = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.figures["epoch_seconds"].append(time.perf_counter() - self.start)
+        self.figures["epoch_cpu_seconds"].append(time.process_time() - self.cpu_start)
+        if self.test is not None:
+            self.figures["test_accuracy_per_epoch"].append(
+                evaluate_rnn_model(self.model, *self.test)["accuracy"])
+
+
+def _say_nothing(stage, **info):
+    """The default `on_stage`: nobody is told."""
+
+
 def run_full_workflow(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH,
                       embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
-                      dense_units=DEFAULT_DENSE_UNITS, epochs=DEFAULT_EPOCHS, batch_size=DEFAULT_BATCH_SIZE,
-                      validation_split=0.2,
+                      dense_units=DEFAULT_DENSE_UNITS, epochs=DEFAULT_EPOCHS,
+                      batch_size=DEFAULT_BATCH_SIZE, validation_split=0.2,
                       verbose=1, shuffle=True, seed=DEFAULT_SEED, *, cell="lstm",
                       bidirectional=False, mask_zero=True, padding="post", truncating="pre",
-                      dropout=0.2, source=None, quick=None):
+                      dropout=0.2, source=None, quick=None, quick_epochs=QUICK_EPOCHS, build=None,
+                      callbacks=(), on_stage=_say_nothing, test_every_epoch=False):
     """Prepares IMDB, builds, trains and evaluates a model, and prints the test metrics.
 
     Args:
@@ -40,37 +73,62 @@ def run_full_workflow(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENG
         embedding_dim, lstm_units, dense_units, cell, bidirectional,
             mask_zero, dropout: as for `build_rnn_model`.
         epochs, batch_size, validation_split, verbose, shuffle, seed: as for
-            `train_rnn_model`; in quick mode `epochs` is at most
-            `QUICK_EPOCHS`. `seed` also seeds the weights.
+            `train_rnn_model`. `seed` also seeds the weights.
+        quick_epochs: the most epochs quick mode trains; `None` trains
+            `epochs` in quick mode too.
+        build: a function `build(max_length)` returning a compiled model to
+            train instead of `build_rnn_model`'s, given the length of the
+            prepared reviews (the benchmark's bag of words, say).
+        callbacks: more Keras callbacks, e.g. a `StopAfterBatch`.
+        on_stage: a function told when training starts,
+            `on_stage("training", reviews=..., max_length=..., model=...)`, and
+            when testing starts, `on_stage("testing", reviews=...)`.
+        test_every_epoch: also measure the test accuracy after every epoch.
 
     Returns:
-        `(history, metrics, model)`: the Keras History, a dict with the test
-        `loss` and `accuracy` and the mean `seconds_per_epoch`, and the
+        `(history, metrics, model)`: the Keras History of the finished epochs;
+        a dict with the test `loss` and `accuracy`, each finished epoch's
+        `epoch_seconds` and `epoch_cpu_seconds`, their mean
+        `seconds_per_epoch`, and with `test_every_epoch` the
+        `test_accuracy_per_epoch` (metrics is `None` when training was stopped
+        before its first epoch finished: there is nothing to test); and the
         trained model.
     """
     quick = is_quick_mode(quick)
-    if quick:
-        epochs = min(epochs, QUICK_EPOCHS)
+    if quick and quick_epochs is not None:
+        epochs = min(epochs, quick_epochs)
     set_global_seed(seed)
     (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
         vocab_size, max_length, padding=padding, truncating=truncating, source=source, quick=quick)
-    model = build_rnn_model(vocab_size, embedding_dim, lstm_units, dense_units, cell=cell,
-                            bidirectional=bidirectional, mask_zero=mask_zero, padding=padding,
-                            dropout=dropout)
-    start = time.perf_counter()
+    if build is None:
+        model = build_rnn_model(vocab_size, embedding_dim, lstm_units, dense_units, cell=cell,
+                                bidirectional=bidirectional, mask_zero=mask_zero, padding=padding,
+                                dropout=dropout)
+    else:
+        model = build(x_train.shape[1])
+    on_stage("training", reviews=len(x_train), max_length=x_train.shape[1], model=model)
+    figures = _EpochFigures((x_test, y_test) if test_every_epoch else None)
     history = train_rnn_model(model, x_train, y_train, epochs=epochs, batch_size=batch_size,
                               validation_split=validation_split, verbose=verbose,
-                              shuffle=shuffle, seed=seed)
-    done = max(len(history.history.get("loss", [])), 1)
+                              shuffle=shuffle, seed=seed, callbacks=[figures, *callbacks])
+    done = len(history.history.get("loss", []))
+    if done == 0:
+        if verbose:
+            print("No epoch finished: there is nothing to test.")
+        return history, None, model
+    on_stage("testing", reviews=len(x_test))
     metrics = evaluate_rnn_model(model, x_test, y_test)
-    metrics["seconds_per_epoch"] = (time.perf_counter() - start) / done
+    # An epoch cut short by a stop is not kept: only the first `done` epochs finished.
+    metrics.update({name: values[:done] for name, values in figures.figures.items()})
+    metrics["seconds_per_epoch"] = sum(metrics["epoch_seconds"]) / done
     if verbose:
         print(f"Test accuracy {metrics['accuracy']:.3f}, loss {metrics['loss']:.3f} on "
               f"{len(x_test):,} reviews {quick_mode_note(quick)}".rstrip())
     return history, metrics, model
 
+
 def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
-    """Trains the course's model with `cell` at the lesson's sizes.
+    """Trains the course's model with `cell` at notebook 04's sizes.
 
     Args:
         cell: `"lstm"` or `"gru"`.
@@ -79,16 +137,14 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
         source: as for `load_imdb`.
 
     Returns:
-        `(model, history, metrics)`: metrics holds the test `loss` and
-        `accuracy` and the mean `seconds_per_epoch`.
+        `(history, metrics, model)`, as `run_full_workflow` returns them.
     """
     check_choice("cell", cell, GATED_CELLS)
     sizes = lesson_sizes("04", quick)
-    history, metrics, model = run_full_workflow(
+    return run_full_workflow(
         sizes["vocab_size"], sizes["max_length"], sizes["embedding_dim"], sizes["units"],
         sizes["dense_units"], epochs=sizes["epochs"], batch_size=sizes["batch_size"],
         verbose=verbose, cell=cell, source=source, quick=quick)
-    return model, history, metrics
 
 
 def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
@@ -113,7 +169,10 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
     if model is not None:
         path = model_path(f"imdb_{cell}", folder, quick)
         return model, f"Loaded the course's {cell.upper()}, trained earlier ({path})."
-    model, history, metrics = train_lesson_model(cell, quick=quick, verbose=2, source=source)
+    history, metrics, model = train_lesson_model(cell, quick=quick, verbose=2, source=source)
+    if metrics is None:
+        return model, (f"Training was stopped before its first epoch finished: this "
+                       f"{cell.upper()} is untrained and was not saved.")
     path = save_model(model, f"imdb_{cell}", folder, quick)
     return model, (f"No saved {cell.upper()} yet: trained the course's {cell.upper()} now "
                    f"({len(history.history['loss'])} epoch(s), test accuracy "

@@ -1,4 +1,4 @@
-"""The notebooks' controls: explorers that redraw a figure, the training panel, progress bars.
+"""The notebooks' controls: explorers that redraw a figure, and the training panel.
 
 Importing this layer loads TensorFlow first, without its log lines (see
 `lesson_utils.quiet_tensorflow`), so that a learner never sees them in red.

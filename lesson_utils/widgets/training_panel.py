@@ -26,18 +26,13 @@ import time
 import ipywidgets as widgets
 import keras
 
-from lesson_utils.data.imdb import ImdbDataError, prepare_imdb_data
+from lesson_utils.arguments import check_int_in_range
+from lesson_utils.data.imdb import ImdbDataError
 from lesson_utils.figures.style import PALETTE, figure_png
 from lesson_utils.figures.training import plot_history
-from lesson_utils.models.recurrent import build_rnn_model
-from lesson_utils.settings import (
-    CELLS,
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_SEED,
-    lesson_sizes,
-    set_global_seed,
-)
-from lesson_utils.training.fit import StopAfterBatch, evaluate_rnn_model, train_rnn_model
+from lesson_utils.settings import CELLS, DEFAULT_BATCH_SIZE, DEFAULT_SEED, lesson_sizes
+from lesson_utils.training.fit import StopAfterBatch
+from lesson_utils.training.pipeline import run_full_workflow
 
 # The largest values the panel accepts: beyond them a run takes hours on a laptop.
 LIMITS = {"units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
@@ -50,13 +45,12 @@ TABLE_COLUMNS = ("#", "cell", "units", "embedding", "max length", "epochs", "tes
 
 
 class _PanelProgress(keras.callbacks.Callback):
-    """Moves the panel's progress bar after each batch and redraws its plot after each finished epoch."""
+    """Moves the panel's progress bar after each batch; redraws its plot after each full epoch."""
 
     def __init__(self, panel, epochs):
         super().__init__()
         self.panel, self.epochs = panel, epochs
-        self.logs, self.epoch_seconds = {}, []
-        self.epoch_start, self.batches = 0.0, 0
+        self.logs, self.epoch_start, self.batches = {}, 0.0, 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch_start, self.batches = time.perf_counter(), 0
@@ -77,14 +71,15 @@ class _PanelProgress(keras.callbacks.Callback):
         if self.batches < (self.params.get("steps") or 0):  # Cut short by Stop: not kept.
             return
         logs = logs or {}
-        self.epoch_seconds.append(time.perf_counter() - self.epoch_start)
+        seconds = time.perf_counter() - self.epoch_start
         for key, value in logs.items():
             self.logs.setdefault(key, []).append(float(value))
         figures = " - ".join(f"{key} {float(value):.4f}" for key, value in logs.items()
                              if key in ("loss", "accuracy", "val_loss", "val_accuracy"))
         self.panel.epoch_lines.append(
-            f"Epoch {epoch + 1}/{self.epochs}: {self.epoch_seconds[-1]:.1f} s - {figures}")
-        self.panel.epoch_log.value = "<pre>" + html.escape("\n".join(self.panel.epoch_lines)) + "</pre>"
+            f"Epoch {epoch + 1}/{self.epochs}: {seconds:.1f} s - {figures}")
+        log = html.escape("\n".join(self.panel.epoch_lines))
+        self.panel.epoch_log.value = f"<pre>{log}</pre>"
         self.panel._draw(self.logs)
 
 
@@ -111,7 +106,8 @@ class TrainingPanel(widgets.VBox):
         small = widgets.Layout(width="16em")
         style = {"description_width": "8em"}
         self.controls = {
-            "cell": widgets.Dropdown(options=[(label, cell) for cell, label in CELLS.items()], value="lstm", description="Cell",
+            "cell": widgets.Dropdown(options=[(label, cell) for cell, label in CELLS.items()],
+                                     value="lstm", description="Cell",
                                      layout=widgets.Layout(width="18em"), style=style),
             "bidirectional": widgets.Checkbox(value=False, description="Bidirectional",
                                               indent=False, layout=widgets.Layout(width="9em")),
@@ -141,7 +137,7 @@ class TrainingPanel(widgets.VBox):
         self.runs_table.add_class("lesson-runs-table")
         self.runs, self.history, self.epoch_lines = [], None, []
         self.run_number, self.plot_title = 0, None
-        self._thread, self._stopper, self._result = None, None, None
+        self._thread, self._stopper, self._result, self._stages = None, None, None, {}
         c = self.controls
         super().__init__([
             widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
@@ -164,17 +160,16 @@ class TrainingPanel(widgets.VBox):
 
         Raises:
             ValueError: with a message for the learner when a setting is
-                impossible (not a positive integer, or above `LIMITS`).
+                impossible (not a whole number from 1 to its `LIMITS`).
         """
         values = {name: control.value for name, control in self.controls.items()}
         for name, limit in LIMITS.items():
-            value = values[name]
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{LABELS[name]} must be a whole number of at least 1 "
-                                 f"(you entered {value!r}).")
-            if value > limit:
-                raise ValueError(f"{LABELS[name]} = {value} would take far too long here: use at "
-                                 f"most {limit}.")
+            try:
+                check_int_in_range(name, values[name], 1, limit)
+            except ValueError:  # The check names `units`; the learner sees the label "Units".
+                raise ValueError(f"{LABELS[name]} must be a whole number from 1 to {limit} (you "
+                                 f"entered {values[name]!r}); above {limit} a run would take far "
+                                 "too long here.") from None
         return values
 
     def train(self):
@@ -192,7 +187,7 @@ class TrainingPanel(widgets.VBox):
         except ValueError as err:
             self._say(html.escape(str(err)), error=True)
             return False
-        self._stopper, self._result = StopAfterBatch(), None
+        self._stopper, self._result, self._stages = StopAfterBatch(), None, {}
         self.run_number += 1
         self._set_busy(True)
         self.epoch_lines, self.history = [], None
@@ -235,42 +230,34 @@ class TrainingPanel(widgets.VBox):
     def _run(self, settings):
         number = self.run_number
         try:
-            (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
-                self.vocab_size, settings["max_length"], source=self.source, quick=self.quick)
-            set_global_seed(self.seed)
-            model = build_rnn_model(self.vocab_size, settings["embedding_dim"], settings["units"],
-                                    self.dense_units, cell=settings["cell"],
-                                    bidirectional=settings["bidirectional"])
-            self._say(f"Run {number}: training on {len(x_train):,} reviews "
-                      f"({model.count_params():,} parameters)...")
-            progress = _PanelProgress(self, settings["epochs"])
-            start = time.perf_counter()
-            history = train_rnn_model(model, x_train, y_train, epochs=settings["epochs"],
-                                      batch_size=self.batch_size, verbose=0, seed=self.seed,
-                                      callbacks=[progress, self._stopper])
-            seconds = time.perf_counter() - start
+            history, metrics, model = run_full_workflow(
+                self.vocab_size, settings["max_length"], settings["embedding_dim"],
+                settings["units"], self.dense_units, epochs=settings["epochs"],
+                batch_size=self.batch_size, verbose=0, seed=self.seed, cell=settings["cell"],
+                bidirectional=settings["bidirectional"], source=self.source, quick=self.quick,
+                quick_epochs=None, on_stage=self._show_stage,
+                callbacks=[_PanelProgress(self, settings["epochs"]), self._stopper])
             self.history = history
             done = len(history.history.get("loss", []))
             stopped = self._stopper.requested and done < settings["epochs"]
             outcome = ("Stopped", "warning") if stopped else ("Done", "success")
-            if done == 0:
+            if metrics is None:
                 self._finish(outcome, f"Run {number} stopped during epoch 1, before any epoch "
                                       "finished: there is nothing to keep.")
                 return
-            self._show_bar("Testing", "info", value=self.progress.max)
-            self._say(f"Run {number}: measuring the test accuracy on {len(x_test):,} reviews...")
-            accuracy = evaluate_rnn_model(model, x_test, y_test)["accuracy"]
-            run = dict(settings, number=number, max_length=x_train.shape[1], epochs_done=done,
-                       stopped=stopped, test_accuracy=accuracy, seconds=seconds,
-                       seconds_per_epoch=sum(progress.epoch_seconds) / done, model=model)
+            seconds, accuracy = sum(metrics["epoch_seconds"]), metrics["accuracy"]
+            run = dict(settings, number=number, max_length=self._stages["training"]["max_length"],
+                       epochs_done=done, stopped=stopped, test_accuracy=accuracy, seconds=seconds,
+                       seconds_per_epoch=metrics["seconds_per_epoch"], model=model)
             self.runs.append(run)
             self._result = run
             self._render_table()
             epochs = f"{done} epoch{'s' if done != 1 else ''}"
             how = (f"stopped by you during epoch {done + 1}: kept the {epochs} that finished"
                    if stopped else epochs)
+            test_reviews = self._stages["testing"]["reviews"]
             self._finish(outcome, f"Run {number} done ({how}, {seconds:.0f} s): test accuracy "
-                                  f"<b>{accuracy:.3f}</b> on {len(x_test):,} reviews.")
+                                  f"<b>{accuracy:.3f}</b> on {test_reviews:,} reviews.")
         except (ImdbDataError, ValueError) as err:
             self._finish(FAILED, html.escape(str(err)).replace("\n", "<br>"), error=True)
         except Exception as err:  # A thread's traceback would be lost: show what went wrong.
@@ -278,6 +265,17 @@ class TrainingPanel(widgets.VBox):
                                   f"{html.escape(str(err))}", error=True)
         finally:
             self._set_busy(False)
+
+    def _show_stage(self, stage, **info):
+        """Says which stage the run is in (`run_full_workflow`'s `on_stage`) and keeps its sizes."""
+        self._stages[stage] = info
+        if stage == "training":
+            self._say(f"Run {self.run_number}: training on {info['reviews']:,} reviews "
+                      f"({info['model'].count_params():,} parameters)...")
+        elif stage == "testing":
+            self._show_bar("Testing", "info", value=self.progress.max)
+            self._say(f"Run {self.run_number}: measuring the test accuracy on "
+                      f"{info['reviews']:,} reviews...")
 
     # --- display ------------------------------------------------------------------
 
@@ -320,14 +318,16 @@ class TrainingPanel(widgets.VBox):
             cell = CELLS[run["cell"]]
             if run["bidirectional"]:
                 cell = "bidirectional " + cell
-            epochs = f"{run['epochs_done']}/{run['epochs']}" + (" (stopped)" if run["stopped"] else "")
-            cells = (run["number"], cell, run["units"], run["embedding_dim"], run["max_length"], epochs,
-                     f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
+            epochs = f"{run['epochs_done']}/{run['epochs']}"
+            if run["stopped"]:
+                epochs += " (stopped)"
+            cells = (run["number"], cell, run["units"], run["embedding_dim"], run["max_length"],
+                     epochs, f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
                      f"{run['seconds_per_epoch']:.1f}")
             rows.append("<tr>" + "".join(f"<td {cell_style}>{c}</td>" for c in cells) + "</tr>")
         empty = "" if self.runs else "<p><i>No runs yet: each run adds a row here.</i></p>"
-        self.runs_table.value = (f'<table class="lesson-runs-table"><thead><tr>{header}</tr></thead>'
-                                 f"<tbody>{''.join(rows)}</tbody></table>{empty}")
+        self.runs_table.value = (f'<table class="lesson-runs-table"><thead><tr>{header}</tr>'
+                                 f"</thead><tbody>{''.join(rows)}</tbody></table>{empty}")
 
 
 def training_panel(*, source=None, quick=None, seed=DEFAULT_SEED):
