@@ -6,13 +6,16 @@
 #               mode, and the browser tests (skipped where Chromium is absent)
 #   make test-full  the notebooks under nbval in full mode, as a learner runs
 #               them (about 8 minutes on 2 cores; CI runs it after make test)
+#   make hooks  maintainers: lint and strip notebooks on every commit (pre-commit)
+#   make site   the course as a static website in artifacts/site/, every notebook
+#               executed in full mode (about 8 minutes on 2 cores)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test test-full clean
+.PHONY: lab test test-full site hooks clean
 
 # The course's JupyterLab settings (jupyter/README.md), read on top of the learner's own.
 LAB_CONFIG_PATH := $(CURDIR)/jupyter
@@ -27,15 +30,23 @@ test: $(INSTALLED)
 test-full: $(INSTALLED)
 	QUICK_TEST_MODE=0 $(BIN)/python -m pytest notebooks/
 
+site: $(INSTALLED)
+	$(BIN)/python -m course_tools.site --mode full
+
 $(INSTALLED): pyproject.toml vendor/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else f"Python {sys.version.split()[0]}: TensorFlow ships wheels for Python 3.10 to 3.13 only: run make PYTHON=python3.12 (or 3.10, 3.11, 3.13), or open the course in Colab (README)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[lab,test]"
-	@# reveal.js and MathJax, embedded in exported slide decks so that they open offline.
+	$(BIN)/python -m pip install -e ".[lab,test,site]"
+	@# reveal.js and MathJax, embedded in exported slide decks and served by the website (make site), so that they open offline.
 	@if command -v npm >/dev/null 2>&1; then npm ci --prefix vendor --no-audit --no-fund; \
-	else echo "npm not found: slide export (python -m lesson_utils slides) stays off until you run npm ci --prefix vendor"; fi
+	else echo "npm not found: slide export (python -m lesson_utils slides) and make site stay off until you run npm ci --prefix vendor"; fi
 	touch $(INSTALLED)
+
+# Maintainers: ruff and nbstripout on every commit (.pre-commit-config.yaml).
+hooks: $(INSTALLED)
+	$(BIN)/python -m pip install -e ".[dev]"
+	$(BIN)/pre-commit install
 
 clean:
 	rm -rf $(VENV) artifacts vendor/node_modules
