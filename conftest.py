@@ -12,8 +12,11 @@ import pytest
 
 def stderr_text(outputs):
     """The text a cell's outputs wrote to standard error ('' if none)."""
-    return "".join(output.get("text", "") for output in outputs
-                   if output.get("output_type") == "stream" and output.get("name") == "stderr")
+    return "".join(
+        output.get("text", "")
+        for output in outputs
+        if output.get("output_type") == "stream" and output.get("name") == "stderr"
+    )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -21,6 +24,8 @@ def pytest_runtest_call(item):
     result = yield
     written = stderr_text(getattr(item, "test_outputs", None) or [])
     if written:
-        pytest.fail(f"{item.name} wrote to standard error (a red box in JupyterLab):\n"
-                    f"{written[:2000]}", pytrace=False)
+        pytest.fail(
+            f"{item.name} wrote to standard error (a red box in JupyterLab):\n{written[:2000]}",
+            pytrace=False,
+        )
     return result

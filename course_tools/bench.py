@@ -40,18 +40,24 @@ def time_data_load(source=None):
     start = time.perf_counter()
     (x_train, _), (x_test, _) = load_imdb(source=source)
     warm = time.perf_counter() - start
-    return {"source": describe_source(source), "cold_seconds": round(cold, 2),
-            "warm_seconds": round(warm, 3), "train_reviews": len(x_train),
-            "test_reviews": len(x_test)}
+    return {
+        "source": describe_source(source),
+        "cold_seconds": round(cold, 2),
+        "warm_seconds": round(warm, 3),
+        "train_reviews": len(x_train),
+        "test_reviews": len(x_test),
+    }
 
 
 def _builder(config):
     """The `build(max_length)` that gives `run_full_workflow` the model of `config`."""
+
     def build(max_length):
         model_args = dict(config["model"])
         if model_args.get("max_length"):  # Fixed input length: the reviews' (quick cuts them).
             model_args["max_length"] = max_length
         return BUILDERS[config.get("builder", "rnn")](**model_args)
+
     return build
 
 
@@ -75,46 +81,72 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
     for name in names:
         config = BENCHMARK_CONFIGS[name]
         history, metrics, model = run_full_workflow(
-            **config["prepare"], epochs=epochs or config["epochs"],
-            batch_size=config["batch_size"], verbose=2, seed=seed, source=source, quick=quick,
-            build=_builder(config), test_every_epoch=True)
+            **config["prepare"],
+            epochs=epochs or config["epochs"],
+            batch_size=config["batch_size"],
+            verbose=2,
+            seed=seed,
+            source=source,
+            quick=quick,
+            build=_builder(config),
+            test_every_epoch=True,
+        )
         seconds, cpu_seconds = metrics["epoch_seconds"], metrics["epoch_cpu_seconds"]
         val_loss = history.history["val_loss"]
         accuracy = metrics["test_accuracy_per_epoch"]
         best = min(range(len(val_loss)), key=val_loss.__getitem__)
-        out[name] = dict(settings=config,
-                         epoch_seconds=[round(s, 2) for s in seconds],
-                         mean_epoch_seconds=round(sum(seconds) / len(seconds), 2),
-                         epoch_cpu_seconds=[round(s, 2) for s in cpu_seconds],
-                         mean_epoch_cpu_seconds=round(sum(cpu_seconds) / len(cpu_seconds), 2),
-                         val_loss=[round(loss, 4) for loss in val_loss],
-                         test_accuracy=[round(a, 4) for a in accuracy],
-                         best_val_loss_epoch=best + 1,
-                         test_accuracy_kept=round(accuracy[best], 4),
-                         params=model.count_params())
-        print(f"{name}: {len(seconds)} epochs, {out[name]['mean_epoch_seconds']} s "
-              f"({out[name]['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "
-              f"{out[name]['test_accuracy']}", flush=True)
+        out[name] = dict(
+            settings=config,
+            epoch_seconds=[round(s, 2) for s in seconds],
+            mean_epoch_seconds=round(sum(seconds) / len(seconds), 2),
+            epoch_cpu_seconds=[round(s, 2) for s in cpu_seconds],
+            mean_epoch_cpu_seconds=round(sum(cpu_seconds) / len(cpu_seconds), 2),
+            val_loss=[round(loss, 4) for loss in val_loss],
+            test_accuracy=[round(a, 4) for a in accuracy],
+            best_val_loss_epoch=best + 1,
+            test_accuracy_kept=round(accuracy[best], 4),
+            params=model.count_params(),
+        )
+        print(
+            f"{name}: {len(seconds)} epochs, {out[name]['mean_epoch_seconds']} s "
+            f"({out[name]['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "
+            f"{out[name]['test_accuracy']}",
+            flush=True,
+        )
     return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_tools.bench", description=__doc__)
-    parser.add_argument("--epochs", type=int, default=None,
-                        help="epochs for every configuration (default: each one's own)")
-    parser.add_argument("--configs", nargs="+", choices=sorted(BENCHMARK_CONFIGS),
-                        default=list(BENCHMARK_CONFIGS))
-    parser.add_argument("--source", default=None,
-                        help="IMDB folder (default: IMDB_DATA_DIR or Keras)")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"JSON file (default: {benchmark_results_folder()}/imdb_<date>.json)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help="epochs for every configuration (default: each one's own)",
+    )
+    parser.add_argument(
+        "--configs", nargs="+", choices=sorted(BENCHMARK_CONFIGS), default=list(BENCHMARK_CONFIGS)
+    )
+    parser.add_argument(
+        "--source", default=None, help="IMDB folder (default: IMDB_DATA_DIR or Keras)"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"JSON file (default: {benchmark_results_folder()}/imdb_<date>.json)",
+    )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     result = {
         "command": " ".join(["python -m course_tools.bench", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version(), "keras": keras.__version__},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "keras": keras.__version__,
+        },
         "data_load": time_data_load(args.source),
     }
     print(json.dumps(result["data_load"]), flush=True)
@@ -124,7 +156,8 @@ def main(argv=None):
         # CPU seconds are the steadier figure when other programs share the machine.
         for kind in ("epoch_seconds", "epoch_cpu_seconds"):
             result[f"mean_{kind}_ratio_default_over_old"] = round(
-                t["default"][f"mean_{kind}"] / t["old_lesson"][f"mean_{kind}"], 3)
+                t["default"][f"mean_{kind}"] / t["old_lesson"][f"mean_{kind}"], 3
+            )
     today = datetime.date.today().isoformat()
     output = args.output or benchmark_results_folder() / f"imdb_{today}.json"
     output.parent.mkdir(parents=True, exist_ok=True)

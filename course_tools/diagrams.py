@@ -36,7 +36,9 @@ def diagram_png(name):
         The PNG file's bytes, drawn at 100 dots per inch.
     """
     if name not in DIAGRAMS:
-        raise ValueError(f"Argument `name` must be one of {sorted(DIAGRAMS)}. Received: name={name!r}")
+        raise ValueError(
+            f"Argument `name` must be one of {sorted(DIAGRAMS)}. Received: name={name!r}"
+        )
     fig = DIAGRAMS[name]()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=100)
@@ -71,6 +73,7 @@ def embed_diagrams(notebook):
 # cell state is green and the hidden state vermillion, as in the gate bars.
 # ---------------------------------------------------------------------------
 
+
 def _cell_canvas(title):
     fig, ax = plt.subplots(figsize=(9.5, 5.2))
     ax.set_xlim(0, 12.5)
@@ -78,16 +81,31 @@ def _cell_canvas(title):
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title)
-    body = FancyBboxPatch((1.4, 0.7), 9.3, 5.6, boxstyle="round,pad=0.1,rounding_size=0.4",
-                          facecolor="#f2f2f2", edgecolor=PALETTE["black"], linewidth=1.2)
+    body = FancyBboxPatch(
+        (1.4, 0.7),
+        9.3,
+        5.6,
+        boxstyle="round,pad=0.1,rounding_size=0.4",
+        facecolor="#f2f2f2",
+        edgecolor=PALETTE["black"],
+        linewidth=1.2,
+    )
     ax.add_patch(body)
     return fig, ax
 
 
 def _gate_box(ax, x, y, text, label, colour):
     """A layer box (sigmoid or tanh) with its name inside, under the function."""
-    ax.add_patch(FancyBboxPatch((x - 0.62, y - 0.45), 1.24, 0.9, boxstyle="round,pad=0.05",
-                                facecolor=PALETTE[colour], edgecolor=PALETTE["black"]))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - 0.62, y - 0.45),
+            1.24,
+            0.9,
+            boxstyle="round,pad=0.05",
+            facecolor=PALETTE[colour],
+            edgecolor=PALETTE["black"],
+        )
+    )
     ink = "black" if colour == "orange" else "white"
     ax.text(x, y + 0.15, text, ha="center", va="center", color=ink, fontsize=12, weight="bold")
     ax.text(x, y - 0.22, label, ha="center", va="center", color=ink, fontsize=8.5)
@@ -108,9 +126,19 @@ def _wire(ax, points, colour="black", arrow=True, width=1.5, gap=9):
     """
     xs, ys = zip(*points)
     ax.plot(xs[:-1], ys[:-1], color=PALETTE[colour], linewidth=width, zorder=1)
-    ax.add_patch(FancyArrowPatch(points[-2], points[-1], color=PALETTE[colour], linewidth=width,
-                                 arrowstyle="-|>" if arrow else "-", mutation_scale=12,
-                                 shrinkA=0, shrinkB=gap if arrow else 0, zorder=2))
+    ax.add_patch(
+        FancyArrowPatch(
+            points[-2],
+            points[-1],
+            color=PALETTE[colour],
+            linewidth=width,
+            arrowstyle="-|>" if arrow else "-",
+            mutation_scale=12,
+            shrinkA=0,
+            shrinkB=gap if arrow else 0,
+            zorder=2,
+        )
+    )
 
 
 def draw_lstm_cell():
@@ -119,8 +147,10 @@ def draw_lstm_cell():
     Returns:
         A matplotlib `Figure`.
     """
-    fig, ax = _cell_canvas("LSTM cell: $c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t$,"
-                           "   $h_t = o_t \\odot \\tanh(c_t)$")
+    fig, ax = _cell_canvas(
+        "LSTM cell: $c_t = f_t \\odot c_{t-1} + i_t \\odot \\tilde c_t$,"
+        "   $h_t = o_t \\odot \\tanh(c_t)$"
+    )
     belt, bus = 5.6, 1.3
     # The cell state runs straight along the top: the conveyor belt.
     _wire(ax, [(0.2, belt), (3.6, belt)], "green", width=2.5)
@@ -133,10 +163,12 @@ def draw_lstm_cell():
     ax.text(0.2, bus + 0.2, "$h_{t-1}$", fontsize=12, color=PALETTE["vermillion"])
     _wire(ax, [(2.3, 0.0), (2.3, bus)], arrow=False)
     ax.text(2.45, 0.1, "$x_t$", fontsize=12)
-    boxes = ((3.6, "$\\sigma$", "forget $f_t$", "blue"),
-             (5.2, "$\\sigma$", "input $i_t$", "blue"),
-             (6.9, "tanh", "candidate $\\tilde c_t$", "orange"),
-             (8.7, "$\\sigma$", "output $o_t$", "blue"))
+    boxes = (
+        (3.6, "$\\sigma$", "forget $f_t$", "blue"),
+        (5.2, "$\\sigma$", "input $i_t$", "blue"),
+        (6.9, "tanh", "candidate $\\tilde c_t$", "orange"),
+        (8.7, "$\\sigma$", "output $o_t$", "blue"),
+    )
     for x, text, label, colour in boxes:
         _wire(ax, [(x, bus), (x, 2.5)], gap=0)
         _gate_box(ax, x, 3.0, text, label, colour)
@@ -168,8 +200,9 @@ def draw_gru_cell():
     Returns:
         A matplotlib `Figure`.
     """
-    fig, ax = _cell_canvas("GRU cell (Keras): $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot "
-                           "\\tilde h_t$")
+    fig, ax = _cell_canvas(
+        "GRU cell (Keras): $h_t = z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t$"
+    )
     top, bus = 5.6, 1.3
     # The hidden state runs along the top, and is also fed to the gates.
     _wire(ax, [(0.2, top), (3.6, top)], "vermillion", width=2.5)
@@ -184,9 +217,11 @@ def draw_gru_cell():
     _wire(ax, [(2.0, 0.0), (2.0, bus)], arrow=False)
     _wire(ax, [(2.0, 0.5), (8.0, 0.5), (8.0, 2.5)], gap=0)
     ax.text(2.15, 0.1, "$x_t$", fontsize=12)
-    boxes = ((3.6, "$\\sigma$", "update $z_t$", "blue"),
-             (5.4, "$\\sigma$", "reset $r_t$", "blue"),
-             (8.4, "tanh", "candidate $\\tilde h_t$", "orange"))
+    boxes = (
+        (3.6, "$\\sigma$", "update $z_t$", "blue"),
+        (5.4, "$\\sigma$", "reset $r_t$", "blue"),
+        (8.4, "tanh", "candidate $\\tilde h_t$", "orange"),
+    )
     for x, text, label, colour in boxes:
         if label.startswith("candidate"):
             _gate_box(ax, x, 3.0, text, label, colour)
@@ -206,12 +241,23 @@ def draw_gru_cell():
     # reset: r scales the recurrent part of the candidate (after its matrix product)
     _wire(ax, [(5.4, 3.5), (5.4, 3.9), (7.0, 3.9), (7.0, 2.0), (8.8, 2.0)])
     _op_node(ax, 8.8, 2.0, "×")
-    ax.text(1.4, -0.45, "The reset gate scales only the recurrent part of the candidate: "
-            "$r_t \\odot (h_{t-1} W_h + b_h)$ (reset_after=True)", fontsize=9, ha="left")
+    ax.text(
+        1.4,
+        -0.45,
+        "The reset gate scales only the recurrent part of the candidate: "
+        "$r_t \\odot (h_{t-1} W_h + b_h)$ (reset_after=True)",
+        fontsize=9,
+        ha="left",
+    )
     _wire(ax, [(10.2, top), (10.2, 0.0)], "vermillion", width=2.0)
     ax.text(10.35, 0.1, "output $h_t$", fontsize=10, color=PALETTE["vermillion"])
-    ax.text(4.0, 6.45, "$z_t$ near 1 keeps the old state (Keras, Cho et al. 2014)",
-            fontsize=9, ha="left")
+    ax.text(
+        4.0,
+        6.45,
+        "$z_t$ near 1 keeps the old state (Keras, Cho et al. 2014)",
+        fontsize=9,
+        ha="left",
+    )
     return fig
 
 
@@ -222,10 +268,19 @@ def draw_gru_cell():
 # state vermillion, the inputs black.
 # ---------------------------------------------------------------------------
 
+
 def _rnn_box(ax, x, y, label):
     """A simple-RNN cell: an orange tanh box centred on (x, y)."""
-    ax.add_patch(FancyBboxPatch((x - 0.9, y - 0.7), 1.8, 1.4, boxstyle="round,pad=0.05",
-                                facecolor=PALETTE["orange"], edgecolor=PALETTE["black"]))
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - 0.9, y - 0.7),
+            1.8,
+            1.4,
+            boxstyle="round,pad=0.05",
+            facecolor=PALETTE["orange"],
+            edgecolor=PALETTE["black"],
+        )
+    )
     ax.text(x, y + 0.2, "tanh", ha="center", va="center", fontsize=12, weight="bold")
     ax.text(x, y - 0.3, label, ha="center", va="center", fontsize=8.5)
 
@@ -241,8 +296,7 @@ def draw_rnn_unrolled(steps=4):
     ax.set_ylim(-0.2, 8)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title("A simple RNN is one cell in a loop; unrolled, it is the same cell at every "
-                 "step")
+    ax.set_title("A simple RNN is one cell in a loop; unrolled, it is the same cell at every step")
     # Folded: the loop feeds h_{t-1} back into the cell.
     _rnn_box(ax, 2.4, 4, "RNN cell")
     _wire(ax, [(2.4, 1.2), (2.4, 3.3)], gap=0)
@@ -270,8 +324,13 @@ def draw_rnn_unrolled(steps=4):
     last = 6.5 + 3 * steps
     _wire(ax, [(last + 0.9, 4.0), (last + 1.9, 4.0)], "vermillion", width=2.0, gap=0)
     ax.text(last + 2.0, 4.0, "...", va="center", fontsize=14)
-    ax.text(4.1 + 1.5 * steps, -0.1, "$h_t = \\tanh(x_t W_x + h_{t-1} W_h + b)$, with the same "
-            "$W_x$, $W_h$, $b$ at every step", ha="center", fontsize=11)
+    ax.text(
+        4.1 + 1.5 * steps,
+        -0.1,
+        "$h_t = \\tanh(x_t W_x + h_{t-1} W_h + b)$, with the same $W_x$, $W_h$, $b$ at every step",
+        ha="center",
+        fontsize=11,
+    )
     return fig
 
 
@@ -293,8 +352,9 @@ def main(notebooks_dir=NOTEBOOKS_DIR):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         names = embed_diagrams(notebook)
         if names:
-            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
             written[path.name] = names
     return written
 

@@ -41,9 +41,12 @@ def check_python(python_range, version=None):
     version = version or ".".join(map(str, sys.version_info[:3]))
     if python_range.contains(version):
         return Check(OK, f"Python {version}", f"the course supports {python_range}")
-    return Check(FAIL, f"Python {version}",
-                 f"TensorFlow ships wheels for Python {python_range} only: install one of those "
-                 f"and recreate the environment (make PYTHON=python3.12 lab), {HOSTED_ROUTE}")
+    return Check(
+        FAIL,
+        f"Python {version}",
+        f"TensorFlow ships wheels for Python {python_range} only: install one of those "
+        f"and recreate the environment (make PYTHON=python3.12 lab), {HOSTED_ROUTE}",
+    )
 
 
 def check_package(name, tested_range):
@@ -51,13 +54,20 @@ def check_package(name, tested_range):
     try:
         module = importlib.import_module(name)
     except Exception as err:  # A broken install raises more than ImportError.
-        return Check(FAIL, name, f"does not import ({type(err).__name__}: {err}): "
-                     f'pip install "{name}{tested_range}" in this environment, {HOSTED_ROUTE}')
+        return Check(
+            FAIL,
+            name,
+            f"does not import ({type(err).__name__}: {err}): "
+            f'pip install "{name}{tested_range}" in this environment, {HOSTED_ROUTE}',
+        )
     version = module.__version__
     if tested_range.contains(version, prereleases=True):
         return Check(OK, f"{name} {version}", f"imports; the course is tested with {tested_range}")
-    return Check(FAIL, f"{name} {version}", f"the course is tested with {tested_range}: "
-                 f'pip install "{name}{tested_range}"')
+    return Check(
+        FAIL,
+        f"{name} {version}",
+        f'the course is tested with {tested_range}: pip install "{name}{tested_range}"',
+    )
 
 
 def _installed_version(name):
@@ -79,14 +89,22 @@ def check_widgets():
         return Check(OK, f"ipywidgets {widgets}", "no JupyterLab in this environment to check")
     needed = WIDGET_EXTENSION.get(Version(widgets).major)
     if Version(lab).major >= 4 and Version(widgets).major < 8:
-        return Check(FAIL, f"ipywidgets {widgets} with JupyterLab {lab}",
-                     'JupyterLab 4 renders ipywidgets 8 only ("Error displaying widget"): '
-                     'pip install "ipywidgets>=8.1,<9"')
+        return Check(
+            FAIL,
+            f"ipywidgets {widgets} with JupyterLab {lab}",
+            'JupyterLab 4 renders ipywidgets 8 only ("Error displaying widget"): '
+            'pip install "ipywidgets>=8.1,<9"',
+        )
     if extension is None or Version(extension).major != needed:
-        return Check(FAIL, f"ipywidgets {widgets} with jupyterlab_widgets {extension}",
-                     f"ipywidgets {Version(widgets).major} needs jupyterlab_widgets {needed} "
-                     f'("Error displaying widget" otherwise): pip install "jupyterlab_widgets~={needed}.0"')
-    return Check(OK, f"ipywidgets {widgets}", f"with jupyterlab_widgets {extension} in JupyterLab {lab}")
+        return Check(
+            FAIL,
+            f"ipywidgets {widgets} with jupyterlab_widgets {extension}",
+            f"ipywidgets {Version(widgets).major} needs jupyterlab_widgets {needed} "
+            f'("Error displaying widget" otherwise): pip install "jupyterlab_widgets~={needed}.0"',
+        )
+    return Check(
+        OK, f"ipywidgets {widgets}", f"with jupyterlab_widgets {extension} in JupyterLab {lab}"
+    )
 
 
 def _reachable(url, timeout=5):
@@ -112,9 +130,16 @@ def check_imdb():
         return Check(OK, "IMDB data", f"Keras' download, already cached in {cached}")
     if _reachable(data.KERAS_DATA_URL):
         return Check(OK, "IMDB data", f"Keras downloads it on first use from {data.KERAS_DATA_URL}")
-    return Check(FAIL, "IMDB data", " ".join(data._no_data_message(
-        f"No local copy ({data.ENV_VAR} is unset), no cached download and "
-        f"{data.KERAS_DATA_URL} cannot be reached.").split()))
+    return Check(
+        FAIL,
+        "IMDB data",
+        " ".join(
+            data._no_data_message(
+                f"No local copy ({data.ENV_VAR} is unset), no cached download and "
+                f"{data.KERAS_DATA_URL} cannot be reached."
+            ).split()
+        ),
+    )
 
 
 def check_writable(what, folder, variable):
@@ -124,8 +149,12 @@ def check_writable(what, folder, variable):
         with tempfile.NamedTemporaryFile(dir=folder):
             pass
     except OSError as err:
-        return Check(FAIL, what, f"cannot write to {folder} ({err.strerror}): set {variable} "
-                     "to a folder you can write to")
+        return Check(
+            FAIL,
+            what,
+            f"cannot write to {folder} ({err.strerror}): set {variable} "
+            "to a folder you can write to",
+        )
     return Check(OK, what, f"{folder} is writable")
 
 
@@ -134,8 +163,12 @@ def check_chromium(path=None):
     path = path or CHROMIUM_PATH
     if os.access(path, os.X_OK):
         return Check(OK, "Chromium", f"{path} (for the browser tests)")
-    return Check(WARN, "Chromium", f"not found at {path}: the browser tests will be skipped "
-                 "(apt-get install chromium, or set CHROMIUM_PATH)")
+    return Check(
+        WARN,
+        "Chromium",
+        f"not found at {path}: the browser tests will be skipped "
+        "(apt-get install chromium, or set CHROMIUM_PATH)",
+    )
 
 
 def run_checks():
@@ -147,8 +180,14 @@ def run_checks():
     try:
         python_range, ranges = _course_requirements()
     except importlib.metadata.PackageNotFoundError:
-        return [Check(FAIL, DISTRIBUTION, "is not installed in this Python: run make lab, or "
-                      "pip install -e . in the course's folder")]
+        return [
+            Check(
+                FAIL,
+                DISTRIBUTION,
+                "is not installed in this Python: run make lab, or "
+                "pip install -e . in the course's folder",
+            )
+        ]
     checks = [check_python(python_range)]
     checks += [check_package(name, ranges[name]) for name in ("tensorflow", "keras")]
     checks.append(check_widgets())

@@ -41,8 +41,12 @@ def time_notebook(path, *, quick, timeout=3600):
     os.environ["QUICK_TEST_MODE"] = "1" if quick else "0"
     try:
         start = time.perf_counter()
-        NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         return round(time.perf_counter() - start, 1)
     finally:
         if saved is None:
@@ -52,19 +56,33 @@ def time_notebook(path, *, quick, timeout=3600):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_tools.notebook_timing", description=__doc__)
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to time (default: every notebook in notebooks/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools.notebook_timing", description=__doc__
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks to time (default: every notebook in notebooks/)",
+    )
     parser.add_argument("--full", action="store_true", help="also time full mode (minutes each)")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"JSON file (default: {benchmark_results_folder()}/notebooks_<date>.json)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"JSON file (default: {benchmark_results_folder()}/notebooks_<date>.json)",
+    )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-    result = {"command": " ".join(["python -m course_tools.notebook_timing", *argv]),
-              "date": datetime.datetime.now().isoformat(timespec="seconds"),
-              "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
-              "budget_seconds": BUDGET_SECONDS, "seconds": {}, "over_budget": []}
+    result = {
+        "command": " ".join(["python -m course_tools.notebook_timing", *argv]),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "budget_seconds": BUDGET_SECONDS,
+        "seconds": {},
+        "over_budget": [],
+    }
     for path in paths:
         modes = {"quick": True, "full": False} if args.full else {"quick": True}
         result["seconds"][path.stem] = {}
@@ -74,9 +92,15 @@ def main(argv=None):
             over = seconds > BUDGET_SECONDS[mode]
             if over:
                 result["over_budget"].append(f"{path.stem} {mode}")
-            print(f"{path.stem}: {mode} mode {seconds} s"
-                  f"{f' OVER the budget of {BUDGET_SECONDS[mode]} s' if over else ''}", flush=True)
-    output = args.output or benchmark_results_folder() / f"notebooks_{datetime.date.today().isoformat()}.json"
+            print(
+                f"{path.stem}: {mode} mode {seconds} s"
+                f"{f' OVER the budget of {BUDGET_SECONDS[mode]} s' if over else ''}",
+                flush=True,
+            )
+    output = (
+        args.output
+        or benchmark_results_folder() / f"notebooks_{datetime.date.today().isoformat()}.json"
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2) + "\n")
     print(f"Saved {output}")

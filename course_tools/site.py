@@ -58,11 +58,14 @@ BUILD_INFO = "build_info.json"
 # Versions recorded in build_info.json and on the home page.
 RECORDED_PACKAGES = ("tensorflow", "keras", "numpy", "matplotlib", "ipywidgets", "jupyter-book")
 
-QUICK_BANNER = ("Built in quick mode: every experiment is shrunk, so the figures and numbers on "
-                "these pages show that the code runs, not what a model can do.")
+QUICK_BANNER = (
+    "Built in quick mode: every experiment is shrunk, so the figures and numbers on "
+    "these pages show that the code runs, not what a model can do."
+)
 
 
 # --- The pages around the notebooks -------------------------------------------------------------
+
 
 def mode_banner(mode):
     """The banner every page carries in `mode`: a sentence in quick mode, `""` in full mode."""
@@ -100,8 +103,10 @@ def table_of_contents(notebook_names):
         "format": "jb-book",
         "root": "index",
         "parts": [
-            {"caption": "The notebooks",
-             "chapters": [{"file": f"notebooks/{Path(name).stem}"} for name in notebook_names]},
+            {
+                "caption": "The notebooks",
+                "chapters": [{"file": f"notebooks/{Path(name).stem}"} for name in notebook_names],
+            },
             {"caption": "Teaching the course", "chapters": [{"file": "instructors"}]},
         ],
     }
@@ -136,7 +141,8 @@ def notebook_list_markdown(titles):
     return "\n".join(
         f"- [**{title}**](notebooks/{name}): open it in [Google Colab]({colab_url(name)}) "
         f"or on [Binder]({binder_url(name)})."
-        for name, title in titles.items())
+        for name, title in titles.items()
+    )
 
 
 def build_note(mode, versions):
@@ -144,10 +150,14 @@ def build_note(mode, versions):
     _check_mode(mode)
     stack = ", ".join(f"{name} {version}" for name, version in versions.items())
     if mode == "quick":
-        return (f"This build ran them in **quick mode**: every experiment shrunk, so the figures "
-                f"show that the code runs, not what a model can do ({stack}).")
-    return (f"This build ran them in **full mode**, as a learner runs them, so every figure and "
-            f"number is the one the prose talks about ({stack}).")
+        return (
+            f"This build ran them in **quick mode**: every experiment shrunk, so the figures "
+            f"show that the code runs, not what a model can do ({stack})."
+        )
+    return (
+        f"This build ran them in **full mode**, as a learner runs them, so every figure and "
+        f"number is the one the prose talks about ({stack})."
+    )
 
 
 def home_page(template, values):
@@ -160,17 +170,21 @@ def home_page(template, values):
     Returns:
         The page's Markdown.
     """
+
     def fill(match):
         name = match.group(1)
         if name not in values:
-            raise KeyError(f"site/index.md has a placeholder {{{{ {name} }}}} that the build "
-                           f"does not fill (it fills {sorted(values)}).")
+            raise KeyError(
+                f"site/index.md has a placeholder {{{{ {name} }}}} that the build "
+                f"does not fill (it fills {sorted(values)})."
+            )
         return values[name]
 
     return re.sub(r"\{\{\s*(\w+)\s*\}\}", fill, template)
 
 
 # --- Widgets as static views ---------------------------------------------------------------------
+
 
 def widget_view_html(model_id, states):
     """A widget's view as static HTML, drawn from its stored state.
@@ -197,8 +211,9 @@ def widget_view_html(model_id, states):
             state[buffer["path"][0]] = base64.b64decode(buffer["data"])
     if "children" in state:
         direction = "row" if name == "HBoxModel" else "column"
-        children = "".join(widget_view_html(_child_id(child), states)
-                           for child in state["children"])
+        children = "".join(
+            widget_view_html(_child_id(child), states) for child in state["children"]
+        )
         view = f'<div class="course-widget-{direction}">{children}</div>'
     else:
         draw = _DRAW.get(name)
@@ -238,7 +253,8 @@ def static_widget_output(model_id, states, notebook_name):
         "running notebook its controls move it. Open the notebook in "
         f'<a href="{html.escape(colab_url(notebook_name))}">Google Colab</a> or on '
         f'<a href="{html.escape(binder_url(notebook_name))}">Binder</a>, '
-        "or locally with <code>make lab</code>.</p>")
+        "or locally with <code>make lab</code>.</p>"
+    )
 
 
 def replace_widget_outputs(notebook, notebook_name):
@@ -257,8 +273,9 @@ def replace_widget_outputs(notebook, notebook_name):
         for output in cell.get("outputs", []):
             view = output.get("data", {}).get(WIDGET_VIEW)
             if view is not None:
-                output["data"] = {"text/html": static_widget_output(view["model_id"], states,
-                                                                     notebook_name)}
+                output["data"] = {
+                    "text/html": static_widget_output(view["model_id"], states, notebook_name)
+                }
 
 
 def _child_id(reference):
@@ -268,8 +285,11 @@ def _child_id(reference):
 def _layout_size(state, states):
     """The CSS width the widget's layout asks for (`width`, `min_width`, `max_width`), or ''."""
     layout = states.get(_child_id(state.get("layout") or ""), {}).get("state", {})
-    return "; ".join(f"{key.replace('_', '-')}: {html.escape(str(layout[key]))}"
-                     for key in ("width", "min_width", "max_width") if layout.get(key))
+    return "; ".join(
+        f"{key.replace('_', '-')}: {html.escape(str(layout[key]))}"
+        for key in ("width", "min_width", "max_width")
+        if layout.get(key)
+    )
 
 
 def _description(state):
@@ -294,16 +314,23 @@ def _slider(state):
     value, fmt = state.get("value"), state.get("readout_format")
     if isinstance(value, list):  # a range slider: its two ends
         return _control(state, html.escape(" to ".join(_readout(v, fmt) for v in value)))
-    attributes = " ".join(f'{key}="{html.escape(str(state[key]))}"'
-                          for key in ("min", "max", "step", "value") if key in state)
+    attributes = " ".join(
+        f'{key}="{html.escape(str(state[key]))}"'
+        for key in ("min", "max", "step", "value")
+        if key in state
+    )
     readout = _readout(value, fmt) if state.get("readout", True) else ""
-    return _control(state, f'<input type="range" {attributes} disabled>'
-                           f'<span>{html.escape(readout)}</span>')
+    return _control(
+        state, f'<input type="range" {attributes} disabled><span>{html.escape(readout)}</span>'
+    )
 
 
 def _play(state):
-    return _control(state, '<button disabled aria-label="play">&#9654;</button>'
-                           f'<span>{html.escape(str(state.get("value", "")))}</span>')
+    return _control(
+        state,
+        '<button disabled aria-label="play">&#9654;</button>'
+        f"<span>{html.escape(str(state.get('value', '')))}</span>",
+    )
 
 
 def _selected_labels(state):
@@ -319,29 +346,37 @@ def _selection_slider(state):
 
 def _dropdown(state):
     labels, chosen = _selected_labels(state)
-    options = "".join(f'<option{" selected" if i in chosen else ""}>{html.escape(label)}</option>'
-                      for i, label in enumerate(labels))
+    options = "".join(
+        f"<option{' selected' if i in chosen else ''}>{html.escape(label)}</option>"
+        for i, label in enumerate(labels)
+    )
     return _control(state, f"<select disabled>{options}</select>")
 
 
 def _toggle_buttons(state):
     labels, chosen = _selected_labels(state)
     buttons = "".join(
-        f'<button disabled{" class=course-widget-selected" if i in chosen else ""}>'
-        f"{html.escape(label)}</button>" for i, label in enumerate(labels))
+        f"<button disabled{' class=course-widget-selected' if i in chosen else ''}>"
+        f"{html.escape(label)}</button>"
+        for i, label in enumerate(labels)
+    )
     return _control(state, buttons)
 
 
 def _text(state):
     value = html.escape(str(state.get("value", "")))
     placeholder = html.escape(str(state.get("placeholder", "")))
-    return _control(state, f'<input type="text" value="{value}" placeholder="{placeholder}" '
-                           "disabled>")
+    return _control(
+        state, f'<input type="text" value="{value}" placeholder="{placeholder}" disabled>'
+    )
 
 
 def _textarea(state):
-    return _control(state, f'<textarea rows="{state.get("rows") or 3}" disabled>'
-                           f'{html.escape(str(state.get("value", "")))}</textarea>')
+    return _control(
+        state,
+        f'<textarea rows="{state.get("rows") or 3}" disabled>'
+        f"{html.escape(str(state.get('value', '')))}</textarea>",
+    )
 
 
 def _checkbox(state):
@@ -356,16 +391,18 @@ def _button(state):
 
 
 def _progress(state):
-    return _control(state, f'<progress value="{state.get("value", 0)}" '
-                           f'max="{state.get("max", 100)}"></progress>')
+    return _control(
+        state,
+        f'<progress value="{state.get("value", 0)}" max="{state.get("max", 100)}"></progress>',
+    )
 
 
 def _label(state):
-    return _control(state, f'<span>{html.escape(str(state.get("value", "")))}</span>')
+    return _control(state, f"<span>{html.escape(str(state.get('value', '')))}</span>")
 
 
 def _html(state):
-    return _control(state, f'<div>{state.get("value", "")}</div>')
+    return _control(state, f"<div>{state.get('value', '')}</div>")
 
 
 def _image(state):
@@ -374,8 +411,9 @@ def _image(state):
         return ""
     image_format = state.get("format") or "png"
     mime = "image/svg+xml" if image_format == "svg" else f"image/{image_format}"
-    size = " ".join(f'{key}="{html.escape(str(state[key]))}"'
-                    for key in ("width", "height") if state.get(key))
+    size = " ".join(
+        f'{key}="{html.escape(str(state[key]))}"' for key in ("width", "height") if state.get(key)
+    )
     data = base64.b64encode(value).decode("ascii")
     return f'<img src="data:{mime};base64,{data}" alt="the widget\'s figure" {size}>'
 
@@ -399,15 +437,34 @@ def _output_html(output):
 
 
 _DRAW = {
-    **dict.fromkeys(("IntSliderModel", "FloatSliderModel", "FloatLogSliderModel",
-                     "IntRangeSliderModel", "FloatRangeSliderModel"), _slider),
+    **dict.fromkeys(
+        (
+            "IntSliderModel",
+            "FloatSliderModel",
+            "FloatLogSliderModel",
+            "IntRangeSliderModel",
+            "FloatRangeSliderModel",
+        ),
+        _slider,
+    ),
     **dict.fromkeys(("SelectionSliderModel", "SelectionRangeSliderModel"), _selection_slider),
-    **dict.fromkeys(("DropdownModel", "SelectModel", "SelectMultipleModel", "RadioButtonsModel"),
-                    _dropdown),
+    **dict.fromkeys(
+        ("DropdownModel", "SelectModel", "SelectMultipleModel", "RadioButtonsModel"), _dropdown
+    ),
     "PlayModel": _play,
     "ToggleButtonsModel": _toggle_buttons,
-    **dict.fromkeys(("TextModel", "PasswordModel", "ComboboxModel", "IntTextModel",
-                     "FloatTextModel", "BoundedIntTextModel", "BoundedFloatTextModel"), _text),
+    **dict.fromkeys(
+        (
+            "TextModel",
+            "PasswordModel",
+            "ComboboxModel",
+            "IntTextModel",
+            "FloatTextModel",
+            "BoundedIntTextModel",
+            "BoundedFloatTextModel",
+        ),
+        _text,
+    ),
     "TextareaModel": _textarea,
     "CheckboxModel": _checkbox,
     **dict.fromkeys(("ButtonModel", "ToggleButtonModel"), _button),
@@ -420,6 +477,7 @@ _DRAW = {
 
 
 # --- Executing the notebooks ---------------------------------------------------------------------
+
 
 def execution_environment(mode, models_dir):
     """The kernel's environment: this one (so `IMDB_DATA_DIR` passes through), in `mode`.
@@ -440,9 +498,14 @@ def execution_environment(mode, models_dir):
 
 def stderr_cells(notebook):
     """The indices of the code cells that wrote to standard error."""
-    return [index for index, cell in enumerate(notebook["cells"])
-            if any(output.get("output_type") == "stream" and output.get("name") == "stderr"
-                   for output in cell.get("outputs", []))]
+    return [
+        index
+        for index, cell in enumerate(notebook["cells"])
+        if any(
+            output.get("output_type") == "stream" and output.get("name") == "stderr"
+            for output in cell.get("outputs", [])
+        )
+    ]
 
 
 def execute_notebook(path, env, kernel_dir):
@@ -457,23 +520,34 @@ def execute_notebook(path, env, kernel_dir):
         The executed notebook.
     """
     notebook = nbformat.read(path, as_version=4)
-    kernel = KernelManager(kernel_name="python3",
-                           kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)]))
-    client = NotebookClient(notebook, km=kernel, timeout=CELL_TIMEOUT, store_widget_state=True,
-                            resources={"metadata": {"path": str(path.parent)}},
-                            # The kernel's own log in this terminal: errors only.
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    kernel = KernelManager(
+        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)])
+    )
+    client = NotebookClient(
+        notebook,
+        km=kernel,
+        timeout=CELL_TIMEOUT,
+        store_widget_state=True,
+        resources={"metadata": {"path": str(path.parent)}},
+        # The kernel's own log in this terminal: errors only.
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     client.execute(env=env, cleanup_kc=True)  # the kernel ends with its notebook
     written = stderr_cells(notebook)
     if written:
-        raise RuntimeError(f"{path.name}: cell(s) {written} wrote to standard error (a red box "
-                           "for a learner, and on the site): fix the notebook first.")
+        raise RuntimeError(
+            f"{path.name}: cell(s) {written} wrote to standard error (a red box "
+            "for a learner, and on the site): fix the notebook first."
+        )
     return notebook
 
 
 def _write_kernel_spec(kernel_dir):
-    spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-            "display_name": "Python 3 (course venv)", "language": "python"}
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3 (course venv)",
+        "language": "python",
+    }
     (kernel_dir / "python3").mkdir(parents=True, exist_ok=True)
     (kernel_dir / "python3" / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
 
@@ -523,8 +597,11 @@ def prepare_for_site(notebook, notebook_name, folder):
 # --- Building and checking -----------------------------------------------------------------------
 
 # Attributes and CSS through which a page makes the browser fetch something.
-_FETCHING = re.compile(r"""(?:\b(?:src|href|data)\s*=\s*["']|url\(\s*["']?|@import\s+["'])"""
-                       r"""\s*((?:https?:)?//[^"')\s]+)""", flags=re.IGNORECASE)
+_FETCHING = re.compile(
+    r"""(?:\b(?:src|href|data)\s*=\s*["']|url\(\s*["']?|@import\s+["'])"""
+    r"""\s*((?:https?:)?//[^"')\s]+)""",
+    flags=re.IGNORECASE,
+)
 _LINK_TAG = re.compile(r"<a\s[^>]*>", flags=re.IGNORECASE)
 
 
@@ -563,8 +640,9 @@ def package_versions():
 
 def _commit():
     try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_DIR, capture_output=True,
-                                text=True, check=True)
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_DIR, capture_output=True, text=True, check=True
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
     return result.stdout.strip()
@@ -573,32 +651,43 @@ def _commit():
 def _jupyter_book():
     command = shutil.which("jupyter-book", path=sysconfig.get_path("scripts"))
     if command is None:
-        raise RuntimeError("jupyter-book is not installed in this environment: install the "
-                           "course with its site extra (pip install -e '.[site]').")
+        raise RuntimeError(
+            "jupyter-book is not installed in this environment: install the "
+            "course with its site extra (pip install -e '.[site]')."
+        )
     return command
 
 
 def stage_book(book_dir, titles, mode, versions):
     """Lays out the Jupyter Book's sources, all but the notebooks, in `book_dir`."""
     if not MATHJAX_FILE.is_file():
-        raise FileNotFoundError(f"The site serves MathJax itself, from {MATHJAX_FILE}, which is "
-                                "missing: run npm ci --prefix vendor.")
+        raise FileNotFoundError(
+            f"The site serves MathJax itself, from {MATHJAX_FILE}, which is "
+            "missing: run npm ci --prefix vendor."
+        )
     shutil.copytree(SITE_DIR, book_dir, ignore=shutil.ignore_patterns("_build"))
     (book_dir / "assets" / "mathjax").mkdir()
     shutil.copy2(MATHJAX_FILE, book_dir / "assets" / "mathjax" / MATHJAX_FILE.name)
-    config = book_config(yaml.safe_load((SITE_DIR / "_config.yml").read_text(encoding="utf-8")),
-                         mode)
-    (book_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False),
-                                          encoding="utf-8")
-    (book_dir / "_toc.yml").write_text(yaml.safe_dump(table_of_contents(list(titles)),
-                                                      sort_keys=False), encoding="utf-8")
-    (book_dir / "index.md").write_text(home_page(
-        (SITE_DIR / "index.md").read_text(encoding="utf-8"),
-        {"build_note": build_note(mode, versions),
-         "notebook_list": notebook_list_markdown(titles),
-         "binder_url": binder_url(),
-         "repository_url": repository_url(),
-         "install_line": install_line()}), encoding="utf-8")
+    config = book_config(
+        yaml.safe_load((SITE_DIR / "_config.yml").read_text(encoding="utf-8")), mode
+    )
+    (book_dir / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (book_dir / "_toc.yml").write_text(
+        yaml.safe_dump(table_of_contents(list(titles)), sort_keys=False), encoding="utf-8"
+    )
+    (book_dir / "index.md").write_text(
+        home_page(
+            (SITE_DIR / "index.md").read_text(encoding="utf-8"),
+            {
+                "build_note": build_note(mode, versions),
+                "notebook_list": notebook_list_markdown(titles),
+                "binder_url": binder_url(),
+                "repository_url": repository_url(),
+                "install_line": install_line(),
+            },
+        ),
+        encoding="utf-8",
+    )
     shutil.copy2(INSTRUCTOR_GUIDE, book_dir / "instructors.md")
 
 
@@ -627,8 +716,10 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
     names = sorted(notebooks or (path.name for path in NOTEBOOKS_DIR.glob("*.ipynb")))
     missing = [name for name in names if not (NOTEBOOKS_DIR / name).is_file()]
     if missing:
-        raise ValueError(f"Argument `notebooks` must name notebooks in {NOTEBOOKS_DIR}. "
-                         f"Received: notebooks={missing!r}")
+        raise ValueError(
+            f"Argument `notebooks` must name notebooks in {NOTEBOOKS_DIR}. "
+            f"Received: notebooks={missing!r}"
+        )
     env = execution_environment(mode, "models")  # relative: run/models, printed as models/...
     versions = package_versions()
     executed, seconds = {}, {}
@@ -649,9 +740,23 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
     print("Building the site with Jupyter Book ...", flush=True)
     # Jupyter Book's own report (where it wrote the pages) would point at the working folder:
     # shown only if the build fails; warnings, which fail it, go to standard error as they come.
-    book = subprocess.run([_jupyter_book(), "build", str(book_dir), "--path-output", str(work),
-                           "--builder", "html", "--warningiserror", "--nitpick", "--keep-going",
-                           "-q"], stdout=subprocess.PIPE, text=True)
+    book = subprocess.run(
+        [
+            _jupyter_book(),
+            "build",
+            str(book_dir),
+            "--path-output",
+            str(work),
+            "--builder",
+            "html",
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     if book.returncode != 0:
         raise RuntimeError(f"jupyter-book build failed (its warnings are above):\n{book.stdout}")
     shutil.rmtree(out, ignore_errors=True)
@@ -659,10 +764,15 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
     outside = external_references(out)
     if outside:
         raise RuntimeError("The site would load these from outside itself:\n" + "\n".join(outside))
-    info = {"mode": mode, "built": datetime.datetime.now().isoformat(timespec="seconds"),
-            "commit": _commit(), "versions": versions, "notebook_seconds": seconds,
-            "execution_seconds": execution_seconds,
-            "total_seconds": round(time.monotonic() - started, 1)}
+    info = {
+        "mode": mode,
+        "built": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "versions": versions,
+        "notebook_seconds": seconds,
+        "execution_seconds": execution_seconds,
+        "total_seconds": round(time.monotonic() - started, 1),
+    }
     (out / BUILD_INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
 
@@ -678,21 +788,36 @@ def _source(cell):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_tools.site", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", choices=MODES, default="full",
-                        help="full: the notebooks as a learner runs them (make site); quick: "
-                             "every experiment shrunk, for CI (default: full)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"the folder the site is written to (default: "
-                             f"{DEFAULT_OUT.relative_to(REPO_DIR)})")
-    parser.add_argument("notebooks", nargs="*",
-                        help="file names of the notebooks to put on the site, e.g. "
-                             "03_lstm_gru_gates.ipynb (default: every notebook in notebooks/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools.site",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="full",
+        help="full: the notebooks as a learner runs them (make site); quick: "
+        "every experiment shrunk, for CI (default: full)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help=f"the folder the site is written to (default: {DEFAULT_OUT.relative_to(REPO_DIR)})",
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        help="file names of the notebooks to put on the site, e.g. "
+        "03_lstm_gru_gates.ipynb (default: every notebook in notebooks/)",
+    )
     args = parser.parse_args(argv)
     info = build_site(args.mode, args.out, args.notebooks or None)
-    print(f"Site built in {info['mode']} mode in {info['total_seconds']} s "
-          f"(notebooks: {info['execution_seconds']} s): open {args.out.resolve() / 'index.html'}")
+    print(
+        f"Site built in {info['mode']} mode in {info['total_seconds']} s "
+        f"(notebooks: {info['execution_seconds']} s): open {args.out.resolve() / 'index.html'}"
+    )
 
 
 if __name__ == "__main__":

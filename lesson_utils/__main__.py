@@ -1,4 +1,7 @@
-"""`python -m lesson_utils train|data|doctor|slides`: the course's command line (course_tools.cli)."""
+"""`python -m lesson_utils train|data|doctor|slides`: the course's command line.
+
+It lives in `course_tools.cli`, outside the package the notebooks import.
+"""
 
 import sys
 

@@ -46,8 +46,7 @@ def check_non_negative_int(name, value):
     """
     if not _is_int(value) or value < 0:
         raise ValueError(
-            f"Argument `{name}` must be a non-negative integer. "
-            f"Received: {name}={value!r}"
+            f"Argument `{name}` must be a non-negative integer. Received: {name}={value!r}"
         )
     return int(value)
 
@@ -65,8 +64,7 @@ def check_int_in_range(name, value, low, high):
     """
     if not _is_int(value) or not low <= value <= high:
         raise ValueError(
-            f"Argument `{name}` must be an integer from {low} to {high}. "
-            f"Received: {name}={value!r}"
+            f"Argument `{name}` must be an integer from {low} to {high}. Received: {name}={value!r}"
         )
     return int(value)
 
@@ -104,8 +102,7 @@ def check_fraction(name, value, *, allow_zero=True):
     if not in_range:
         low = "0 <= " if allow_zero else "0 < "
         raise ValueError(
-            f"Argument `{name}` must be a number with {low}{name} < 1. "
-            f"Received: {name}={value!r}"
+            f"Argument `{name}` must be a number with {low}{name} < 1. Received: {name}={value!r}"
         )
     return float(value)
 
@@ -123,7 +120,5 @@ def check_choice(name, value, choices):
     """
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
-        raise ValueError(
-            f"Argument `{name}` must be one of {allowed}. Received: {name}={value!r}"
-        )
+        raise ValueError(f"Argument `{name}` must be one of {allowed}. Received: {name}={value!r}")
     return value

@@ -38,18 +38,22 @@ def repository_url():
         label, _, url = entry.partition(",")
         if label.strip() == "Repository":
             return url.strip().rstrip("/")
-    raise LookupError(f"The installed {DISTRIBUTION} has no Repository URL: reinstall the course "
-                      "(pip install -e . in a clone) so that its metadata has [project.urls].")
+    raise LookupError(
+        f"The installed {DISTRIBUTION} has no Repository URL: reinstall the course "
+        "(pip install -e . in a clone) so that its metadata has [project.urls]."
+    )
 
 
 def github_repository():
     """The `(owner, name)` of the repository on GitHub, which Colab and Binder open."""
     url = repository_url()
     prefix = "https://github.com/"
-    parts = url[len(prefix):].split("/") if url.startswith(prefix) else []
+    parts = url[len(prefix) :].split("/") if url.startswith(prefix) else []
     if len(parts) != 2 or not all(parts):
-        raise ValueError(f"Colab and Binder open GitHub repositories: the Repository URL must be "
-                         f"https://github.com/<owner>/<name>. Received: {url!r}")
+        raise ValueError(
+            f"Colab and Binder open GitHub repositories: the Repository URL must be "
+            f"https://github.com/<owner>/<name>. Received: {url!r}"
+        )
     return parts[0], parts[1]
 
 
@@ -71,8 +75,10 @@ def install_source():
 def _notebook_name(notebook):
     name = Path(notebook).name
     if not name.endswith(".ipynb"):
-        raise ValueError(f"Argument `notebook` must name a notebook file (.ipynb). "
-                         f"Received: notebook={notebook!r}")
+        raise ValueError(
+            f"Argument `notebook` must name a notebook file (.ipynb). "
+            f"Received: notebook={notebook!r}"
+        )
     return name
 
 
@@ -83,8 +89,10 @@ def colab_url(notebook):
         notebook: the notebook's file name (or path), e.g. `"01_rnn_loop.ipynb"`.
     """
     owner, name = github_repository()
-    return (f"https://colab.research.google.com/github/{owner}/{name}/blob/{BRANCH}/"
-            f"notebooks/{_notebook_name(notebook)}")
+    return (
+        f"https://colab.research.google.com/github/{owner}/{name}/blob/{BRANCH}/"
+        f"notebooks/{_notebook_name(notebook)}"
+    )
 
 
 def binder_url(notebook=None):
@@ -100,8 +108,10 @@ def binder_url(notebook=None):
 
 def badges_markdown(notebook):
     """The Markdown line of badges that open `notebook` in Colab and on Binder."""
-    return (f"[![Open in Colab]({COLAB_BADGE})]({colab_url(notebook)}) "
-            f"[![Launch Binder]({BINDER_BADGE})]({binder_url(notebook)})")
+    return (
+        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(notebook)}) "
+        f"[![Launch Binder]({BINDER_BADGE})]({binder_url(notebook)})"
+    )
 
 
 def launch_links_markdown(notebook):
@@ -111,8 +121,10 @@ def launch_links_markdown(notebook):
     offline (a classroom, the browser tests) it shows as a broken image, and
     it would tell a third party that the notebook was opened.
     """
-    return (f"*Open this notebook in [Google Colab]({colab_url(notebook)}) or on "
-            f"[Binder]({binder_url(notebook)}), or run it locally (see the README).*")
+    return (
+        f"*Open this notebook in [Google Colab]({colab_url(notebook)}) or on "
+        f"[Binder]({binder_url(notebook)}), or run it locally (see the README).*"
+    )
 
 
 def in_hosted_service():
@@ -154,18 +166,29 @@ def _unmet_requirements(installed):
         if version is None:
             missing.append(str(requirement))
         elif not requirement.specifier.contains(version, prereleases=True):
-            outside.append(f"{requirement.name} {version} (the course is tested with "
-                           f"{requirement.specifier})")
+            outside.append(
+                f"{requirement.name} {version} (the course is tested with {requirement.specifier})"
+            )
     return missing, outside
 
 
 def _pip_install(*args):
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--root-user-action=ignore", *args]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--root-user-action=ignore",
+        *args,
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise RuntimeError(f"Installing the course failed ({' '.join(command)}):\n"
-                           f"{(result.stderr or result.stdout)[-2000:]}")
+        raise RuntimeError(
+            f"Installing the course failed ({' '.join(command)}):\n"
+            f"{(result.stderr or result.stdout)[-2000:]}"
+        )
 
 
 def setup_hosted():
@@ -195,8 +218,11 @@ def setup_hosted():
     versions = _installed_versions()
     missing, untested = _unmet_requirements(versions)
     if missing:
-        pins = "".join(f"{name}=={version}\n" for name, version in versions.items()
-                       if name != canonicalize_name(DISTRIBUTION))
+        pins = "".join(
+            f"{name}=={version}\n"
+            for name, version in versions.items()
+            if name != canonicalize_name(DISTRIBUTION)
+        )
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
             constraints.write(pins)
         try:
@@ -208,10 +234,13 @@ def setup_hosted():
 
     output.enable_custom_widget_manager()
     kept = {name: versions[name] for name in KEPT if name in versions}
-    print(f"Colab set-up: {DISTRIBUTION} {importlib.metadata.version(DISTRIBUTION)} from "
-          f"{install_source()}; added {', '.join(missing) or 'no other package'}; kept "
-          f"{', '.join(f'{n} {v}' for n, v in kept.items())} as preinstalled"
-          + (f"; untested: {'; '.join(untested)}" if untested else "") + "; widgets on.")
+    print(
+        f"Colab set-up: {DISTRIBUTION} {importlib.metadata.version(DISTRIBUTION)} from "
+        f"{install_source()}; added {', '.join(missing) or 'no other package'}; kept "
+        f"{', '.join(f'{n} {v}' for n, v in kept.items())} as preinstalled"
+        + (f"; untested: {'; '.join(untested)}" if untested else "")
+        + "; widgets on."
+    )
     return {"added": missing, "kept": kept, "untested": untested}
 
 

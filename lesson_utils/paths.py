@@ -23,7 +23,7 @@ def course_home():
 
 
 def models_folder():
-    """Where trained models are saved: `RNN_COURSE_MODELS_DIR`, else `models/` in `course_home()`."""
+    """Where trained models go: `RNN_COURSE_MODELS_DIR`, else `models/` in `course_home()`."""
     override = os.environ.get(MODELS_ENV_VAR)
     return Path(override).expanduser() if override else course_home() / "models"
 

@@ -38,8 +38,9 @@ class ProgressBar:
         self.total = total
         self.what = what
         self.start = time.perf_counter()
-        self.bar = widgets.IntProgress(value=0, min=0, max=max(total, 1),
-                                       layout=widgets.Layout(width="20em"))
+        self.bar = widgets.IntProgress(
+            value=0, min=0, max=max(total, 1), layout=widgets.Layout(width="20em")
+        )
         self.label = widgets.Label(value=f"{what}: starting")
         self.widget = widgets.HBox([self.bar, self.label])
 
@@ -50,8 +51,10 @@ class ProgressBar:
     def now(self, done, item_label):
         """Shows that `item_label` runs now, after `done` finished items."""
         self.bar.value = done
-        self.label.value = (f"{self.what}: {item_label} ({done + 1} of {self.total}), "
-                            f"{_seconds(self.elapsed())} so far")
+        self.label.value = (
+            f"{self.what}: {item_label} ({done + 1} of {self.total}), "
+            f"{_seconds(self.elapsed())} so far"
+        )
 
     def finish(self):
         """Fills the bar and says how long the whole loop took."""

@@ -55,17 +55,20 @@ def test_bad_learning_rate_is_named():
 
 def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     assert {"default", "old_lesson"} <= set(bench.BENCHMARK_CONFIGS)
-    old, pre, masked = (bench.BENCHMARK_CONFIGS[n]
-                        for n in ("old_lesson", "pre_padding", "old_lesson_masked"))
+    old, pre, masked = (
+        bench.BENCHMARK_CONFIGS[n] for n in ("old_lesson", "pre_padding", "old_lesson_masked")
+    )
     assert pre["prepare"] == dict(old["prepare"], padding="pre") and pre["model"] == old["model"]
     assert masked["prepare"] == old["prepare"]
     assert masked["model"] == dict(old["model"], mask_zero=True)
     assert bench.BENCHMARK_CONFIGS["bow_dense"]["model"]["hidden_units"] == (16, 16)
     both_ways = bench.BENCHMARK_CONFIGS["bidirectional"]
-    assert both_ways["model"] == dict(bench.BENCHMARK_CONFIGS["default"]["model"],
-                                      bidirectional=True)
+    assert both_ways["model"] == dict(
+        bench.BENCHMARK_CONFIGS["default"]["model"], bidirectional=True
+    )
     assert {k: v for k, v in both_ways.items() if k != "model"} == {
-        k: v for k, v in bench.BENCHMARK_CONFIGS["default"].items() if k != "model"}
+        k: v for k, v in bench.BENCHMARK_CONFIGS["default"].items() if k != "model"
+    }
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):
@@ -89,6 +92,9 @@ def test_benchmark_writes_the_fields_notebook_04_reads(fake_imdb):
         assert figures["val_loss"][best - 1] == min(figures["val_loss"])
         assert figures["test_accuracy_kept"] == figures["test_accuracy"][best - 1]
         assert figures["mean_epoch_seconds"] == pytest.approx(
-            sum(figures["epoch_seconds"]) / 2, abs=0.01)
-    assert result["pre_padding"]["params"] == bench.build_rnn_model(
-        **bench.BENCHMARK_CONFIGS["pre_padding"]["model"]).count_params()
+            sum(figures["epoch_seconds"]) / 2, abs=0.01
+        )
+    assert (
+        result["pre_padding"]["params"]
+        == bench.build_rnn_model(**bench.BENCHMARK_CONFIGS["pre_padding"]["model"]).count_params()
+    )

@@ -18,26 +18,46 @@ from lesson_utils.figures.benchmarks import CONFIG_COLORS, plot_benchmark
 
 
 def figures(accuracy, settings):
-    return dict(settings=json.loads(json.dumps(settings)), epoch_seconds=[10.0] * len(accuracy),
-                mean_epoch_seconds=10.0, epoch_cpu_seconds=[8.0] * len(accuracy),
-                mean_epoch_cpu_seconds=8.0, val_loss=[0.5 - 0.01 * i for i in range(len(accuracy))],
-                test_accuracy=accuracy, best_val_loss_epoch=len(accuracy),
-                test_accuracy_kept=accuracy[-1], params=100)
+    return dict(
+        settings=json.loads(json.dumps(settings)),
+        epoch_seconds=[10.0] * len(accuracy),
+        mean_epoch_seconds=10.0,
+        epoch_cpu_seconds=[8.0] * len(accuracy),
+        mean_epoch_cpu_seconds=8.0,
+        val_loss=[0.5 - 0.01 * i for i in range(len(accuracy))],
+        test_accuracy=accuracy,
+        best_val_loss_epoch=len(accuracy),
+        test_accuracy_kept=accuracy[-1],
+        params=100,
+    )
 
 
 def write(folder, name, date, training):
-    (folder / name).write_text(json.dumps({"date": date, "command": "python -m course_tools.bench",
-                                           "training": training}))
+    (folder / name).write_text(
+        json.dumps({"date": date, "command": "python -m course_tools.bench", "training": training})
+    )
 
 
 def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_path):
     old_settings = dict(bench.BENCHMARK_CONFIGS["old_lesson"], batch_size=999)
-    write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
-          {"default": figures([0.80], bench.BENCHMARK_CONFIGS["default"]),
-           "old_lesson": figures([0.5, 0.6], bench.BENCHMARK_CONFIGS["old_lesson"])})
-    write(tmp_path, "imdb_b.json", "2026-02-01T10:00:00",
-          {"default": figures([0.85, 0.88], bench.BENCHMARK_CONFIGS["default"]),
-           "old_lesson": figures([0.52], old_settings)})
+    write(
+        tmp_path,
+        "imdb_a.json",
+        "2026-01-01T10:00:00",
+        {
+            "default": figures([0.80], bench.BENCHMARK_CONFIGS["default"]),
+            "old_lesson": figures([0.5, 0.6], bench.BENCHMARK_CONFIGS["old_lesson"]),
+        },
+    )
+    write(
+        tmp_path,
+        "imdb_b.json",
+        "2026-02-01T10:00:00",
+        {
+            "default": figures([0.85, 0.88], bench.BENCHMARK_CONFIGS["default"]),
+            "old_lesson": figures([0.52], old_settings),
+        },
+    )
     results = load_benchmark_results(tmp_path)
     assert results["default"]["test_accuracy"] == [0.85, 0.88]
     assert results["default"]["file"] == "imdb_b.json" and not results["default"]["stale"]
@@ -45,9 +65,15 @@ def test_the_newest_run_of_each_config_wins_and_stale_settings_are_flagged(tmp_p
 
 
 def test_rows_table_and_plot(tmp_path):
-    write(tmp_path, "imdb_a.json", "2026-01-01T10:00:00",
-          {"default": figures([0.80, 0.86], bench.BENCHMARK_CONFIGS["default"]),
-           "bow_dense": figures([0.87, 0.88], bench.BENCHMARK_CONFIGS["bow_dense"])})
+    write(
+        tmp_path,
+        "imdb_a.json",
+        "2026-01-01T10:00:00",
+        {
+            "default": figures([0.80, 0.86], bench.BENCHMARK_CONFIGS["default"]),
+            "bow_dense": figures([0.87, 0.88], bench.BENCHMARK_CONFIGS["bow_dense"]),
+        },
+    )
     results = load_benchmark_results(tmp_path)
     rows = benchmark_rows(results, ["bow_dense", "default"])
     assert [r["name"] for r in rows] == ["bow_dense", "default"]
@@ -62,7 +88,8 @@ def test_rows_table_and_plot(tmp_path):
     assert [line.get_label() for line in ax_acc.lines[:2]] == [r["label"] for r in rows]
     assert list(ax_acc.lines[1].get_ydata()) == [0.80, 0.86]
     assert [bar.get_width() for bar in ax_time.patches] == [
-        r["cpu_seconds_per_epoch"] for r in rows]
+        r["cpu_seconds_per_epoch"] for r in rows
+    ]
     assert ax_acc.lines[0].get_color().lower() == CONFIG_COLORS["bow_dense"].lower()
     plt.close(fig)
     with pytest.raises(ValueError, match="old_lesson"):
@@ -94,11 +121,21 @@ def test_literature_table_cites_its_sources():
 
 def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
     padding = ["old_lesson", "pre_padding", "old_lesson_masked"]
-    write(tmp_path, "imdb_all.json", "2026-01-01T10:00:00",
-          {name: figures([0.5 + 0.1 * i], bench.BENCHMARK_CONFIGS[name])
-           for i, name in enumerate(padding)})
-    write(tmp_path, "imdb_newer.json", "2026-02-01T10:00:00",  # a newer run of (a) alone
-          {"old_lesson": figures([0.55], bench.BENCHMARK_CONFIGS["old_lesson"])})
+    write(
+        tmp_path,
+        "imdb_all.json",
+        "2026-01-01T10:00:00",
+        {
+            name: figures([0.5 + 0.1 * i], bench.BENCHMARK_CONFIGS[name])
+            for i, name in enumerate(padding)
+        },
+    )
+    write(
+        tmp_path,
+        "imdb_newer.json",
+        "2026-02-01T10:00:00",  # a newer run of (a) alone
+        {"old_lesson": figures([0.55], bench.BENCHMARK_CONFIGS["old_lesson"])},
+    )
     assert load_benchmark_results(tmp_path)["old_lesson"]["file"] == "imdb_newer.json"
     run = load_benchmark_run(padding, tmp_path)
     assert list(run) == padding and {r["file"] for r in run.values()} == {"imdb_all.json"}
@@ -108,8 +145,10 @@ def test_a_comparison_reads_its_figures_from_one_run(tmp_path):
 
 
 def test_the_padding_comparison_changes_one_thing_at_a_time():
-    old, pre, masked, bucketed = (bench.BENCHMARK_CONFIGS[n] for n in (
-        "old_lesson", "pre_padding", "old_lesson_masked", "old_lesson_bucketed"))
+    old, pre, masked, bucketed = (
+        bench.BENCHMARK_CONFIGS[n]
+        for n in ("old_lesson", "pre_padding", "old_lesson_masked", "old_lesson_bucketed")
+    )
     assert pre == dict(old, prepare=dict(old["prepare"], padding="pre"))
     assert masked == dict(old, model=dict(old["model"], mask_zero=True))
     assert masked["model"]["max_length"] == 256, "(c) keeps full-length batches, as (a) does"

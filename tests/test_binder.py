@@ -17,19 +17,25 @@ def dockerfile(tmp_path_factory):
     """The Dockerfile repo2docker would build, from `--no-build --debug`."""
     if not REPO2DOCKER.exists():
         pytest.skip("jupyter-repo2docker is not installed (pip install -e '.[test]' installs it)")
-    result = subprocess.run([str(REPO2DOCKER), "--no-build", "--no-run", "--debug", str(ROOT)],
-                            capture_output=True, text=True, timeout=300,
-                            cwd=tmp_path_factory.mktemp("repo2docker"))
+    result = subprocess.run(
+        [str(REPO2DOCKER), "--no-build", "--no-run", "--debug", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path_factory.mktemp("repo2docker"),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
 
 
 def test_repo2docker_builds_the_conda_environment_of_environment_yml(dockerfile):
     assert "Building conda environment for python=3.11" in dockerfile, (
-        "repo2docker should choose its conda build pack with environment.yml's Python")
+        "repo2docker should choose its conda build pack with environment.yml's Python"
+    )
     assert 'env update -p ${NB_PYTHON_PREFIX} --file "environment.yml"' in dockerfile
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), (
-        "a binder/ folder would make repo2docker ignore the files at the top of the repository")
+        "a binder/ folder would make repo2docker ignore the files at the top of the repository"
+    )
 
 
 def test_the_start_script_is_the_entry_point(dockerfile):
@@ -45,11 +51,17 @@ def test_environment_yml_has_what_jupyterlab_widgets_and_slides_need():
 def test_start_applies_the_course_settings_and_leaves_imdb_to_keras(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("IMDB_DATA_DIR", "JUPYTER_CONFIG_PATH")}
     env["REPO_DIR"] = str(ROOT)
-    result = subprocess.run([shutil.which("bash"), str(ROOT / "start"), "env"], capture_output=True,
-                            text=True, env=env, check=True)
+    result = subprocess.run(
+        [shutil.which("bash"), str(ROOT / "start"), "env"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     lines = result.stdout.splitlines()
     assert f"JUPYTER_CONFIG_PATH={ROOT}/jupyter" in lines
     assert not any(line.startswith("IMDB_DATA_DIR=") for line in lines), (
-        "on Binder Keras downloads IMDB: start must not point IMDB_DATA_DIR anywhere")
+        "on Binder Keras downloads IMDB: start must not point IMDB_DATA_DIR anywhere"
+    )
     assert (ROOT / "jupyter" / "labconfig" / "default_setting_overrides.json").is_file()
     assert os.access(ROOT / "start", os.X_OK)

@@ -31,8 +31,9 @@ def _random_inputs(seed=0):
 def _randomise_weights(layer, seed=1):
     """Random weights everywhere, biases included (Keras starts them at 0 or 1)."""
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=0.6, size=w.shape).astype("float32")
-                       for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.6, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
 
 
 def _keras_layer(kind, **kwargs):
@@ -120,7 +121,8 @@ def test_lstm_gates_are_in_range_and_consistent():
     # c_t = f * c_{t-1} + i * g, step by step.
     c_prev = np.concatenate([np.zeros((BATCH, 1, UNITS)), gates["cell"][:, :-1]], axis=1)
     np.testing.assert_allclose(
-        gates["cell"], gates["forget"] * c_prev + gates["input"] * gates["candidate"], atol=1e-6)
+        gates["cell"], gates["forget"] * c_prev + gates["input"] * gates["candidate"], atol=1e-6
+    )
 
 
 def test_gru_gates_are_in_range_and_mix_old_and_new():

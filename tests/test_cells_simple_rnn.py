@@ -12,8 +12,9 @@ def _layer_with_random_weights(features, units, seed, **kwargs):
     layer = keras.layers.SimpleRNN(units, **kwargs)
     layer.build((None, None, features))
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=0.5, size=w.shape).astype("float32")
-                       for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=0.5, size=w.shape).astype("float32") for w in layer.get_weights()]
+    )
     return layer
 
 
@@ -39,8 +40,10 @@ def test_one_step_is_the_recurrence_and_the_loop_carries_it():
     for t in range(4):
         h = np.tanh(inputs[:, t] @ kernel + h @ recurrent_kernel + bias)
         np.testing.assert_allclose(outputs[:, t], h, atol=1e-12)
-    np.testing.assert_allclose(simple_rnn_step(inputs[:, 0], np.zeros((2, 5)), kernel,
-                                               recurrent_kernel, bias), outputs[:, 0])
+    np.testing.assert_allclose(
+        simple_rnn_step(inputs[:, 0], np.zeros((2, 5)), kernel, recurrent_kernel, bias),
+        outputs[:, 0],
+    )
 
 
 @pytest.mark.parametrize("features,units", [(1, 1), (2, 16), (8, 32), (300, 7)])

@@ -22,8 +22,9 @@ WRONG_FORGET_GATES = {
     "third block": lambda *a: sigmoid(_blocks(*a, 4)[2]),
     "output gate's values": lambda *a: sigmoid(_blocks(*a, 4)[3]),
     "not tanh": lambda *a: np.tanh(_blocks(*a, 4)[1]),
-    "previous hidden state is missing":
-        lambda x, h, k, rk, b: right_forget_gate(x, 0 * h, k, rk, b),
+    "previous hidden state is missing": lambda x, h, k, rk, b: right_forget_gate(
+        x, 0 * h, k, rk, b
+    ),
     "bias is missing": lambda x, h, k, rk, b: right_forget_gate(x, h, k, rk, 0 * b),
     "differs from the reference": lambda *a: right_forget_gate(*a) + 0.01,
     "returned shape": lambda *a: right_forget_gate(*a).T,
@@ -53,8 +54,11 @@ def test_checks_name_the_learners_stub_that_returns_none(capsys):
     def count_gru_params(features, units, reset_after):
         return None
 
-    for check, stub in ((check_forget_gate, forget_gate), (check_gru_step, my_gru_step),
-                        (check_gru_param_count, count_gru_params)):
+    for check, stub in (
+        (check_forget_gate, forget_gate),
+        (check_gru_step, my_gru_step),
+        (check_gru_param_count, count_gru_params),
+    ):
         assert check(stub) is False
         assert capsys.readouterr().out.startswith(f"Not yet: {stub.__name__} returned None")
 
@@ -68,8 +72,19 @@ def right_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias):
     return z * h_prev + (1 - z) * candidate
 
 
-def _gru_variant(x_t, h_prev, kernel, recurrent_kernel, bias, *, order=(0, 1), gate=sigmoid,
-                 squash=np.tanh, keep_old=True, reset="after"):
+def _gru_variant(
+    x_t,
+    h_prev,
+    kernel,
+    recurrent_kernel,
+    bias,
+    *,
+    order=(0, 1),
+    gate=sigmoid,
+    squash=np.tanh,
+    keep_old=True,
+    reset="after",
+):
     """A GRU step with one thing changed, as a learner might write it."""
     units = h_prev.shape[1]
     xs = np.split(x_t @ kernel + bias[0], 3, axis=-1)
@@ -79,8 +94,9 @@ def _gru_variant(x_t, h_prev, kernel, recurrent_kernel, bias, *, order=(0, 1), g
     if reset == "after":
         candidate = squash(xs[2] + r * hs[2])
     elif reset == "before":
-        candidate = squash(xs[2] + (r * h_prev) @ recurrent_kernel[:, 2 * units:]
-                           + bias[1, 2 * units:])
+        candidate = squash(
+            xs[2] + (r * h_prev) @ recurrent_kernel[:, 2 * units :] + bias[1, 2 * units :]
+        )
     else:
         candidate = squash(xs[2] + hs[2])
     return z * h_prev + (1 - z) * candidate if keep_old else (1 - z) * h_prev + z * candidate

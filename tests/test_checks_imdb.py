@@ -18,14 +18,17 @@ def right_padding_share(lengths, max_length):
 def test_padding_share(capsys):
     assert check_padding_share(right_padding_share)
     for wrong, words in [
-            (lambda lengths, m: float(np.mean(m - np.asarray(lengths)) / m), "negative padding"),
-            (lambda lengths, m: 100 * right_padding_share(lengths, m), "percentage"),
-            (lambda lengths, m: float(np.maximum(m - np.asarray(lengths), 0).sum()),
-             "number of padding zeros"),
-            (lambda lengths, m: float(np.mean(np.asarray(lengths) < m)), "share of reviews"),
-            (lambda lengths, m: 1 - right_padding_share(lengths, m), "real word ids"),
-            (lambda lengths, m: None, "returned None"),
-            (lambda lengths, m: 1 / 0, "ZeroDivisionError")]:
+        (lambda lengths, m: float(np.mean(m - np.asarray(lengths)) / m), "negative padding"),
+        (lambda lengths, m: 100 * right_padding_share(lengths, m), "percentage"),
+        (
+            lambda lengths, m: float(np.maximum(m - np.asarray(lengths), 0).sum()),
+            "number of padding zeros",
+        ),
+        (lambda lengths, m: float(np.mean(np.asarray(lengths) < m)), "share of reviews"),
+        (lambda lengths, m: 1 - right_padding_share(lengths, m), "real word ids"),
+        (lambda lengths, m: None, "returned None"),
+        (lambda lengths, m: 1 / 0, "ZeroDivisionError"),
+    ]:
         assert not check_padding_share(wrong)
         assert words in capsys.readouterr().out
 
@@ -52,10 +55,12 @@ def right_confusion(y, p):
 
 def test_confusion_matrix(capsys):
     assert check_confusion_matrix(right_confusion)
-    for wrong, words in [(lambda y, p: right_confusion(y, p).T, "swapped"),
-                         (lambda y, p: right_confusion(y, p)[::-1, ::-1], "reversed"),
-                         (lambda y, p: right_confusion(y, np.asarray(p) + 1e-12), "exactly 0.5"),
-                         (lambda y, p: None, "returned None")]:
+    for wrong, words in [
+        (lambda y, p: right_confusion(y, p).T, "swapped"),
+        (lambda y, p: right_confusion(y, p)[::-1, ::-1], "reversed"),
+        (lambda y, p: right_confusion(y, np.asarray(p) + 1e-12), "exactly 0.5"),
+        (lambda y, p: None, "returned None"),
+    ]:
         assert not check_confusion_matrix(wrong)
         assert words in capsys.readouterr().out
 
@@ -75,10 +80,13 @@ def test_pca_2d(capsys):
         centred = s - s.mean(axis=0)
         return centred @ np.linalg.svd(centred, full_matrices=False)[2][-2:].T
 
-    for wrong, words in [(uncentred, "subtract the mean"), (smallest, "least"),
-                         (lambda s: right_pca(s)[:, :1], "shape"),
-                         (lambda s: right_pca(s)[:, ::-1], "differ"),
-                         (lambda s: None, "Not yet: project_2d returned None")]:
+    for wrong, words in [
+        (uncentred, "subtract the mean"),
+        (smallest, "least"),
+        (lambda s: right_pca(s)[:, :1], "shape"),
+        (lambda s: right_pca(s)[:, ::-1], "differ"),
+        (lambda s: None, "Not yet: project_2d returned None"),
+    ]:
         assert not check_pca_2d(wrong)
         assert words in capsys.readouterr().out
 
@@ -95,19 +103,24 @@ def test_head_probability(capsys):
     assert check_head_probability(right_head)
     assert "Correct" in capsys.readouterr().out
     for wrong, words in [
-            (lambda s, k1, b1, k2, b2: None, "Not yet: head_probability returned None"),
-            (lambda s, k1, b1, k2, b2: sigmoid((s @ k1 + b1) @ k2 + b2)[:, 0], "ReLU"),
-            (lambda s, k1, b1, k2, b2: (np.maximum(s @ k1 + b1, 0) @ k2 + b2)[:, 0], "logit"),
-            (lambda s, k1, b1, k2, b2: sigmoid(sigmoid(s @ k1 + b1) @ k2 + b2)[:, 0],
-             "not the sigmoid"),
-            (lambda s, k1, b1, k2, b2: sigmoid(np.tanh(s @ k1 + b1) @ k2 + b2)[:, 0], "not tanh"),
-            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1, 0) @ k2 + b2)[:, 0], "bias_1"),
-            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1 + b1, 0) @ k2)[:, 0], "bias_2"),
-            (lambda s, k1, b1, k2, b2: 1 - right_head(s, k1, b1, k2, b2), "P(negative)"),
-            (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2)[:, None], "shape (n,)"),
-            (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1.T + b1, 0) @ k2 + b2),
-             "raised ValueError"),
-            (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2) + 0.01, "differs")]:
+        (lambda s, k1, b1, k2, b2: None, "Not yet: head_probability returned None"),
+        (lambda s, k1, b1, k2, b2: sigmoid((s @ k1 + b1) @ k2 + b2)[:, 0], "ReLU"),
+        (lambda s, k1, b1, k2, b2: (np.maximum(s @ k1 + b1, 0) @ k2 + b2)[:, 0], "logit"),
+        (
+            lambda s, k1, b1, k2, b2: sigmoid(sigmoid(s @ k1 + b1) @ k2 + b2)[:, 0],
+            "not the sigmoid",
+        ),
+        (lambda s, k1, b1, k2, b2: sigmoid(np.tanh(s @ k1 + b1) @ k2 + b2)[:, 0], "not tanh"),
+        (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1, 0) @ k2 + b2)[:, 0], "bias_1"),
+        (lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1 + b1, 0) @ k2)[:, 0], "bias_2"),
+        (lambda s, k1, b1, k2, b2: 1 - right_head(s, k1, b1, k2, b2), "P(negative)"),
+        (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2)[:, None], "shape (n,)"),
+        (
+            lambda s, k1, b1, k2, b2: sigmoid(np.maximum(s @ k1.T + b1, 0) @ k2 + b2),
+            "raised ValueError",
+        ),
+        (lambda s, k1, b1, k2, b2: right_head(s, k1, b1, k2, b2) + 0.01, "differs"),
+    ]:
         assert not check_head_probability(wrong)
         assert words in capsys.readouterr().out
 
@@ -122,15 +135,23 @@ def test_notebook_04_exercises_follow_the_course_pattern():
     cells = nbformat.read(path, as_version=4).cells
     first_code = next(cell.source for cell in cells if cell.cell_type == "code")
     imported = set(re.findall(r"^\s+(\w+),$", first_code, re.M))
-    imported |= {name.strip() for line in re.findall(r"^from lesson_utils import ([\w, ]+)$",
-                                                     first_code, re.M) for name in line.split(",")}
-    exercises = [(i, match) for i, cell in enumerate(cells) if cell.cell_type == "code"
-                 for match in re.finditer(r"^(check_\w+)\((\w+)\);$", cell.source, re.M)]
+    imported |= {
+        name.strip()
+        for line in re.findall(r"^from lesson_utils import ([\w, ]+)$", first_code, re.M)
+        for name in line.split(",")
+    }
+    exercises = [
+        (i, match)
+        for i, cell in enumerate(cells)
+        if cell.cell_type == "code"
+        for match in re.finditer(r"^(check_\w+)\((\w+)\);$", cell.source, re.M)
+    ]
     assert len(exercises) >= 2, "notebook 04 should have at least two checked exercises"
     for i, match in exercises:
         check, stub = match.groups()
-        assert f"def {stub}(" in cells[i].source and "return None" in cells[i].source, \
+        assert f"def {stub}(" in cells[i].source and "return None" in cells[i].source, (
             f"cell {i} should pass the learner's stub {stub!r} to {check}, not a literal"
+        )
         note, solution = cells[i + 1], cells[i + 2]
         assert note.source.startswith("*Worked solution to exercise"), note.source
         assert note.metadata["slideshow"]["slide_type"] == "skip"
@@ -140,6 +161,7 @@ def test_notebook_04_exercises_follow_the_course_pattern():
         # e.g. share_truncated against truncated_share, confusion against confusion_matrix
         for name in imported:
             same_words = set(name.split("_")) == set(stub.split("_"))
-            assert not (same_words or name.startswith(stub) or stub.startswith(name)), \
-                (f"the notebook imports {name!r}, a reference under a name close to the "
-                 f"exercise's {stub!r}")
+            assert not (same_words or name.startswith(stub) or stub.startswith(name)), (
+                f"the notebook imports {name!r}, a reference under a name close to the "
+                f"exercise's {stub!r}"
+            )

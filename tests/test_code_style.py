@@ -17,20 +17,26 @@ def tool(name):
 
 
 def test_ruff_finds_nothing():
-    done = subprocess.run([tool("ruff"), "check", "--no-cache", "--output-format", "concise", "."],
-                          capture_output=True, text=True, cwd=REPO)
+    done = subprocess.run(
+        [tool("ruff"), "check", "--no-cache", "--output-format", "concise", "."],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr
 
 
 def test_notebooks_are_committed_without_outputs():
     notebooks = sorted(str(p) for p in (REPO / "notebooks").glob("*.ipynb"))
-    done = subprocess.run([tool("nbstripout"), "--keep-id", "--verify", *notebooks],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [tool("nbstripout"), "--keep-id", "--verify", *notebooks], capture_output=True, text=True
+    )
     assert done.returncode == 0, "notebooks saved with outputs: " + done.stdout + done.stderr
 
 
 def test_the_hooks_and_the_tests_pin_the_same_tool_versions():
     pins = dict(re.findall(r'"(ruff|nbstripout)==([\d.]+)"', (REPO / "pyproject.toml").read_text()))
-    hooks = dict(re.findall(r'"(ruff|nbstripout)==([\d.]+)"',
-                            (REPO / ".pre-commit-config.yaml").read_text()))
+    hooks = dict(
+        re.findall(r'"(ruff|nbstripout)==([\d.]+)"', (REPO / ".pre-commit-config.yaml").read_text())
+    )
     assert pins and pins == hooks

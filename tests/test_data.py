@@ -10,8 +10,9 @@ from fake_imdb import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
 import lesson_utils.data.imdb as data
 from lesson_utils.data.text import text_to_words
 
-SHARED = Path(os.environ.get("IMDB_DATA_DIR")
-              or Path(__file__).resolve().parents[2] / "shared" / "data")
+SHARED = Path(
+    os.environ.get("IMDB_DATA_DIR") or Path(__file__).resolve().parents[2] / "shared" / "data"
+)
 REFERENCE = SHARED / "keras_imdb_first5000_vocab500.npz"
 
 
@@ -153,8 +154,9 @@ def test_bad_vocab_size_is_named(fake_imdb, bad):
 
 
 def test_encode_and_decode_use_the_same_index(fake_imdb):
-    padded = data.encode_review("The film was GREAT, unknownword!", vocab_size=100, max_length=8,
-                                source=fake_imdb)
+    padded = data.encode_review(
+        "The film was GREAT, unknownword!", vocab_size=100, max_length=8, source=fake_imdb
+    )
     assert padded.shape == (1, 8)
     assert padded[0].tolist() == [1, 4, 5, 6, 7, 0, 0, 0]
     assert data.decode_review(padded[0], source=fake_imdb) == "[START] the film was great"
@@ -163,7 +165,8 @@ def test_encode_and_decode_use_the_same_index(fake_imdb):
 
 def test_prepare_imdb_data_pads_and_never_returns_an_all_padding_row(fake_imdb):
     (x_train, y_train), (x_test, y_test) = data.prepare_imdb_data(
-        100, 4, source=fake_imdb, quick=False)
+        100, 4, source=fake_imdb, quick=False
+    )
     assert x_train.shape == (6, 4) and x_test.shape == (4, 4)
     assert (x_train != 0).any(axis=1).all() and (x_test != 0).any(axis=1).all()
     assert (x_train[:, 0] != 0).all()  # post-padded: every row starts with an id
@@ -180,14 +183,17 @@ def test_quick_mode_takes_a_fixed_subsample(fake_imdb, monkeypatch):
     np.testing.assert_array_equal(x_train, full[:3])
 
 
-@pytest.mark.skipif(not REFERENCE.exists() or not any(SHARED.glob("aclImdb*")),
-                    reason=f"the shared IMDB data is not at {SHARED} (set IMDB_DATA_DIR)")
+@pytest.mark.skipif(
+    not REFERENCE.exists() or not any(SHARED.glob("aclImdb*")),
+    reason=f"the shared IMDB data is not at {SHARED} (set IMDB_DATA_DIR)",
+)
 def test_offline_path_equals_keras_reference():
     reference = np.load(REFERENCE, allow_pickle=True)
     (x_train, y_train), (x_test, y_test) = data.load_imdb(vocab_size=500, source=SHARED)
     assert len(x_train) == 25_000 and len(x_test) == 25_000
-    equal = (sum(list(a) == list(b) for a, b in zip(reference["arr_0"], x_train[:5000]))
-             + sum(list(a) == list(b) for a, b in zip(reference["arr_2"], x_test[:1000])))
+    equal = sum(list(a) == list(b) for a, b in zip(reference["arr_0"], x_train[:5000])) + sum(
+        list(a) == list(b) for a, b in zip(reference["arr_2"], x_test[:1000])
+    )
     assert equal >= 5_999
     np.testing.assert_array_equal(reference["arr_1"], y_train[:5000])
     np.testing.assert_array_equal(reference["arr_3"], y_test[:1000])

@@ -47,11 +47,13 @@ def test_every_image_is_an_attachment_of_its_cell(path):
             target = markdown_source or html_source
             assert target.startswith("attachment:"), (
                 f"{path.name} cell {index} shows {target}, a file that a notebook opened on its "
-                "own (or under make lab) cannot reach: attach it to the cell")
-            data = cell.get("attachments", {}).get(target[len("attachment:"):], {})
+                "own (or under make lab) cannot reach: attach it to the cell"
+            )
+            data = cell.get("attachments", {}).get(target[len("attachment:") :], {})
             assert base64.b64decode(data.get("image/png", "")).startswith(b"\x89PNG"), (
                 f"{path.name} cell {index}: {target} is not attached as a PNG "
-                "(run python -m course_tools.diagrams)")
+                "(run python -m course_tools.diagrams)"
+            )
         for alt, _ in ATTACHED_IMAGE.findall(source):
             assert len(alt.split()) >= 5, f"{path.name} cell {index}: an image without alt text"
 
@@ -65,11 +67,19 @@ def test_the_course_shows_every_diagram_it_draws():
 
 
 def test_embed_diagrams_attaches_the_drawing_to_its_cell():
-    notebook = {"cells": [
-        {"cell_type": "markdown", "metadata": {},
-         "source": ["An LSTM.\n", "![The LSTM cell with its three gates](attachment:lstm_cell.png)"]},
-        {"cell_type": "code", "metadata": {}, "source": ["print(1)"], "outputs": []},
-    ]}
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "markdown",
+                "metadata": {},
+                "source": [
+                    "An LSTM.\n",
+                    "![The LSTM cell with its three gates](attachment:lstm_cell.png)",
+                ],
+            },
+            {"cell_type": "code", "metadata": {}, "source": ["print(1)"], "outputs": []},
+        ]
+    }
     assert embed_diagrams(notebook) == ["lstm_cell"]
     png = base64.b64decode(notebook["cells"][0]["attachments"]["lstm_cell.png"]["image/png"])
     assert png == diagram_png("lstm_cell")

@@ -54,7 +54,10 @@ def test_tensorflow_that_does_not_import_fails_with_what_to_install(monkeypatch)
     monkeypatch.setattr(importlib, "import_module", broken)
     check = doctor.check_package("tensorflow", SpecifierSet(">=2.20,<2.22"))
     assert check.status == doctor.FAIL
-    assert "libtensorflow_framework" in check.detail and 'pip install "tensorflow<2.22,>=2.20"' in check.detail
+    assert (
+        "libtensorflow_framework" in check.detail
+        and 'pip install "tensorflow<2.22,>=2.20"' in check.detail
+    )
 
 
 def test_a_keras_outside_the_tested_range_fails(monkeypatch):
@@ -67,16 +70,21 @@ def _versions(monkeypatch, **versions):
     monkeypatch.setattr(doctor, "_installed_version", lambda name: versions.get(name))
 
 
-@pytest.mark.parametrize("widgets, extension, lab, status", [
-    ("8.1.5", "3.0.13", "4.2.0", doctor.OK),
-    ("7.7.1", "1.1.7", "3.6.0", doctor.OK),
-    ("8.1.5", "1.1.7", "3.6.0", doctor.FAIL),  # widgets 8 with the old extension
-    ("7.7.1", "3.0.17", "3.6.0", doctor.FAIL),  # widgets 7 with the new extension
-    ("7.7.1", "1.1.7", "4.2.0", doctor.FAIL),  # JupyterLab 4 renders widgets 8 only
-    ("8.1.5", None, "4.2.0", doctor.FAIL),  # no extension at all
-    ("7.7.1", "3.0.17", None, doctor.OK),  # no JupyterLab here to render anything
-])
-def test_widgets_and_their_jupyterlab_extension_must_agree(monkeypatch, widgets, extension, lab, status):
+@pytest.mark.parametrize(
+    "widgets, extension, lab, status",
+    [
+        ("8.1.5", "3.0.13", "4.2.0", doctor.OK),
+        ("7.7.1", "1.1.7", "3.6.0", doctor.OK),
+        ("8.1.5", "1.1.7", "3.6.0", doctor.FAIL),  # widgets 8 with the old extension
+        ("7.7.1", "3.0.17", "3.6.0", doctor.FAIL),  # widgets 7 with the new extension
+        ("7.7.1", "1.1.7", "4.2.0", doctor.FAIL),  # JupyterLab 4 renders widgets 8 only
+        ("8.1.5", None, "4.2.0", doctor.FAIL),  # no extension at all
+        ("7.7.1", "3.0.17", None, doctor.OK),  # no JupyterLab here to render anything
+    ],
+)
+def test_widgets_and_their_jupyterlab_extension_must_agree(
+    monkeypatch, widgets, extension, lab, status
+):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
     _versions(monkeypatch, ipywidgets=widgets, jupyterlab_widgets=extension, jupyterlab=lab)
     check = doctor.check_widgets()
@@ -108,9 +116,13 @@ def test_imdb_from_a_local_copy_says_so(fake_imdb, monkeypatch):
     assert check.status == doctor.OK and str(fake_imdb) in check.detail
 
 
-@pytest.mark.parametrize("cached, online, status", [
-    (True, False, doctor.OK), (False, True, doctor.OK), (False, False, doctor.FAIL)])
-def test_imdb_from_keras_needs_its_cache_or_the_network(monkeypatch, tmp_path, cached, online, status):
+@pytest.mark.parametrize(
+    "cached, online, status",
+    [(True, False, doctor.OK), (False, True, doctor.OK), (False, False, doctor.FAIL)],
+)
+def test_imdb_from_keras_needs_its_cache_or_the_network(
+    monkeypatch, tmp_path, cached, online, status
+):
     monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     if cached:

@@ -30,8 +30,10 @@ def test_confusion_plot_has_counts_and_labels():
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "40" in texts and "45" in texts and "80% of row" in texts
     assert fig.get_suptitle()
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["predicted\nnegative",
-                                                                      "predicted\npositive"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
+        "predicted\nnegative",
+        "predicted\npositive",
+    ]
     plt.close(fig)
 
 
@@ -55,17 +57,20 @@ def test_misclassified_of_each_kind():
         misclassified_reviews(None, None, y, probabilities=p, label=2)
 
 
-@pytest.mark.parametrize("review, score", [
-    ("this is probably my favorite i give it 9 5 10 rent it today", 9.5),
-    ("i rated it 3 out of 10 and that is generous", 3.0),
-    ("my rating 8 10", 8.0),
-    ("i gave it 2 10 before i saw the sequel gave it 7 10", 7.0),
-    ("a 10 10 cast and a 2 10 plot", None),
-    ("an above average thriller br br highly recommended 7 10", 7.0),
-    ("its worth a buying watching br br 7 8 10", 7.8),
-    ("better than watching godfather 1 2 for the tenth time", None),
-    ("i give it 12 10", None),
-])
+@pytest.mark.parametrize(
+    "review, score",
+    [
+        ("this is probably my favorite i give it 9 5 10 rent it today", 9.5),
+        ("i rated it 3 out of 10 and that is generous", 3.0),
+        ("my rating 8 10", 8.0),
+        ("i gave it 2 10 before i saw the sequel gave it 7 10", 7.0),
+        ("a 10 10 cast and a 2 10 plot", None),
+        ("an above average thriller br br highly recommended 7 10", 7.0),
+        ("its worth a buying watching br br 7 8 10", 7.8),
+        ("better than watching godfather 1 2 for the tenth time", None),
+        ("i give it 12 10", None),
+    ],
+)
 def test_stated_score_reads_the_score_a_reviewer_wrote(review, score):
     assert stated_score(review) == score
 

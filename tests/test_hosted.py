@@ -16,9 +16,16 @@ import pytest
 from lesson_utils import hosted
 
 ROOT = Path(__file__).resolve().parent.parent
-COLAB_VERSIONS = {"tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
-                  "ipywidgets": "7.7.1", "matplotlib": "3.10.0", "packaging": "25.0",
-                  "ipykernel": "6.17.1", "rnn-course": "0.1.0"}
+COLAB_VERSIONS = {
+    "tensorflow": "2.20.0",
+    "keras": "3.13.2",
+    "numpy": "2.1.3",
+    "ipywidgets": "7.7.1",
+    "matplotlib": "3.10.0",
+    "packaging": "25.0",
+    "ipykernel": "6.17.1",
+    "rnn-course": "0.1.0",
+}
 
 
 def _pyproject_repository():
@@ -29,7 +36,9 @@ def _pyproject_repository():
 
 def test_the_address_comes_from_pyproject_through_the_installed_metadata():
     assert hosted.repository_url() == _pyproject_repository(), (
-        "the installed metadata is stale: reinstall the course (make does it when pyproject changes)")
+        "the installed metadata is stale: reinstall the course "
+        "(make does it when pyproject changes)"
+    )
 
 
 def test_badges_and_install_line_agree_with_the_address():
@@ -37,11 +46,16 @@ def test_badges_and_install_line_agree_with_the_address():
     owner, name = url.removeprefix("https://github.com/").split("/")
     assert hosted.install_line() == f'pip install "rnn-course @ git+{url}"'
     assert hosted.colab_url("notebooks/01_rnn_loop.ipynb") == (
-        f"https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/01_rnn_loop.ipynb")
+        f"https://colab.research.google.com/github/{owner}/{name}/blob/main/notebooks/01_rnn_loop.ipynb"
+    )
     assert hosted.binder_url("01_rnn_loop.ipynb") == (
-        f"https://mybinder.org/v2/gh/{owner}/{name}/main?urlpath=lab/tree/notebooks/01_rnn_loop.ipynb")
+        f"https://mybinder.org/v2/gh/{owner}/{name}/main?urlpath=lab/tree/notebooks/01_rnn_loop.ipynb"
+    )
     badges = hosted.badges_markdown("01_rnn_loop.ipynb")
-    assert hosted.colab_url("01_rnn_loop.ipynb") in badges and hosted.binder_url("01_rnn_loop.ipynb") in badges
+    assert (
+        hosted.colab_url("01_rnn_loop.ipynb") in badges
+        and hosted.binder_url("01_rnn_loop.ipynb") in badges
+    )
 
 
 def test_publishing_elsewhere_changes_every_derived_address(monkeypatch):
@@ -55,12 +69,16 @@ def test_publishing_elsewhere_changes_every_derived_address(monkeypatch):
 def test_readme_links_are_the_derived_ones():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert hosted.install_line() in readme
-    links = re.findall(r"\((https://(?:colab\.research\.google\.com/github|mybinder\.org/v2)[^)\s]*)\)",
-                       readme)
+    links = re.findall(
+        r"\((https://(?:colab\.research\.google\.com/github|mybinder\.org/v2)[^)\s]*)\)", readme
+    )
     assert links, "the README should have Colab and Binder badges"
     notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-    derived = {hosted.binder_url()} | {hosted.colab_url(n) for n in notebooks} | {
-        hosted.binder_url(n) for n in notebooks}
+    derived = (
+        {hosted.binder_url()}
+        | {hosted.colab_url(n) for n in notebooks}
+        | {hosted.binder_url(n) for n in notebooks}
+    )
     assert set(links) <= derived, f"README links not derived from pyproject: {set(links) - derived}"
 
 
@@ -104,8 +122,11 @@ def _simulate_installed(monkeypatch, versions):
     """Makes the hosted module see `versions` installed and the course's real requirements."""
     from packaging.utils import canonicalize_name
 
-    monkeypatch.setattr(hosted, "_installed_versions",
-                        lambda: {canonicalize_name(n): v for n, v in versions.items()})
+    monkeypatch.setattr(
+        hosted,
+        "_installed_versions",
+        lambda: {canonicalize_name(n): v for n, v in versions.items()},
+    )
     real_version = importlib.metadata.version
 
     def version(name):
@@ -124,27 +145,35 @@ def test_outside_a_hosted_service_it_does_nothing(monkeypatch, pip_calls, capsys
 
 
 def test_on_colabs_own_stack_nothing_is_installed_and_widgets_are_turned_on(
-        monkeypatch, colab, pip_calls, capsys):
+    monkeypatch, colab, pip_calls, capsys
+):
     _simulate_installed(monkeypatch, COLAB_VERSIONS)
     result = hosted.setup_hosted()
     assert pip_calls == [], "Colab's stack satisfies every requirement: pip must not run"
     assert colab == [True]
     assert result["added"] == [] and result["untested"] == []
-    assert result["kept"] == {"tensorflow": "2.20.0", "keras": "3.13.2", "numpy": "2.1.3",
-                              "ipywidgets": "7.7.1"}
+    assert result["kept"] == {
+        "tensorflow": "2.20.0",
+        "keras": "3.13.2",
+        "numpy": "2.1.3",
+        "ipywidgets": "7.7.1",
+    }
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "tensorflow 2.20.0" in out and "widgets on" in out
 
 
 def test_only_what_is_missing_is_installed_with_everything_else_pinned(
-        monkeypatch, colab, pip_calls, capsys):
+    monkeypatch, colab, pip_calls, capsys
+):
     versions = {n: v for n, v in COLAB_VERSIONS.items() if n != "matplotlib"}
     _simulate_installed(monkeypatch, versions)
     result = hosted.setup_hosted()
     assert len(pip_calls) == 1
     command, constraints = pip_calls[0]["command"], pip_calls[0]["constraints"]
     assert command[:4] == [sys.executable, "-m", "pip", "install"]
-    assert [a for a in command if a.startswith("matplotlib")] == result["added"] == ["matplotlib>=3.8"]
+    assert (
+        [a for a in command if a.startswith("matplotlib")] == result["added"] == ["matplotlib>=3.8"]
+    )
     assert not any(a.startswith(("-U", "--upgrade", "--force")) for a in command)
     for name in ("tensorflow==2.20.0", "keras==3.13.2", "numpy==2.1.3", "ipywidgets==7.7.1"):
         assert name in constraints.splitlines(), f"{name} should be held by the constraints"
@@ -153,7 +182,8 @@ def test_only_what_is_missing_is_installed_with_everything_else_pinned(
 
 
 def test_a_preinstalled_version_outside_the_range_is_kept_and_reported(
-        monkeypatch, colab, pip_calls, capsys):
+    monkeypatch, colab, pip_calls, capsys
+):
     _simulate_installed(monkeypatch, {**COLAB_VERSIONS, "tensorflow": "2.23.0"})
     result = hosted.setup_hosted()
     assert pip_calls == [], "a preinstalled TensorFlow must never be replaced"
@@ -162,7 +192,8 @@ def test_a_preinstalled_version_outside_the_range_is_kept_and_reported(
 
 
 def test_the_course_is_installed_without_dependencies_from_the_overridden_source(
-        monkeypatch, colab, pip_calls):
+    monkeypatch, colab, pip_calls
+):
     monkeypatch.setenv(hosted.INSTALL_SOURCE_ENV_VAR, "git+file:///tmp/clone")
     _simulate_installed(monkeypatch, {n: v for n, v in COLAB_VERSIONS.items() if n != "rnn-course"})
     monkeypatch.setattr(importlib.metadata, "version", _version_after_install(pip_calls))
@@ -181,14 +212,20 @@ def _version_after_install(pip_calls):
 
 def test_a_failed_install_says_what_pip_said(monkeypatch, colab):
     _simulate_installed(monkeypatch, {n: v for n, v in COLAB_VERSIONS.items() if n != "numpy"})
-    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: subprocess.CompletedProcess(
-        command, 1, "", "ERROR: No matching distribution found for numpy"))
+    monkeypatch.setattr(
+        subprocess,
+        "run",
+        lambda command, **kwargs: subprocess.CompletedProcess(
+            command, 1, "", "ERROR: No matching distribution found for numpy"
+        ),
+    )
     with pytest.raises(RuntimeError, match="No matching distribution found for numpy"):
         hosted.setup_hosted()
 
 
 def test_the_setup_cell_fetches_the_course_without_dependencies_then_sets_up(
-        monkeypatch, colab, pip_calls, capsys):
+    monkeypatch, colab, pip_calls, capsys
+):
     monkeypatch.setenv(hosted.INSTALL_SOURCE_ENV_VAR, "git+file:///tmp/clone")
     _simulate_installed(monkeypatch, COLAB_VERSIONS)
     exec(compile(hosted.setup_cell_source(), "setup cell", "exec"), {})
@@ -213,10 +250,12 @@ def test_every_notebook_opens_with_its_launch_links_and_the_guarded_setup_cell(p
 
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     assert hosted.launch_links_markdown(path.name) in "".join(cells[0]["source"]), (
-        f"{path.name}: the title cell should carry its Colab and Binder links")
+        f"{path.name}: the title cell should carry its Colab and Binder links"
+    )
     first_code = next(cell for cell in cells if cell["cell_type"] == "code")
     assert "".join(first_code["source"]).rstrip("\n") == hosted.setup_cell_source().rstrip("\n"), (
-        f"{path.name}: the first code cell should be hosted.setup_cell_source(), word for word")
+        f"{path.name}: the first code cell should be hosted.setup_cell_source(), word for word"
+    )
     assert first_code["metadata"].get("slideshow", {}).get("slide_type") == "skip"
 
 

@@ -42,8 +42,9 @@ def random_model(cell):
     return model
 
 
-@pytest.mark.parametrize("cell, gate_names", [("lstm", ("input", "forget", "output")),
-                                              ("gru", ("update", "reset"))])
+@pytest.mark.parametrize(
+    "cell, gate_names", [("lstm", ("input", "forget", "output")), ("gru", ("update", "reset"))]
+)
 def test_numpy_reading_equals_keras(cell, gate_names):
     model = random_model(cell)
     read = read_reviews(model, X)
@@ -97,8 +98,10 @@ def chips(page):
     """(text colour, background, text) of every coloured span of a highlight page."""
     found = re.findall(r'<span style="([^"]*)"[^>]*>([^<]*)</span>', page)
     styles = [dict(item.split(":", 1) for item in style.split(";") if item) for style, _ in found]
-    return [(style.get("color", "black"), style["background"], text)
-            for style, (_, text) in zip(styles, found)]
+    return [
+        (style.get("color", "black"), style["background"], text)
+        for style, (_, text) in zip(styles, found)
+    ]
 
 
 def test_every_highlight_and_legend_chip_reaches_wcag_aa_contrast():
@@ -114,7 +117,7 @@ def test_every_highlight_and_legend_chip_reaches_wcag_aa_contrast():
 def test_both_ends_of_the_highlight_scale_are_clearly_coloured():
     page = highlight_words(["bad", "good"], [-1.0, 1.0])
     for _, background, _ in chips(page)[-2:]:
-        red, green, blue = (int(background[i:i + 2], 16) for i in (1, 3, 5))
+        red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
         assert max(red, green, blue) - min(red, green, blue) > 150, background  # not grey
     weak = chips(highlight_words(["meh", "big"], [0.3, 1.0]))[-2][1]
     assert weak != "#ffffff" and int(weak[1:3], 16) < int(weak[5:7], 16)  # a weak push is blue too
@@ -127,8 +130,10 @@ def test_pca_finds_the_direction_of_largest_variance():
     assert abs(pca["components"][0, 0]) > 0.99
     np.testing.assert_allclose(pca["components"] @ pca["components"].T, np.eye(2), atol=1e-10)
     assert pca["explained"][0] > pca["explained"][1] and pca["explained"].sum() <= 1
-    np.testing.assert_allclose(pca["projected"].var(axis=0, ddof=1),
-                               np.sort(np.linalg.eigvalsh(np.cov(states.T)))[::-1][:2])
+    np.testing.assert_allclose(
+        pca["projected"].var(axis=0, ddof=1),
+        np.sort(np.linalg.eigvalsh(np.cov(states.T)))[::-1][:2],
+    )
 
 
 def test_separation_along_one_coordinate():
@@ -141,11 +146,20 @@ def test_figures_have_titles_and_labels():
     model = random_model("lstm")
     read = read_reviews(model, X)
     words = ["[START]", "a", "b", "c", "d"]
-    figs = [plot_sentiment_as_read(words, read["step_probabilities"][0, :5], label=1),
-            plot_gates(gate_panels(words, {k: v[0] for k, v in read["gates"].items()},
-                                   ("forget", "input", "output"), units=2))]
-    figs.append(plot_hidden_states(hidden_state_map(read["final"], [1, 0, 1],
-                                                    [(read["hidden"][0, :5], 1)])))
+    figs = [
+        plot_sentiment_as_read(words, read["step_probabilities"][0, :5], label=1),
+        plot_gates(
+            gate_panels(
+                words,
+                {k: v[0] for k, v in read["gates"].items()},
+                ("forget", "input", "output"),
+                units=2,
+            )
+        ),
+    ]
+    figs.append(
+        plot_hidden_states(hidden_state_map(read["final"], [1, 0, 1], [(read["hidden"][0, :5], 1)]))
+    )
     for fig in figs:
         assert any(ax.get_xlabel() for ax in fig.axes)
         assert fig.axes[0].get_title() or fig._suptitle is not None
@@ -168,8 +182,10 @@ def word_labels_overlap(fig, ax):
 
 def gate_values(words, units=16, seed=0):
     rng = np.random.default_rng(seed)
-    return {name: rng.uniform(0.3, 0.8, size=(len(words), units))
-            for name in ("forget", "input", "output")}
+    return {
+        name: rng.uniform(0.3, 0.8, size=(len(words), units))
+        for name in ("forget", "input", "output")
+    }
 
 
 def test_gate_heatmap_word_labels_are_readable_for_a_long_review():
@@ -228,7 +244,7 @@ def test_paths_that_start_together_get_one_start_marker_and_no_overlapping_label
     ax = fig.axes[0]
     fig.canvas.draw()
     boxes = [text.get_window_extent() for text in ax.texts]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
     legend = [text.get_text() for text in fig.legends[0].get_texts()]
     assert sum("start" in text for text in legend) == 1
     starts = [c for c in ax.collections if c.get_label().startswith("start")]
@@ -267,10 +283,13 @@ def test_head_direction_is_the_mean_gradient_of_the_logit():
         return (np.maximum(s @ kernel + bias, 0) @ out_kernel + out_bias)[:, 0]
 
     step = 1e-6
-    gradient = np.mean([(logit(states + step * e) - logit(states - step * e)) / (2 * step)
-                        for e in np.eye(3)], axis=1)
-    np.testing.assert_allclose(head_direction(model, states), gradient / np.linalg.norm(gradient),
-                               atol=1e-5)
+    gradient = np.mean(
+        [(logit(states + step * e) - logit(states - step * e)) / (2 * step) for e in np.eye(3)],
+        axis=1,
+    )
+    np.testing.assert_allclose(
+        head_direction(model, states), gradient / np.linalg.norm(gradient), atol=1e-5
+    )
 
 
 def test_component_1_against_the_head():
@@ -297,8 +316,9 @@ def test_a_run_of_padding_zeros_washes_out_the_differences_between_reviews():
     rng = np.random.default_rng(0)
     x = np.zeros((20, 120), dtype=np.int32)
     x[:, :10] = rng.integers(1, 12, size=(20, 10))
-    model = build_rnn_model(vocab_size=12, embedding_dim=4, lstm_units=3, dense_units=5,
-                            mask_zero=False, max_length=120)
+    model = build_rnn_model(
+        vocab_size=12, embedding_dim=4, lstm_units=3, dense_units=5, mask_zero=False, max_length=120
+    )
     washout = padding_washout(model, x)
     assert washout["padding_steps"] == 110
     assert washout["at_end"] < 0.01 * washout["at_last_word"]

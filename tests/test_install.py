@@ -28,9 +28,14 @@ def installed(tmp_path_factory):
     env_dir = root / "env"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    env_site = Path(subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True).stdout.strip())
+    env_site = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     (env_site / "borrowed.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     # Built from a copy of what the wheel is made of, so the build leaves nothing in the clone.
     source = root / "source"
@@ -40,10 +45,37 @@ def installed(tmp_path_factory):
     for name in ("lesson_utils", "course_tools"):
         shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     wheels = root / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "--wheel-dir", wheels, source], check=True, cwd=root)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
-                    "--target", env_site, *wheels.glob("rnn_course-*.whl")], check=True, cwd=root)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            wheels,
+            source,
+        ],
+        check=True,
+        cwd=root,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            env_site,
+            *wheels.glob("rnn_course-*.whl"),
+        ],
+        check=True,
+        cwd=root,
+    )
     outside = root / "learner"
     outside.mkdir()
     return python, outside
@@ -51,14 +83,20 @@ def installed(tmp_path_factory):
 
 def test_the_wheel_holds_the_package_and_its_data_and_no_clone_is_needed(installed):
     python, outside = installed
-    code = ("import lesson_utils, course_tools.slides, pathlib\n"
-            "from lesson_utils.paths import benchmark_results_folder\n"
-            "print(pathlib.Path(lesson_utils.__file__).parent)\n"
-            "print(len(list(benchmark_results_folder().glob('*.json'))))\n"
-            "print(len(list(pathlib.Path(course_tools.slides.__file__).parent.glob('slide_template/*/*'))))\n")
-    done = subprocess.run([python, "-c", code], capture_output=True, text=True, cwd=outside, check=True)
+    code = (
+        "import lesson_utils, course_tools.slides, pathlib\n"
+        "from lesson_utils.paths import benchmark_results_folder\n"
+        "print(pathlib.Path(lesson_utils.__file__).parent)\n"
+        "print(len(list(benchmark_results_folder().glob('*.json'))))\n"
+        "print(len(list(pathlib.Path(course_tools.slides.__file__).parent.glob('slide_template/*/*'))))\n"
+    )
+    done = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, cwd=outside, check=True
+    )
     package, results, template = done.stdout.split()
-    assert not Path(package).is_relative_to(REPO), f"lesson_utils was imported from the clone: {package}"
+    assert not Path(package).is_relative_to(REPO), (
+        f"lesson_utils was imported from the clone: {package}"
+    )
     assert int(results) == len(list((REPO / "lesson_utils" / "benchmark_data").glob("*.json")))
     assert int(template) >= 2, "the slide template should travel with course_tools"
 
@@ -68,8 +106,24 @@ def test_a_notebook_outside_the_repository_runs_under_nbval(installed):
     shutil.copy(NOTEBOOK, outside / NOTEBOOK.name)
     env = dict(os.environ, QUICK_TEST_MODE="1", RNN_COURSE_HOME=str(outside / "course_home"))
     done = subprocess.run(
-        [python, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-q", "--rootdir", outside, NOTEBOOK.name],
-        capture_output=True, text=True, cwd=outside, env=env, timeout=600)
+        [
+            python,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            outside,
+            NOTEBOOK.name,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "passed" in done.stdout

@@ -1,4 +1,5 @@
-"""The instructor guide's timing table quotes the newest saved notebook benchmark, not typed figures."""
+"""The instructor guide's timing table quotes the newest saved notebook benchmark,
+not typed figures."""
 
 import json
 import re
@@ -28,4 +29,5 @@ def test_timing_table_quotes_the_newest_benchmark():
         # Whole seconds in the guide: each within rounding of the saved figure.
         assert abs(quick - measured["quick"]) <= 0.5 and abs(full - measured["full"]) <= 0.5, (
             f"{name}: the guide says {quick:g} s / {full:g} s, {path.name} says "
-            f"{measured['quick']} s / {measured['full']} s")
+            f"{measured['quick']} s / {measured['full']} s"
+        )

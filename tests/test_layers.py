@@ -35,7 +35,7 @@ INNER_IMPORTS = {
     ("lesson_utils.quiet_tensorflow", "tensorflow"): "imported with standard error silenced",
     ("lesson_utils.hosted", "google.colab"): "exists in Colab only",
     ("lesson_utils.hosted", "packaging.requirements"): "the set-up cell runs before the course's "
-                                                      "dependencies are checked",
+    "dependencies are checked",
     ("lesson_utils.hosted", "packaging.utils"): "as above",
 }
 
@@ -64,14 +64,21 @@ def imports_of(path):
             assert node.level == 0, f"{path}: relative import; the package imports absolutely"
             base = node.module
             names = [f"{base}.{alias.name}" for alias in node.names]
-            found += [(name if name.rsplit(".", 1)[0] == base and _is_module(name) else base,
-                       id(node) in inner) for name in names]
+            found += [
+                (
+                    name if name.rsplit(".", 1)[0] == base and _is_module(name) else base,
+                    id(node) in inner,
+                )
+                for name in names
+            ]
     return found
 
 
 def _is_module(name):
     relative = Path(*name.split("."))
-    return (REPO / relative).with_suffix(".py").is_file() or (REPO / relative / "__init__.py").is_file()
+    return (REPO / relative).with_suffix(".py").is_file() or (
+        REPO / relative / "__init__.py"
+    ).is_file()
 
 
 def layer_of(module):
@@ -83,20 +90,31 @@ def layer_of(module):
 
 def internal_graph():
     modules = package_modules()
-    return {name: {target for target, _ in imports_of(path) if target in modules and target != name}
-            for name, path in modules.items()}
+    return {
+        name: {target for target, _ in imports_of(path) if target in modules and target != name}
+        for name, path in modules.items()
+    }
 
 
 def test_every_module_belongs_to_a_layer():
-    unplaced = [m for m in package_modules() if m not in ENTRY_POINTS
-                and not any(m.split(".")[1] in layer for layer in LAYERS)]
-    assert not unplaced, f"modules in no layer (add them to LAYERS and lesson_utils/__init__): {unplaced}"
+    unplaced = [
+        m
+        for m in package_modules()
+        if m not in ENTRY_POINTS and not any(m.split(".")[1] in layer for layer in LAYERS)
+    ]
+    assert not unplaced, (
+        f"modules in no layer (add them to LAYERS and lesson_utils/__init__): {unplaced}"
+    )
 
 
 def test_each_layer_imports_only_from_itself_and_the_layers_below():
-    wrong = [f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
-             for source, targets in internal_graph().items() if layer_of(source) is not None
-             for target in targets if layer_of(target) is not None and layer_of(target) > layer_of(source)]
+    wrong = [
+        f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
+        for source, targets in internal_graph().items()
+        if layer_of(source) is not None
+        for target in targets
+        if layer_of(target) is not None and layer_of(target) > layer_of(source)
+    ]
     assert not wrong, "imports against the layers:\n" + "\n".join(wrong)
 
 
@@ -108,7 +126,9 @@ def test_there_is_no_import_cycle():
         state[node] = "open"
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                raise AssertionError("import cycle: " + " -> ".join(path[path.index(target):] + [target]))
+                raise AssertionError(
+                    "import cycle: " + " -> ".join(path[path.index(target) :] + [target])
+                )
             if target not in state:
                 visit(target, path + [target])
         state[node] = "done"
@@ -119,10 +139,12 @@ def test_there_is_no_import_cycle():
 
 
 def test_imports_sit_at_the_top_of_each_module_unless_a_reason_is_written_here():
-    hidden = [f"{name} imports {target} inside a function"
-              for name, path in package_modules().items()
-              for target, inner in imports_of(path)
-              if inner and (name, target) not in INNER_IMPORTS]
+    hidden = [
+        f"{name} imports {target} inside a function"
+        for name, path in package_modules().items()
+        for target, inner in imports_of(path)
+        if inner and (name, target) not in INNER_IMPORTS
+    ]
     assert not hidden, "\n".join(hidden)
 
 
@@ -136,8 +158,13 @@ def test_the_from_scratch_cells_use_numpy_only():
 
 
 def test_the_package_never_imports_course_tooling():
-    offenders = [name for name, path in package_modules().items() if name not in ENTRY_POINTS
-                 for target, _ in imports_of(path) if target.split(".")[0] == "course_tools"]
+    offenders = [
+        name
+        for name, path in package_modules().items()
+        if name not in ENTRY_POINTS
+        for target, _ in imports_of(path)
+        if target.split(".")[0] == "course_tools"
+    ]
     assert not offenders, f"lesson_utils modules importing course_tools: {offenders}"
 
 
@@ -164,8 +191,13 @@ def test_notebooks_import_only_from_lesson_utils_itself():
         if source.rstrip() == setup_cell_source().rstrip():
             continue  # the generated set-up cell (tests/test_hosted.py) imports lesson_utils.hosted
         for node in ast.walk(ast.parse(source)):
-            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
-                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            names = (
+                [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             wrong += [f"{path.name}: {n}" for n in names if n.startswith("lesson_utils.")]
     assert not wrong, "notebooks import lesson_utils' modules directly:\n" + "\n".join(wrong)
 
@@ -174,8 +206,11 @@ def test_every_public_name_is_used_by_a_notebook():
     import lesson_utils
 
     code = "\n".join(source for _, source in notebook_code_cells())
-    unused = [name for name in lesson_utils.__all__ if name not in code
-              and name not in lesson_utils.FIRST_LESSON_API]
+    unused = [
+        name
+        for name in lesson_utils.__all__
+        if name not in code and name not in lesson_utils.FIRST_LESSON_API
+    ]
     assert not unused, f"exported but used by no notebook: {unused}"
 
 
@@ -183,8 +218,14 @@ def test_every_public_name_resolves_and_the_first_lessons_api_is_kept():
     import lesson_utils
 
     assert lesson_utils.FIRST_LESSON_API == (
-        "DEFAULT_SEED", "set_global_seed", "prepare_imdb_data", "build_rnn_model",
-        "train_rnn_model", "evaluate_rnn_model", "run_full_workflow")
+        "DEFAULT_SEED",
+        "set_global_seed",
+        "prepare_imdb_data",
+        "build_rnn_model",
+        "train_rnn_model",
+        "evaluate_rnn_model",
+        "run_full_workflow",
+    )
     for name in lesson_utils.__all__:
         assert getattr(lesson_utils, name) is not None, name
     assert lesson_utils.DEFAULT_SEED == 42
@@ -192,14 +233,21 @@ def test_every_public_name_resolves_and_the_first_lessons_api_is_kept():
         lesson_utils.not_a_name  # noqa: B018
 
 
-@pytest.mark.parametrize("statement", [
-    "import lesson_utils",
-    "import lesson_utils.hosted",
-    "import course_tools.cli",
-    "import course_tools.slides",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import lesson_utils",
+        "import lesson_utils.hosted",
+        "import course_tools.cli",
+        "import course_tools.slides",
+    ],
+)
 def test_importing_the_package_or_its_command_line_starts_no_tensorflow(statement):
-    code = f"{statement}; import sys; print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          cwd=REPO)
+    code = (
+        f"{statement}; import sys; "
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert done.stdout.strip() == "[]", done.stdout + done.stderr

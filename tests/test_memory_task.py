@@ -119,8 +119,7 @@ def test_plot_has_one_line_per_cell_and_chance():
 
 
 def _tiny_settings(monkeypatch, epochs=1):
-    tiny = dict(lesson_sizes("01", True), train_samples=32, test_samples=16,
-                epochs=epochs)
+    tiny = dict(lesson_sizes("01", True), train_samples=32, test_samples=16, epochs=epochs)
     monkeypatch.setattr(memory_task, "lesson_sizes", lambda notebook, quick=None: tiny)
 
 
@@ -144,8 +143,16 @@ def test_memory_comparison_shows_one_bar_for_every_cell_and_lag(monkeypatch):
     bars = _spy_on_track(monkeypatch)
     result = memory_task.memory_comparison(("lstm", "gru"), [3, 1])
     assert list(result) == ["lstm", "gru"] and all(list(r) == [1, 3] for r in result.values())
-    assert bars == [["training one model per cell and lag", "LSTM at lag 1", "LSTM at lag 3",
-                     "GRU at lag 1", "GRU at lag 3", "finished"]]
+    assert bars == [
+        [
+            "training one model per cell and lag",
+            "LSTM at lag 1",
+            "LSTM at lag 3",
+            "GRU at lag 1",
+            "GRU at lag 3",
+            "finished",
+        ]
+    ]
 
 
 def test_train_memory_model_can_show_its_epochs_on_a_bar(monkeypatch):
@@ -154,5 +161,4 @@ def test_train_memory_model_can_show_its_epochs_on_a_bar(monkeypatch):
     memory_task.train_memory_model("simple_rnn", 4)
     assert bars == []
     memory_task.train_memory_model("simple_rnn", 4, progress=True)
-    assert bars == [["training a SimpleRNN at lag 4", "epoch 1", "epoch 2", "epoch 3",
-                     "finished"]]
+    assert bars == [["training a SimpleRNN at lag 4", "epoch 1", "epoch 2", "epoch 3", "finished"]]

@@ -24,21 +24,35 @@ def test_default_model_masks_padding_and_outputs_a_probability():
     assert 0 < probs[0, 0] < 1
 
 
-@pytest.mark.parametrize("cell,layer", [("lstm", keras.layers.LSTM), ("gru", keras.layers.GRU),
-                                        ("simple_rnn", keras.layers.SimpleRNN)])
+@pytest.mark.parametrize(
+    "cell,layer",
+    [
+        ("lstm", keras.layers.LSTM),
+        ("gru", keras.layers.GRU),
+        ("simple_rnn", keras.layers.SimpleRNN),
+    ],
+)
 def test_cell_choice(cell, layer):
-    model = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=3, dense_units=0, cell=cell,
-                            bidirectional=True)
+    model = build_rnn_model(
+        vocab_size=20, embedding_dim=2, lstm_units=3, dense_units=0, cell=cell, bidirectional=True
+    )
     assert isinstance(model.get_layer(index=2), keras.layers.Bidirectional)
     assert isinstance(recurrent_layer(model), layer)
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(cell="transformer"), "cell"), (dict(lstm_units=0), "lstm_units"),
-    (dict(vocab_size=-1), "vocab_size"), (dict(dropout=1.5), "dropout"),
-    (dict(padding="middle"), "padding"), (dict(embedding_dim=2.5), "embedding_dim"),
-    (dict(learning_rate="fast"), "learning_rate"), (dict(learning_rate=0), "learning_rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(cell="transformer"), "cell"),
+        (dict(lstm_units=0), "lstm_units"),
+        (dict(vocab_size=-1), "vocab_size"),
+        (dict(dropout=1.5), "dropout"),
+        (dict(padding="middle"), "padding"),
+        (dict(embedding_dim=2.5), "embedding_dim"),
+        (dict(learning_rate="fast"), "learning_rate"),
+        (dict(learning_rate=0), "learning_rate"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, name):
     with pytest.raises(ValueError, match=rf"`{name}`.*Received: {name}="):
         build_rnn_model(**kwargs)
@@ -47,8 +61,9 @@ def test_bad_arguments_are_named(kwargs, name):
 def test_pre_padding_with_a_mask_turns_cudnn_off_and_says_so_once(capsys, monkeypatch):
     monkeypatch.setattr(models, "_said_cudnn_off", False)
     first = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre")
-    second = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre",
-                             cell="gru")
+    second = build_rnn_model(
+        vocab_size=20, embedding_dim=2, lstm_units=2, padding="pre", cell="gru"
+    )
     assert recurrent_layer(first).use_cudnn is False
     assert recurrent_layer(second).use_cudnn is False
     assert capsys.readouterr().out.count("use_cudnn=False") == 1

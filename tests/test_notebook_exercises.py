@@ -34,9 +34,11 @@ def exercises(cells):
     found = []
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "code":
-            found.extend((index, check, function)
-                         for check, function in EXERCISE_CALL.findall(_source(cell))
-                         if not function.startswith("solution_"))
+            found.extend(
+                (index, check, function)
+                for check, function in EXERCISE_CALL.findall(_source(cell))
+                if not function.startswith("solution_")
+            )
     return found
 
 
@@ -45,9 +47,14 @@ def test_at_least_two_checked_exercises_after_the_recap(path):
     cells = _cells(path)
     found = exercises(cells)
     assert len(found) >= 2, f"{path.name} has {len(found)} checked exercise(s); the course asks two"
-    assert "learning objectives" in _source(cells[0]).lower(), f"{path.name} opens without objectives"
-    recap = [i for i, cell in enumerate(cells)
-             if cell["cell_type"] == "markdown" and re.search(r"^##+ Recap", _source(cell), re.M)]
+    assert "learning objectives" in _source(cells[0]).lower(), (
+        f"{path.name} opens without objectives"
+    )
+    recap = [
+        i
+        for i, cell in enumerate(cells)
+        if cell["cell_type"] == "markdown" and re.search(r"^##+ Recap", _source(cell), re.M)
+    ]
     assert recap and recap[0] < found[0][0], f"{path.name}: the exercises come after a recap"
 
 
@@ -57,25 +64,32 @@ def test_each_exercise_is_a_stub_its_pointer_and_a_collapsed_solution(path):
     for index, check, function in exercises(cells):
         stub = _source(cells[index])
         assert re.search(rf"^def {function}\(", stub, re.M) and "return None" in stub, (
-            f"{path.name} cell {index}: the stub must define {function} returning None")
+            f"{path.name} cell {index}: the stub must define {function} returning None"
+        )
         pointer, solution = cells[index + 1], cells[index + 2]
         assert pointer["cell_type"] == "markdown" and "Worked solution" in _source(pointer), (
-            f"{path.name} cell {index + 1}: a one-line pointer to the worked solution")
+            f"{path.name} cell {index + 1}: a one-line pointer to the worked solution"
+        )
         assert solution["cell_type"] == "code", f"{path.name} cell {index + 2}: no solution"
         metadata = solution["metadata"]
         assert metadata.get("jupyter", {}).get("source_hidden") is True, (
-            f"{path.name} cell {index + 2}: the worked solution must be collapsed")
+            f"{path.name} cell {index + 2}: the worked solution must be collapsed"
+        )
         assert {"solution", "hide-input"} <= set(metadata.get("tags", [])), (
-            f"{path.name} cell {index + 2}: tag the solution 'solution' and 'hide-input'")
+            f"{path.name} cell {index + 2}: tag the solution 'solution' and 'hide-input'"
+        )
         for cell in (pointer, solution):
             assert cell["metadata"].get("slideshow", {}).get("slide_type") == "skip", (
-                f"{path.name}: worked solutions stay off the slides")
-        assert (check, ) == tuple({c for c, _ in SOLUTION_CALL.findall(_source(solution))}), (
-            f"{path.name} cell {index + 2}: the solution must `assert {check}(solution_...), ...`")
+                f"{path.name}: worked solutions stay off the slides"
+            )
+        assert (check,) == tuple({c for c, _ in SOLUTION_CALL.findall(_source(solution))}), (
+            f"{path.name} cell {index + 2}: the solution must `assert {check}(solution_...), ...`"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_check_is_handed_none(path):
     for index, cell in enumerate(_cells(path)):
         assert not re.search(r"\bcheck_\w+\(\s*None\b", _source(cell)), (
-            f"{path.name} cell {index}: hand the check the learner's function, not None")
+            f"{path.name} cell {index}: hand the check the learner's function, not None"
+        )

@@ -11,22 +11,33 @@ pytest_plugins = ["pytester"]
 
 
 def _notebook(pytester, *sources):
-    notebook = new_notebook(cells=[new_code_cell(source) for source in sources], metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    notebook = new_notebook(
+        cells=[new_code_cell(source) for source in sources],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
     nbformat.write(notebook, pytester.path / "probe.ipynb")
     pytester.makeconftest(ROOT_CONFTEST.read_text(encoding="utf-8"))
 
 
 def test_a_cell_writing_to_stderr_fails(pytester):
-    _notebook(pytester, "print('to stdout')",
-              "import sys; sys.stderr.write('E0000 failed call to cuInit')",
-              "import warnings; warnings.warn('a Python warning is a red box too')")
-    result = pytester.runpytest_subprocess("--nbval", "--nbval-current-env", "-p", "no:cacheprovider")
+    _notebook(
+        pytester,
+        "print('to stdout')",
+        "import sys; sys.stderr.write('E0000 failed call to cuInit')",
+        "import warnings; warnings.warn('a Python warning is a red box too')",
+    )
+    result = pytester.runpytest_subprocess(
+        "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines(["*wrote to standard error*", "*failed call to cuInit*"])
 
 
 def test_cells_writing_only_to_stdout_pass(pytester):
     _notebook(pytester, "print('hello')", "1 + 1")
-    result = pytester.runpytest_subprocess("--nbval", "--nbval-current-env", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=2)

@@ -7,8 +7,12 @@ import pytest
 from lesson_utils import plot_history
 from lesson_utils.figures.style import PALETTE
 
-LOGS = {"loss": [0.7, 0.5, 0.4], "accuracy": [0.5, 0.7, 0.8],
-        "val_loss": [0.6, 0.5, 0.45], "val_accuracy": [0.6, 0.75, 0.78]}
+LOGS = {
+    "loss": [0.7, 0.5, 0.4],
+    "accuracy": [0.5, 0.7, 0.8],
+    "val_loss": [0.6, 0.5, 0.45],
+    "val_accuracy": [0.6, 0.75, 0.78],
+}
 
 
 def test_plot_history_draws_training_and_validation_per_epoch():

@@ -20,7 +20,8 @@ FIXED_SIZE = re.compile(
     r"\b(fontsize|linewidth|lw|markersize|ms|labelsize|titlesize|dpi)\s*=\s*[\d.]"
     r"|\bfigsize\s*=\s*\(\s*[\d.]|set_size_inches\(\s*\(?\s*[\d.]"
     r"|rcParams\s*\[[^\]]*\]\s*=(?!=)"
-    r"|rcParams\.update\(|\b(plt|mpl|matplotlib)\.rc\(|\bstyle\.use\(")
+    r"|rcParams\.update\(|\b(plt|mpl|matplotlib)\.rc\(|\bstyle\.use\("
+)
 # The style module sets the sizes. (Diagrams are drawn by course_tools/diagrams.py into PNG
 # attachments of the notebooks, so presenter mode could not resize them anyway.)
 NOT_LIVE_FIGURES = ("style.py",)
@@ -71,14 +72,21 @@ def test_presenter_style_off_restores_the_classroom_sizes(restore_style):
 
 
 def test_presenter_style_enlarges_the_course_plots(restore_style):
-    history = {"loss": [0.7, 0.6], "val_loss": [0.7, 0.65],
-               "accuracy": [0.5, 0.6], "val_accuracy": [0.5, 0.55]}
+    history = {
+        "loss": [0.7, 0.6],
+        "val_loss": [0.7, 0.65],
+        "accuracy": [0.5, 0.6],
+        "val_accuracy": [0.5, 0.55],
+    }
 
     def measure():
         fig = plot_history(history)
         ax = fig.axes[0]
-        sizes = (fig.get_size_inches()[0], ax.get_lines()[0].get_linewidth(),
-                 ax.title.get_fontsize())
+        sizes = (
+            fig.get_size_inches()[0],
+            ax.get_lines()[0].get_linewidth(),
+            ax.title.get_fontsize(),
+        )
         plt.close(fig)
         return sizes
 
@@ -109,22 +117,26 @@ def test_sizes_are_set_only_in_the_figure_style():
     assert not fixed, (
         "Sizes fixed outside lesson_utils/figures/style.py, which use_presenter_style() cannot "
         "enlarge; take them from the style (e.g. plt.subplots() with no figsize, or a "
-        "named size added to lesson_utils/figures/style.py):\n" + "\n".join(fixed))
+        "named size added to lesson_utils/figures/style.py):\n" + "\n".join(fixed)
+    )
 
 
-@pytest.mark.parametrize("line, fixed", [
-    ("fig, ax = plt.subplots(figsize=(7.5, 3.6))", True),
-    ("ax.axhline(0, linewidth=0.8)", True),
-    ("ax.plot(x, lw=2)", True),
-    ("plt.rcParams['font.size'] = 20", True),
-    ("mpl.rcParams.update({'font.size': 20})", True),
-    ("plt.style.use('ggplot')", True),
-    ("ax.set_title('x', fontsize='large')", False),
-    ("fig, ax = plt.subplots(figsize=_wide())", False),
-    ("fig, axes = plt.subplots(1, 2, figsize=(width * 1.4, height))", False),
-    ("fig.set_size_inches(4, 3)", True),
-    ("assert mpl.rcParams['font.size'] == 11", False),
-    ("ax.plot(x, color=PALETTE['blue'])", False),
-])
+@pytest.mark.parametrize(
+    "line, fixed",
+    [
+        ("fig, ax = plt.subplots(figsize=(7.5, 3.6))", True),
+        ("ax.axhline(0, linewidth=0.8)", True),
+        ("ax.plot(x, lw=2)", True),
+        ("plt.rcParams['font.size'] = 20", True),
+        ("mpl.rcParams.update({'font.size': 20})", True),
+        ("plt.style.use('ggplot')", True),
+        ("ax.set_title('x', fontsize='large')", False),
+        ("fig, ax = plt.subplots(figsize=_wide())", False),
+        ("fig, axes = plt.subplots(1, 2, figsize=(width * 1.4, height))", False),
+        ("fig.set_size_inches(4, 3)", True),
+        ("assert mpl.rcParams['font.size'] == 11", False),
+        ("ax.plot(x, color=PALETTE['blue'])", False),
+    ],
+)
 def test_the_size_detector(line, fixed):
     assert bool(FIXED_SIZE.search(line)) == fixed

@@ -15,11 +15,15 @@ def test_in_a_notebook_the_bar_says_what_runs_and_how_long_it_took(monkeypatch):
     monkeypatch.setattr(progress, "_in_notebook", lambda: True)
     monkeypatch.setattr(progress, "display", shown.append)
     seen = []
-    for lag in progress.track((10, 20), "training one model per lag", label=lambda lag: f"lag {lag}"):
+    for _lag in progress.track(
+        (10, 20), "training one model per lag", label=lambda lag: f"lag {lag}"
+    ):
         bar, label = shown[0].children
         seen.append((bar.value, label.value))
     assert seen[0][0] == 0 and seen[0][1].startswith("training one model per lag: lag 10 (1 of 2)")
     assert seen[1][0] == 1 and "lag 20 (2 of 2)" in seen[1][1]
     bar, label = shown[0].children
     assert bar.value == bar.max == 2 and bar.bar_style == "success"
-    assert label.value.startswith("training one model per lag: done, 2 in ") and label.value.endswith(" s")
+    assert label.value.startswith(
+        "training one model per lag: done, 2 in "
+    ) and label.value.endswith(" s")

@@ -30,8 +30,9 @@ def test_padding_examples_match_keras_pad_sequences():
         assert len(examples) == 4
         for padding in ("pre", "post"):
             for truncating in ("pre", "post"):
-                expected = keras.utils.pad_sequences([ids], max_length, padding=padding,
-                                                     truncating=truncating)[0]
+                expected = keras.utils.pad_sequences(
+                    [ids], max_length, padding=padding, truncating=truncating
+                )[0]
                 got = examples[f"padding={padding!r}, truncating={truncating!r}"]
                 assert got.tolist() == expected.tolist()
 
@@ -91,15 +92,30 @@ def test_padding_comparison_changes_only_the_padding_or_the_mask(monkeypatch):
     rng = np.random.default_rng(0)
     reviews = [[1, *rng.integers(3, 50, size=rng.integers(2, 9))] for _ in range(40)]
     labels = rng.integers(0, 2, size=40)
-    sizes = dict(vocab_size=50, train_reviews=24, test_reviews=8, longest=9, max_length=12,
-                 embedding_dim=4, units=4, dense_units=4, batch_size=8)
+    sizes = dict(
+        vocab_size=50,
+        train_reviews=24,
+        test_reviews=8,
+        longest=9,
+        max_length=12,
+        embedding_dim=4,
+        units=4,
+        dense_units=4,
+        batch_size=8,
+    )
     results = review_data.padding_comparison((reviews, labels), (reviews, labels), sizes=sizes)
     assert list(results) == list(review_data.PADDING_SETTINGS)
     assert [(k["padding"], k["mask_zero"]) for k in built] == [
-        ("post", False), ("pre", False), ("post", True)]
+        ("post", False),
+        ("pre", False),
+        ("post", True),
+    ]
     assert all(k["max_length"] == 12 for k in built), "every model reads the same fixed length"
-    assert all({**k, "padding": None, "mask_zero": None} == {**built[0], "padding": None,
-                                                             "mask_zero": None} for k in built)
+    assert all(
+        {**k, "padding": None, "mask_zero": None}
+        == {**built[0], "padding": None, "mask_zero": None}
+        for k in built
+    )
     post, pre, masked = trained
     np.testing.assert_array_equal(post, masked)
     assert (post[:, -1] == 0).all() and (pre[:, 0] == 0).all(), "every review is padded"

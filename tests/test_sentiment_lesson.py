@@ -25,6 +25,11 @@ def test_lesson_model_trains_and_saves_a_missing_model_then_loads_it(fake_imdb, 
 def test_train_lesson_model_returns_what_run_full_workflow_returns(fake_imdb):
     history, metrics, model = train_lesson_model("lstm", quick=True, verbose=0, source=fake_imdb)
     assert len(history.history["loss"]) == 1
-    assert set(metrics) == {"loss", "accuracy", "seconds_per_epoch", "epoch_seconds",
-                            "epoch_cpu_seconds"}
+    assert set(metrics) == {
+        "loss",
+        "accuracy",
+        "seconds_per_epoch",
+        "epoch_seconds",
+        "epoch_cpu_seconds",
+    }
     assert model.get_layer("lstm").units == lesson_sizes("04", True)["units"]

@@ -24,8 +24,12 @@ def _widget_states():
 
 def _explorer():
     """A widget like the course's explorers: sliders beside each other, a figure, a table."""
-    sliders = widgets.VBox([widgets.FloatSlider(value=0.5, min=-3, max=3, description="input x_t"),
-                            widgets.IntSlider(value=7, min=0, max=9, description="<b>step</b>")])
+    sliders = widgets.VBox(
+        [
+            widgets.FloatSlider(value=0.5, min=-3, max=3, description="input x_t"),
+            widgets.IntSlider(value=7, min=0, max=9, description="<b>step</b>"),
+        ]
+    )
     figure = widgets.Image(value=PNG, format="png")
     table = widgets.HTML("<table><tr><td>forget</td><td>+0.818</td></tr></table>")
     return widgets.VBox([widgets.HBox([sliders]), figure, table])
@@ -33,8 +37,12 @@ def _explorer():
 
 def _progress_bar():
     """The bar `lesson_utils.progress.track` shows: nothing a reader can move."""
-    return widgets.HBox([widgets.IntProgress(value=3, max=3),
-                         widgets.Label("training <3 models>: done, 3 in 4.9 s")])
+    return widgets.HBox(
+        [
+            widgets.IntProgress(value=3, max=3),
+            widgets.Label("training <3 models>: done, 3 in 4.9 s"),
+        ]
+    )
 
 
 def test_widget_view_draws_the_figure_controls_and_html_from_the_stored_state():
@@ -49,14 +57,18 @@ def test_widget_view_draws_the_figure_controls_and_html_from_the_stored_state():
 
 
 def test_widget_view_draws_dropdowns_buttons_text_and_checkboxes():
-    panel = widgets.VBox([
-        widgets.Dropdown(options=["SimpleRNN", "LSTM", "GRU"], value="LSTM", description="Cell"),
-        widgets.Button(description="Train"),
-        widgets.Textarea(value="A <wonderful> film"),
-        widgets.Checkbox(value=True, description="Bidirectional"),
-        widgets.ToggleButtons(options=["a", "b"], value="b"),
-        widgets.Play(value=2, description="play"),
-    ])
+    panel = widgets.VBox(
+        [
+            widgets.Dropdown(
+                options=["SimpleRNN", "LSTM", "GRU"], value="LSTM", description="Cell"
+            ),
+            widgets.Button(description="Train"),
+            widgets.Textarea(value="A <wonderful> film"),
+            widgets.Checkbox(value=True, description="Bidirectional"),
+            widgets.ToggleButtons(options=["a", "b"], value="b"),
+            widgets.Play(value=2, description="play"),
+        ]
+    )
     view = site.widget_view_html(panel.model_id, _widget_states())
     assert "<option selected>LSTM</option>" in view and "<option>GRU</option>" in view
     assert "<button disabled>Train</button>" in view
@@ -72,10 +84,20 @@ def test_widget_view_keeps_the_width_its_layout_asks_for():
 
 
 def test_widget_view_of_an_output_widget_shows_what_it_caught():
-    states = {"out": {"model_name": "OutputModel", "state": {"outputs": [
-        {"output_type": "stream", "name": "stdout", "text": "epoch 1 <done>\n"},
-        {"output_type": "display_data", "data": {"image/png": "aGVsbG8=\n", "text/plain": "x"}},
-    ]}}}
+    states = {
+        "out": {
+            "model_name": "OutputModel",
+            "state": {
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": "epoch 1 <done>\n"},
+                    {
+                        "output_type": "display_data",
+                        "data": {"image/png": "aGVsbG8=\n", "text/plain": "x"},
+                    },
+                ]
+            },
+        }
+    }
     view = site.widget_view_html("out", states)
     assert "<pre>epoch 1 &lt;done&gt;\n</pre>" in view
     assert 'src="data:image/png;base64,aGVsbG8="' in view
@@ -99,19 +121,38 @@ def _executed_notebook():
     """A small executed notebook: set-up cell, widget output, attached diagram, solution cell."""
     explorer = _explorer()
     setup = new_code_cell("setup_hosted()", metadata={"tags": ["setup"]})
-    shown = new_code_cell("gate_explorer('lstm')", outputs=[new_output(
-        "display_data", data={site.WIDGET_VIEW: {"model_id": explorer.model_id,
-                                                 "version_major": 2, "version_minor": 0},
-                              "text/plain": "VBox(children=(...))"})])
-    diagram = new_markdown_cell("# 03 · Gates\n\n![The LSTM cell](attachment:lstm_cell.png)",
-                                attachments={"lstm_cell.png": {
-                                    "image/png": base64.b64encode(PNG).decode()}})
-    solution = new_code_cell("assert check(solution)",
-                             metadata={"tags": ["solution", "hide-input"],
-                                       "jupyter": {"source_hidden": True}})
+    shown = new_code_cell(
+        "gate_explorer('lstm')",
+        outputs=[
+            new_output(
+                "display_data",
+                data={
+                    site.WIDGET_VIEW: {
+                        "model_id": explorer.model_id,
+                        "version_major": 2,
+                        "version_minor": 0,
+                    },
+                    "text/plain": "VBox(children=(...))",
+                },
+            )
+        ],
+    )
+    diagram = new_markdown_cell(
+        "# 03 · Gates\n\n![The LSTM cell](attachment:lstm_cell.png)",
+        attachments={"lstm_cell.png": {"image/png": base64.b64encode(PNG).decode()}},
+    )
+    solution = new_code_cell(
+        "assert check(solution)",
+        metadata={"tags": ["solution", "hide-input"], "jupyter": {"source_hidden": True}},
+    )
     notebook = new_notebook(cells=[diagram, setup, shown, solution])
-    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
-        "state": _widget_states(), "version_major": 2, "version_minor": 0}}
+    notebook.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": _widget_states(),
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
     return notebook
 
 
@@ -162,14 +203,19 @@ def test_staged_book_has_every_page_and_no_placeholder_left(tmp_path, monkeypatc
     assert "quick mode" in home and "keras 3.15.1" in home
     toc = yaml.safe_load((book / "_toc.yml").read_text(encoding="utf-8"))
     assert [c["file"] for part in toc["parts"] for c in part["chapters"]] == [
-        "notebooks/01_rnn_loop", "notebooks/03_lstm_gru_gates", "instructors"]
+        "notebooks/01_rnn_loop",
+        "notebooks/03_lstm_gru_gates",
+        "instructors",
+    ]
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     assert config["html"]["announcement"] == site.QUICK_BANNER
-    assert (book / "instructors.md").read_text(encoding="utf-8") == \
-        site.INSTRUCTOR_GUIDE.read_text(encoding="utf-8")
+    assert (book / "instructors.md").read_text(encoding="utf-8") == site.INSTRUCTOR_GUIDE.read_text(
+        encoding="utf-8"
+    )
     assert (book / "assets" / "mathjax" / "tex-svg-full.js").is_file()
-    assert (book / "assets" / "mathjax" / "tex-svg-full.js").name in \
-        config["sphinx"]["config"]["mathjax_path"]
+    assert (book / "assets" / "mathjax" / "tex-svg-full.js").name in config["sphinx"]["config"][
+        "mathjax_path"
+    ]
 
 
 def test_home_page_names_a_placeholder_it_cannot_fill():
@@ -179,8 +225,9 @@ def test_home_page_names_a_placeholder_it_cannot_fill():
 
 
 def test_notebook_title_is_the_first_heading():
-    notebook = new_notebook(cells=[new_code_cell("x = 1"),
-                                   new_markdown_cell("intro\n\n# 02 · Vanishing gradients\n")])
+    notebook = new_notebook(
+        cells=[new_code_cell("x = 1"), new_markdown_cell("intro\n\n# 02 · Vanishing gradients\n")]
+    )
     assert site.notebook_title(notebook) == "02 · Vanishing gradients"
     with pytest.raises(ValueError, match="heading"):
         site.notebook_title(new_notebook(cells=[new_markdown_cell("no heading")]))
@@ -191,9 +238,12 @@ def test_external_references_finds_what_a_page_would_fetch_but_not_links(tmp_pat
         '<script src="https://cdn.example.org/x.js"></script>'
         '<link rel="stylesheet" href="//fonts.example.com/css">'
         '<a href="https://colab.research.google.com/github/o/r">Colab</a>'
-        '<img src="_images/local.png"><script src="_static/local.js"></script>', encoding="utf-8")
-    (tmp_path / "style.css").write_text("@font-face { src: url('https://f.example/x.woff2') }",
-                                        encoding="utf-8")
+        '<img src="_images/local.png"><script src="_static/local.js"></script>',
+        encoding="utf-8",
+    )
+    (tmp_path / "style.css").write_text(
+        "@font-face { src: url('https://f.example/x.woff2') }", encoding="utf-8"
+    )
     assert site.external_references(tmp_path) == [
         "page.html: //fonts.example.com/css",
         "page.html: https://cdn.example.org/x.js",
@@ -212,9 +262,10 @@ def test_execution_environment_sets_the_mode_and_passes_the_data_folder(monkeypa
 
 
 def test_stderr_cells_are_found():
-    notebook = new_notebook(cells=[
-        new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")]),
-        new_code_cell("warn()", outputs=[new_output("stream", name="stderr", text="oops\n")]),
-    ])
+    notebook = new_notebook(
+        cells=[
+            new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")]),
+            new_code_cell("warn()", outputs=[new_output("stream", name="stderr", text="oops\n")]),
+        ]
+    )
     assert site.stderr_cells(notebook) == [1]
-

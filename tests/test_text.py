@@ -29,11 +29,14 @@ def test_words_to_ids_starts_with_1_skips_unknown_and_caps_vocabulary():
     assert text.words_to_ids(words, INDEX, vocab_size=8) == [1, 4, 5, 2]
 
 
-@pytest.mark.parametrize("padding,truncating,expected", [
-    ("post", "pre", [[1, 2, 0, 0], [4, 5, 6, 7]]),
-    ("pre", "pre", [[0, 0, 1, 2], [4, 5, 6, 7]]),
-    ("post", "post", [[1, 2, 0, 0], [1, 3, 4, 5]]),
-])
+@pytest.mark.parametrize(
+    "padding,truncating,expected",
+    [
+        ("post", "pre", [[1, 2, 0, 0], [4, 5, 6, 7]]),
+        ("pre", "pre", [[0, 0, 1, 2], [4, 5, 6, 7]]),
+        ("post", "post", [[1, 2, 0, 0], [1, 3, 4, 5]]),
+    ],
+)
 def test_pad_reviews(padding, truncating, expected):
     out = text.pad_reviews([[1, 2], [1, 3, 4, 5, 6, 7]], 4, padding=padding, truncating=truncating)
     assert out.dtype == np.int32
@@ -47,8 +50,9 @@ def test_pad_reviews_refuses_an_all_padding_row():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "10", None])
 def test_pad_reviews_names_a_bad_max_length(bad):
-    with pytest.raises(ValueError,
-                       match=r"`max_length` must be a positive integer.*Received: max_length="):
+    with pytest.raises(
+        ValueError, match=r"`max_length` must be a positive integer.*Received: max_length="
+    ):
         text.pad_reviews([[1]], bad)
 
 

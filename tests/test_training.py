@@ -48,7 +48,9 @@ def test_bucketed_evaluation_equals_full_length_evaluation():
     full = model.evaluate(x, y.astype("float32"), verbose=0, return_dict=True)
     assert bucketed["loss"] == pytest.approx(full["loss"], abs=1e-5)
     assert bucketed["accuracy"] == pytest.approx(full["accuracy"])
-    np.testing.assert_allclose(predict_proba(model, x), model.predict(x, verbose=0)[:, 0], atol=1e-5)
+    np.testing.assert_allclose(
+        predict_proba(model, x), model.predict(x, verbose=0)[:, 0], atol=1e-5
+    )
 
 
 def test_unmasked_models_train_on_the_full_padded_length():
@@ -74,8 +76,9 @@ def test_ctrl_c_keeps_the_history_so_far(capsys):
                 raise KeyboardInterrupt
 
     x, y = synthetic_reviews()
-    history = train_rnn_model(small_model(), x, y, epochs=5, batch_size=16, verbose=0,
-                              callbacks=[PressCtrlC()])
+    history = train_rnn_model(
+        small_model(), x, y, epochs=5, batch_size=16, verbose=0, callbacks=[PressCtrlC()]
+    )
     assert len(history.history["loss"]) == 2
     assert "interrupted" in capsys.readouterr().out
 
@@ -95,11 +98,13 @@ def test_stop_button_ends_training_after_the_current_batch():
 
     counter = PressStop()
     x, y = synthetic_reviews(n=128)
-    history = train_rnn_model(small_model(), x, y, epochs=5, batch_size=8, verbose=0,
-                              callbacks=[counter, stop])
+    history = train_rnn_model(
+        small_model(), x, y, epochs=5, batch_size=8, verbose=0, callbacks=[counter, stop]
+    )
     assert counter.batches == 2
-    assert history.epoch == [] and history.history["loss"] == [], \
+    assert history.epoch == [] and history.history["loss"] == [], (
         "a stop during epoch 1 leaves no finished epoch to keep"
+    )
 
 
 @pytest.mark.parametrize("bucketed", [False, True])
@@ -118,8 +123,9 @@ def test_a_stop_mid_epoch_keeps_only_the_finished_epochs_and_their_weights(bucke
     recorder = StopDuringEpoch2()
     x, y = synthetic_reviews(n=160)
     model = small_model(max_length=None if bucketed else 12)
-    history = train_rnn_model(model, x, y, epochs=3, batch_size=8, verbose=0,
-                              callbacks=[recorder, stop])
+    history = train_rnn_model(
+        model, x, y, epochs=3, batch_size=8, verbose=0, callbacks=[recorder, stop]
+    )
     assert len(history.history["loss"]) == len(history.history["val_loss"]) == 1
     assert history.epoch == [0]
     for kept, after_epoch_1 in zip(model.get_weights(), recorder.after_epoch_1):
@@ -133,10 +139,14 @@ def test_ids_beyond_the_vocabulary_are_explained():
         train_rnn_model(small_model(), x, y, epochs=1, verbose=0)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(epochs=0), "`epochs`"), (dict(batch_size=-2), "`batch_size`"),
-    (dict(validation_split=1.0), "`validation_split`"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(epochs=0), "`epochs`"),
+        (dict(batch_size=-2), "`batch_size`"),
+        (dict(validation_split=1.0), "`validation_split`"),
+    ],
+)
 def test_bad_training_arguments_are_named(kwargs, match):
     x, y = synthetic_reviews()
     with pytest.raises(ValueError, match=match):

@@ -68,11 +68,14 @@ def test_stop_button_ends_training_early_and_keeps_the_history(fake_imdb):
     assert "stopped by you" in panel.status.value
 
 
-@pytest.mark.parametrize("name, value, words", [
-    ("units", 0, "Units must be a whole number from 1 to 512 (you entered 0)"),
-    ("epochs", -3, "Epochs must be a whole number from 1 to 50 (you entered -3)"),
-    ("max_length", 100_000, "above 2500 a run would take far too long"),
-])
+@pytest.mark.parametrize(
+    "name, value, words",
+    [
+        ("units", 0, "Units must be a whole number from 1 to 512 (you entered 0)"),
+        ("epochs", -3, "Epochs must be a whole number from 1 to 50 (you entered -3)"),
+        ("max_length", 100_000, "above 2500 a run would take far too long"),
+    ],
+)
 def test_impossible_settings_give_a_message_not_a_traceback(fake_imdb, name, value, words):
     panel = tiny_panel(fake_imdb, **{name: value})
     panel.train_button.click()
@@ -85,12 +88,31 @@ def test_the_panel_trains_as_run_full_workflow_does(fake_imdb):
     panel.train_button.click()
     run = panel.wait(timeout=120)
     _, metrics, model = run_full_workflow(
-        panel.vocab_size, 8, 4, 4, panel.dense_units, epochs=2, batch_size=panel.batch_size,
-        verbose=0, seed=panel.seed, cell="gru", source=fake_imdb, quick=True, quick_epochs=None)
+        panel.vocab_size,
+        8,
+        4,
+        4,
+        panel.dense_units,
+        epochs=2,
+        batch_size=panel.batch_size,
+        verbose=0,
+        seed=panel.seed,
+        cell="gru",
+        source=fake_imdb,
+        quick=True,
+        quick_epochs=None,
+    )
     assert run["test_accuracy"] == metrics["accuracy"]
     for in_panel, in_workflow in zip(run["model"].get_weights(), model.get_weights(), strict=True):
-        np.testing.assert_allclose(in_panel, in_workflow, rtol=1e-6, atol=1e-7, err_msg=(
-            "the panel and run_full_workflow should train the same model from the same settings"))
+        np.testing.assert_allclose(
+            in_panel,
+            in_workflow,
+            rtol=1e-6,
+            atol=1e-7,
+            err_msg=(
+                "the panel and run_full_workflow should train the same model from the same settings"
+            ),
+        )
 
 
 def test_missing_data_is_reported_in_the_panel(tmp_path):
@@ -113,6 +135,7 @@ def test_stable_css_classes_for_browser_tests(fake_imdb):
 
 
 # --- a stop mid-epoch, and what the bar, the status and the plot say ----------------------------
+
 
 def synthetic_imdb(vocab_size, max_length, **_):
     """Post-padded reviews whose label is whether id 5 appears: 200 for training, 40 for testing."""
@@ -162,11 +185,19 @@ class Recorder:
 
     def record(self, when):
         p = self.panel
-        self.states.append(dict(when=when, run=getattr(p, "run_number", len(p.runs) + 1),
-                                training=p.is_training(),
-                                bar=p.progress.description, value=p.progress.value,
-                                full=p.progress.value >= p.progress.max, status=p.status.value,
-                                plot_title=getattr(p, "plot_title", None), plot=p.plot.value))
+        self.states.append(
+            dict(
+                when=when,
+                run=getattr(p, "run_number", len(p.runs) + 1),
+                training=p.is_training(),
+                bar=p.progress.description,
+                value=p.progress.value,
+                full=p.progress.value >= p.progress.max,
+                status=p.status.value,
+                plot_title=getattr(p, "plot_title", None),
+                plot=p.plot.value,
+            )
+        )
 
 
 @pytest.fixture
@@ -193,7 +224,8 @@ def test_a_stop_mid_epoch_keeps_only_the_finished_epochs(synthetic_panel, monkey
         np.testing.assert_array_equal(kept, after_epoch_1)
     x_test, y_test = synthetic_imdb(10_000, 12)[1]
     assert run["test_accuracy"] == pytest.approx(
-        evaluate_rnn_model(run["model"], x_test, y_test)["accuracy"])
+        evaluate_rnn_model(run["model"], x_test, y_test)["accuracy"]
+    )
     assert panel.progress.description == "Stopped"
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import lesson_utils
+from lesson_utils.models.language_model import build_language_model
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.widgets.explorers import (
     gate_explorer,
@@ -14,34 +15,46 @@ from lesson_utils.widgets.explorers import (
     spectral_radius_explorer,
 )
 from lesson_utils.widgets.figure_widget import FigureWidget
+from lesson_utils.widgets.generation import text_generator
 from lesson_utils.widgets.training_panel import training_panel
 
-PUBLIC_WIDGETS = [name for name, module in lesson_utils._HOME.items()
-                  if module.startswith("widgets.")]
+PUBLIC_WIDGETS = [
+    name for name, module in lesson_utils._HOME.items() if module.startswith("widgets.")
+]
 
 
 def _sequence_and_weights():
     rng = np.random.default_rng(0)
-    return (rng.choice([-1.0, 1.0], size=(6, 2)), rng.normal(size=(2, 4)),
-            rng.normal(size=(4, 4)) * 0.5, rng.normal(size=4))
+    return (
+        rng.choice([-1.0, 1.0], size=(6, 2)),
+        rng.normal(size=(2, 4)),
+        rng.normal(size=(4, 4)) * 0.5,
+        rng.normal(size=4),
+    )
 
 
 # How to build each public widget on tiny inputs.
 BUILDERS = {
     "hidden_state_explorer": lambda imdb: hidden_state_explorer(*_sequence_and_weights()),
-    "spectral_radius_explorer": lambda imdb: spectral_radius_explorer(timesteps=20, units=4,
-                                                                      batch=2),
+    "spectral_radius_explorer": lambda imdb: spectral_radius_explorer(
+        timesteps=20, units=4, batch=2
+    ),
     "gate_explorer": lambda imdb: gate_explorer("gru"),
-    "review_tester": lambda imdb: review_tester(build_rnn_model(20, 4, 3, 4), max_length=8,
-                                                source=imdb, example="bad film"),
+    "review_tester": lambda imdb: review_tester(
+        build_rnn_model(20, 4, 3, 4), max_length=8, source=imdb, example="bad film"
+    ),
     "training_panel": lambda imdb: training_panel(source=imdb, quick=True),
+    "text_generator": lambda imdb: text_generator(
+        build_language_model(30, units=4, embedding_dim=3), 2.0, length=20
+    ),
 }
 EXPLORERS = [name for name in BUILDERS if name != "training_panel"]
 
 
 def test_every_public_widget_is_built_here():
     assert PUBLIC_WIDGETS and set(PUBLIC_WIDGETS) == set(BUILDERS), (
-        "a widget a notebook imports must follow the pattern: add it to BUILDERS")
+        "a widget a notebook imports must follow the pattern: add it to BUILDERS"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
@@ -54,6 +67,8 @@ def test_public_widget_is_a_vbox_class_of_the_widgets_layer(name, fake_imdb):
 
 
 def _other_value(control):
+    if isinstance(control, widgets.Text):  # the text generator's prompt
+        return control.value + "and "
     return control.min if control.value != control.min else control.max
 
 

@@ -41,9 +41,15 @@ def test_gate_explorer_values_follow_the_sliders():
     explorer = gate_explorer("lstm")
     explorer.controls["x"].value = 1.0
     explorer.controls["c_prev"].value = -2.0
-    expected = one_unit_lstm(x=1.0, h_prev=explorer.controls["h_prev"].value, c_prev=-2.0,
-                             input_bias=0.0, forget_bias=1.0, candidate_bias=0.0,
-                             output_bias=0.0)
+    expected = one_unit_lstm(
+        x=1.0,
+        h_prev=explorer.controls["h_prev"].value,
+        c_prev=-2.0,
+        input_bias=0.0,
+        forget_bias=1.0,
+        candidate_bias=0.0,
+        output_bias=0.0,
+    )
     for name, value in expected.items():
         assert explorer.values[name] == pytest.approx(value)
     assert explorer.values["c_prev"] == -2.0
@@ -55,8 +61,16 @@ def test_gate_explorer_rejects_unknown_cell():
 
 
 def test_one_unit_lstm_follows_the_equations():
-    v = one_unit_lstm(x=0.5, h_prev=-0.2, c_prev=1.5, input_bias=1.0, forget_bias=-1.0,
-                      candidate_bias=0.3, output_bias=2.0, weight=0.7)
+    v = one_unit_lstm(
+        x=0.5,
+        h_prev=-0.2,
+        c_prev=1.5,
+        input_bias=1.0,
+        forget_bias=-1.0,
+        candidate_bias=0.3,
+        output_bias=2.0,
+        weight=0.7,
+    )
     a = 0.7 * 0.5 + 0.7 * -0.2
     assert v["input"] == pytest.approx(sigmoid(a + 1.0))
     assert v["forget"] == pytest.approx(sigmoid(a - 1.0))
@@ -67,8 +81,14 @@ def test_one_unit_lstm_follows_the_equations():
 
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_one_unit_gru_follows_the_equations(reset_after):
-    v = one_unit_gru(x=0.5, h_prev=-0.4, update_bias=2.0, reset_bias=-1.0, candidate_bias=0.1,
-                     reset_after=reset_after)
+    v = one_unit_gru(
+        x=0.5,
+        h_prev=-0.4,
+        update_bias=2.0,
+        reset_bias=-1.0,
+        candidate_bias=0.1,
+        reset_after=reset_after,
+    )
     a = 0.5 - 0.4
     z, r = sigmoid(a + 2.0), sigmoid(a - 1.0)
     candidate = np.tanh(0.5 + 0.1 + r * -0.4)
@@ -110,21 +130,29 @@ def test_other_update_convention_is_the_same_model(reset_after):
     layer.set_weights([rng.normal(size=w.shape).astype("float32") for w in layer.get_weights()])
     x = rng.normal(size=(2, 5, 2)).astype("float32")
     keras_out = np.asarray(layer(x))
-    other, _ = gru_forward_other_convention(x, *flip_update_gate(*layer.get_weights()),
-                                            reset_after=reset_after)
+    other, _ = gru_forward_other_convention(
+        x, *flip_update_gate(*layer.get_weights()), reset_after=reset_after
+    )
     np.testing.assert_allclose(other, keras_out, atol=1e-5)
     # Without flipping the weights, the other convention is a different model.
     unflipped, _ = gru_forward_other_convention(x, *layer.get_weights(), reset_after=reset_after)
     assert np.abs(unflipped - keras_out).max() > 1e-2
     # And flipping leaves the original weights alone.
-    np.testing.assert_allclose(gru_forward(x, *layer.get_weights(), reset_after=reset_after)[0],
-                               keras_out, atol=1e-5)
+    np.testing.assert_allclose(
+        gru_forward(x, *layer.get_weights(), reset_after=reset_after)[0], keras_out, atol=1e-5
+    )
 
 
 def test_time_per_step_and_comparison_table():
     assert time_per_step("gru", units=4, features=2, timesteps=5, batch=2, repeats=1) > 0
-    rows = compare_lstm_gru(units=4, features=2, timesteps=5, batch=2, repeats=1,
-                            accuracies={"lstm": {5: 0.9, 20: 0.6}, "gru": {5: 0.95}})
+    rows = compare_lstm_gru(
+        units=4,
+        features=2,
+        timesteps=5,
+        batch=2,
+        repeats=1,
+        accuracies={"lstm": {5: 0.9, 20: 0.6}, "gru": {5: 0.95}},
+    )
     assert rows["lstm"]["params"] == 4 * 4 * (2 + 4 + 1)
     assert rows["gru"]["params"] == 3 * 4 * (2 + 4 + 2)
     table = comparison_markdown(rows)

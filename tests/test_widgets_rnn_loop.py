@@ -18,8 +18,9 @@ def _weights(features=2, units=5, seed=0):
 def test_hidden_state_explorer_moves_with_the_slider():
     inputs = np.random.default_rng(1).choice([-1.0, 1.0], size=(7, 2))
     kernel, recurrent_kernel, bias = _weights()
-    explorer = hidden_state_explorer(inputs, kernel, recurrent_kernel, bias,
-                                     feature_names=("bit", "marker"))
+    explorer = hidden_state_explorer(
+        inputs, kernel, recurrent_kernel, bias, feature_names=("bit", "marker")
+    )
     expected = simple_rnn_forward(inputs[None], kernel, recurrent_kernel, bias)[0][0]
     np.testing.assert_allclose(explorer.states, expected)
     first = bytes(explorer.image.value)

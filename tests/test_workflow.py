@@ -16,8 +16,9 @@ def fake_load_imdb(*, vocab_size=10_000, source=None):
 
     def split(n):
         x = np.empty(n, dtype=object)
-        x[:] = [[1] + rng.integers(3, vocab_size, size=rng.integers(3, 30)).tolist()
-                for _ in range(n)]
+        x[:] = [
+            [1] + rng.integers(3, vocab_size, size=rng.integers(3, 30)).tolist() for _ in range(n)
+        ]
         return x, rng.integers(0, 2, size=n)
 
     return split(40), split(20)
@@ -26,9 +27,19 @@ def fake_load_imdb(*, vocab_size=10_000, source=None):
 def test_old_lesson_api_runs_end_to_end_on_stubbed_data(monkeypatch):
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
     history, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=1,
-        batch_size=8, validation_split=0.25, verbose=0, shuffle=True,
-        seed=lesson_utils.DEFAULT_SEED, quick=False)
+        vocab_size=100,
+        max_length=20,
+        embedding_dim=4,
+        lstm_units=4,
+        dense_units=4,
+        epochs=1,
+        batch_size=8,
+        validation_split=0.25,
+        verbose=0,
+        shuffle=True,
+        seed=lesson_utils.DEFAULT_SEED,
+        quick=False,
+    )
     assert len(history.history["loss"]) == 1
     assert 0 <= metrics["accuracy"] <= 1 and metrics["loss"] > 0
     assert model.count_params() > 0
@@ -39,19 +50,38 @@ def test_old_lesson_functions_keep_their_names_and_keywords(monkeypatch):
     assert lesson_utils.DEFAULT_SEED == 42
     assert lesson_utils.set_global_seed(7) == 7
     (x_train, y_train), (x_test, y_test) = lesson_utils.prepare_imdb_data(
-        vocab_size=100, max_length=10, quick=False)
-    model = lesson_utils.build_rnn_model(vocab_size=100, embedding_dim=4, lstm_units=3,
-                                         dense_units=2)
-    history = lesson_utils.train_rnn_model(model, x_train, y_train, epochs=1, batch_size=8,
-                                           validation_split=0.2, verbose=0, shuffle=False)
+        vocab_size=100, max_length=10, quick=False
+    )
+    model = lesson_utils.build_rnn_model(
+        vocab_size=100, embedding_dim=4, lstm_units=3, dense_units=2
+    )
+    history = lesson_utils.train_rnn_model(
+        model,
+        x_train,
+        y_train,
+        epochs=1,
+        batch_size=8,
+        validation_split=0.2,
+        verbose=0,
+        shuffle=False,
+    )
     metrics = lesson_utils.evaluate_rnn_model(model, x_test, y_test)
     assert set(metrics) == {"loss", "accuracy"} and len(history.history["loss"]) == 1
 
 
 def test_same_seed_same_run(monkeypatch):
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
-    kwargs = dict(vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4,
-                  epochs=1, batch_size=8, verbose=0, quick=False)
+    kwargs = dict(
+        vocab_size=100,
+        max_length=20,
+        embedding_dim=4,
+        lstm_units=4,
+        dense_units=4,
+        epochs=1,
+        batch_size=8,
+        verbose=0,
+        quick=False,
+    )
     first = lesson_utils.run_full_workflow(**kwargs)[1]["loss"]
     second = lesson_utils.run_full_workflow(**kwargs)[1]["loss"]
     assert first == pytest.approx(second, abs=1e-6)
@@ -60,8 +90,15 @@ def test_same_seed_same_run(monkeypatch):
 def test_quick_mode_caps_epochs_and_says_so(monkeypatch, capsys):
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
     history, _, _ = lesson_utils.run_full_workflow(
-        vocab_size=100, embedding_dim=4, lstm_units=4, dense_units=4, epochs=4, batch_size=8,
-        verbose=2, quick=True)
+        vocab_size=100,
+        embedding_dim=4,
+        lstm_units=4,
+        dense_units=4,
+        epochs=4,
+        batch_size=8,
+        verbose=2,
+        quick=True,
+    )
     assert len(history.history["loss"]) == 1
     assert "quick mode" in capsys.readouterr().out
 
@@ -70,11 +107,22 @@ def test_the_workflow_says_its_stages_and_times_each_epoch(monkeypatch):
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
     stages = []
     _, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=2,
-        batch_size=8, verbose=0, quick=False, test_every_epoch=True,
-        on_stage=lambda stage, **info: stages.append((stage, info)))
-    assert stages == [("training", dict(reviews=40, max_length=20, model=model)),
-                      ("testing", dict(reviews=20))]
+        vocab_size=100,
+        max_length=20,
+        embedding_dim=4,
+        lstm_units=4,
+        dense_units=4,
+        epochs=2,
+        batch_size=8,
+        verbose=0,
+        quick=False,
+        test_every_epoch=True,
+        on_stage=lambda stage, **info: stages.append((stage, info)),
+    )
+    assert stages == [
+        ("training", dict(reviews=40, max_length=20, model=model)),
+        ("testing", dict(reviews=20)),
+    ]
     assert len(metrics["epoch_seconds"]) == len(metrics["epoch_cpu_seconds"]) == 2
     assert metrics["seconds_per_epoch"] == pytest.approx(sum(metrics["epoch_seconds"]) / 2)
     accuracies = metrics["test_accuracy_per_epoch"]
@@ -92,9 +140,18 @@ def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(monkeypatch, capsy
 
     stages = []
     history, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100, max_length=20, embedding_dim=4, lstm_units=4, dense_units=4, epochs=3,
-        batch_size=8, verbose=1, quick=False, callbacks=[StopAfterOneBatch()],
-        on_stage=lambda stage, **info: stages.append(stage))
+        vocab_size=100,
+        max_length=20,
+        embedding_dim=4,
+        lstm_units=4,
+        dense_units=4,
+        epochs=3,
+        batch_size=8,
+        verbose=1,
+        quick=False,
+        callbacks=[StopAfterOneBatch()],
+        on_stage=lambda stage, **info: stages.append(stage),
+    )
     assert metrics is None and history.history["loss"] == []
     assert stages == ["training"], "a run with no finished epoch is not tested"
     assert "nothing to test" in capsys.readouterr().out
@@ -109,8 +166,8 @@ def test_the_workflow_trains_a_model_another_function_builds(monkeypatch):
         return build_bag_of_words_model(vocab_size=100)
 
     _, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100, max_length=20, epochs=1, batch_size=8, verbose=0, quick=False,
-        build=build)
+        vocab_size=100, max_length=20, epochs=1, batch_size=8, verbose=0, quick=False, build=build
+    )
     assert lengths == [20] and model.name == "bag_of_words_logistic"
     assert set(metrics) >= {"loss", "accuracy"}
 
@@ -123,8 +180,23 @@ def test_command_line_data_says_where_and_how_many(fake_imdb, capsys):
 
 def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_path, capsys):
     plot = tmp_path / "history.png"
-    assert main(["train", "--quick", "--units", "4", "--max-length", "8",
-                 "--source", str(fake_imdb), "--plot", str(plot)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--quick",
+                "--units",
+                "4",
+                "--max-length",
+                "8",
+                "--source",
+                str(fake_imdb),
+                "--plot",
+                str(plot),
+            ]
+        )
+        == 0
+    )
     assert "Test accuracy" in capsys.readouterr().out
     assert plot.stat().st_size > 1000
 
@@ -132,18 +204,54 @@ def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_pat
 def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path, capsys):
     from lesson_utils.models.store import load_model
 
-    assert main(["train", "--quick", "--cell", "gru", "--units", "4", "--max-length", "8",
-                 "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--quick",
+                "--cell",
+                "gru",
+                "--units",
+                "4",
+                "--max-length",
+                "8",
+                "--source",
+                str(fake_imdb),
+                "--save",
+                "--models-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     assert "Model saved to" in capsys.readouterr().out
     assert load_model("imdb_gru", tmp_path, quick=True).get_layer("gru").units == 4
 
 
-def test_command_line_saves_a_bidirectional_model_apart_from_notebook_05s(fake_imdb, tmp_path,
-                                                                         capsys):
+def test_command_line_saves_a_bidirectional_model_apart_from_notebook_05s(
+    fake_imdb, tmp_path, capsys
+):
     from lesson_utils.models.store import model_path
 
-    assert main(["train", "--quick", "--bidirectional", "--units", "4", "--max-length", "8",
-                 "--source", str(fake_imdb), "--save", "--models-dir", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--quick",
+                "--bidirectional",
+                "--units",
+                "4",
+                "--max-length",
+                "8",
+                "--source",
+                str(fake_imdb),
+                "--save",
+                "--models-dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     assert "one-way models only" in capsys.readouterr().out
     assert model_path("imdb_bidirectional_lstm", tmp_path, quick=True).is_file()
     assert not model_path("imdb_lstm", tmp_path, quick=True).exists()

@@ -42,9 +42,9 @@ def length_bucketed_batches(lengths, batch_size, rng=None):
         order, window = rng.permutation(n), batch_size * SORT_WINDOW_BATCHES
     batches = []
     for start in range(0, n, window):
-        chunk = order[start:start + window]
+        chunk = order[start : start + window]
         chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
@@ -76,7 +76,9 @@ def bucketed_dataset(x, y, batch_size, *, shuffle=False, seed=None):
 
     dataset = tf.data.Dataset.from_generator(
         batches,
-        output_signature=(tf.TensorSpec((None, None), tf.int32),
-                          tf.TensorSpec((None,), tf.float32)),
+        output_signature=(
+            tf.TensorSpec((None, None), tf.int32),
+            tf.TensorSpec((None,), tf.float32),
+        ),
     )
     return dataset.apply(tf.data.experimental.assert_cardinality(n_batches)).prefetch(2)

@@ -91,8 +91,7 @@ def _find_reviews(path):
     if path.is_file():
         if path.name.startswith("aclImdb") and path.name.endswith((".tar.gz", ".tgz")):
             return path
-        raise ImdbDataError(_no_data_message(
-            f"{str(path)!r} is not an aclImdb*.tar.gz archive."))
+        raise ImdbDataError(_no_data_message(f"{str(path)!r} is not an aclImdb*.tar.gz archive."))
     if path.name == "aclImdb" and (path / "train").is_dir():
         return path
     if (path / "aclImdb" / "train").is_dir():
@@ -100,9 +99,12 @@ def _find_reviews(path):
     archives = sorted(path.glob("aclImdb*.tar.gz")) + sorted(path.glob("aclImdb*.tgz"))
     if archives:
         return archives[0]
-    raise ImdbDataError(_no_data_message(
-        f"The folder {str(path)!r} holds neither an aclImdb*.tar.gz archive nor an "
-        "extracted aclImdb/ folder (with train/pos, train/neg, test/pos, test/neg)."))
+    raise ImdbDataError(
+        _no_data_message(
+            f"The folder {str(path)!r} holds neither an aclImdb*.tar.gz archive nor an "
+            "extracted aclImdb/ folder (with train/pos, train/neg, test/pos, test/neg)."
+        )
+    )
 
 
 def _read_archive(archive):
@@ -131,7 +133,8 @@ def _read_folder(folder):
             sub = folder / split / label
             if sub.is_dir():
                 reviews[(split, label)] = [
-                    (p.name, p.read_text(encoding="utf-8")) for p in sub.glob("*.txt")]
+                    (p.name, p.read_text(encoding="utf-8")) for p in sub.glob("*.txt")
+                ]
     return reviews
 
 
@@ -149,9 +152,12 @@ def _read_raw_reviews(location):
         for label, value in (("pos", 1), ("neg", 0)):
             files = sorted(reviews.get((split, label), []))
             if not files:
-                raise ImdbDataError(_no_data_message(
-                    f"{str(location)!r} has no reviews under aclImdb/{split}/{label}/: "
-                    "it does not have the layout of the official archive."))
+                raise ImdbDataError(
+                    _no_data_message(
+                        f"{str(location)!r} has no reviews under aclImdb/{split}/{label}/: "
+                        "it does not have the layout of the official archive."
+                    )
+                )
             texts.extend(content for _, content in files)
             labels.extend([value] * len(files))
         out[split] = (texts, np.array(labels, dtype=np.int64))
@@ -180,16 +186,20 @@ def word_index_path(source=None):
             if candidate.is_file():
                 return candidate
     try:
-        return Path(keras.utils.get_file(
-            fname=WORD_INDEX_FILE,
-            origin=KERAS_DATA_URL.replace("imdb.npz", WORD_INDEX_FILE),
-            file_hash="bfafd718b763782e994055a2d397834f",
-        ))
+        return Path(
+            keras.utils.get_file(
+                fname=WORD_INDEX_FILE,
+                origin=KERAS_DATA_URL.replace("imdb.npz", WORD_INDEX_FILE),
+                file_hash="bfafd718b763782e994055a2d397834f",
+            )
+        )
     except Exception as err:  # Keras raises a bare Exception on a failed download.
-        raise ImdbDataError(_no_data_message(
-            f"Keras' IMDB word index could not be downloaded ({err}). Put a copy of "
-            f"{WORD_INDEX_FILE} beside the data (or in {keras_datasets_folder()})."
-        )) from err
+        raise ImdbDataError(
+            _no_data_message(
+                f"Keras' IMDB word index could not be downloaded ({err}). Put a copy of "
+                f"{WORD_INDEX_FILE} beside the data (or in {keras_datasets_folder()})."
+            )
+        ) from err
 
 
 def get_word_index(source=None):
@@ -233,7 +243,8 @@ def _encode_all(raw, word_index):
         encoded = [text.words_to_ids(text.text_to_words(texts[i]), word_index) for i in order]
         lengths = np.array([len(ids) for ids in encoded], dtype=np.int64)
         arrays[f"{split}_ids"] = np.fromiter(
-            (i for ids in encoded for i in ids), dtype=np.int32, count=int(lengths.sum()))
+            (i for ids in encoded for i in ids), dtype=np.int32, count=int(lengths.sum())
+        )
         arrays[f"{split}_offsets"] = np.concatenate([[0], np.cumsum(lengths)])
         arrays[f"{split}_labels"] = labels[order]
     return arrays
@@ -246,8 +257,13 @@ def _read_cache(path):
             arrays = {k: f[k] for k in f.files}
         for split in ("train", "test"):
             ids, offsets, labels = (arrays[f"{split}_{k}"] for k in ("ids", "offsets", "labels"))
-            if not (offsets[0] == 0 and offsets[-1] == len(ids) and len(labels) == len(offsets) - 1
-                    and np.all(np.diff(offsets) > 0) and ids.min() >= 1):
+            if not (
+                offsets[0] == 0
+                and offsets[-1] == len(ids)
+                and len(labels) == len(offsets) - 1
+                and np.all(np.diff(offsets) > 0)
+                and ids.min() >= 1
+            ):
                 return None
         return arrays
     except Exception:  # Any unreadable cache is rebuilt, never trusted.
@@ -286,9 +302,11 @@ def _load_from_keras(vocab_size):
     try:
         return keras.datasets.imdb.load_data(num_words=vocab_size)
     except Exception as err:  # Keras raises a bare Exception on a failed download.
-        raise ImdbDataError(_no_data_message(
-            f"Keras could not download the IMDB data from {KERAS_DATA_URL} ({err})."
-        )) from err
+        raise ImdbDataError(
+            _no_data_message(
+                f"Keras could not download the IMDB data from {KERAS_DATA_URL} ({err})."
+            )
+        ) from err
 
 
 def load_imdb(*, vocab_size=DEFAULT_VOCAB_SIZE, source=None):
@@ -333,8 +351,15 @@ def decode_review(ids, *, source=None):
     return " ".join(text.ids_to_words(ids, get_word_index(source)))
 
 
-def encode_review(review, *, vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH,
-                  padding="post", truncating="pre", source=None):
+def encode_review(
+    review,
+    *,
+    vocab_size=DEFAULT_VOCAB_SIZE,
+    max_length=DEFAULT_MAX_LENGTH,
+    padding="post",
+    truncating="pre",
+    source=None,
+):
     """Turns a learner's own review into the padded ids a model takes.
 
     Args:
@@ -350,8 +375,15 @@ def encode_review(review, *, vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_M
     return text.pad_reviews([ids], max_length, padding=padding, truncating=truncating)
 
 
-def prepare_imdb_data(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH, *,
-                      padding="post", truncating="pre", source=None, quick=None):
+def prepare_imdb_data(
+    vocab_size=DEFAULT_VOCAB_SIZE,
+    max_length=DEFAULT_MAX_LENGTH,
+    *,
+    padding="post",
+    truncating="pre",
+    source=None,
+    quick=None,
+):
     """Loads IMDB and pads every review to `max_length` ids, ready for a model.
 
     Args:
@@ -377,6 +409,7 @@ def prepare_imdb_data(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENG
         x_train, y_train = x_train[:QUICK_TRAIN_REVIEWS], y_train[:QUICK_TRAIN_REVIEWS]
         x_test, y_test = x_test[:QUICK_TEST_REVIEWS], y_test[:QUICK_TEST_REVIEWS]
         max_length = min(max_length, QUICK_MAX_LENGTH)
-    pad = functools.partial(text.pad_reviews, max_length=max_length, padding=padding,
-                            truncating=truncating)
+    pad = functools.partial(
+        text.pad_reviews, max_length=max_length, padding=padding, truncating=truncating
+    )
     return (pad(x_train), y_train), (pad(x_test), y_test)

@@ -94,7 +94,7 @@ def pad_reviews(sequences, max_length, *, padding="post", truncating="pre"):
         if padding == "post":
             out[row, : len(kept)] = kept
         else:
-            out[row, max_length - len(kept):] = kept
+            out[row, max_length - len(kept) :] = kept
     return out
 
 

@@ -44,15 +44,18 @@ def _read_runs(folder):
     if not files:
         raise FileNotFoundError(
             f"No benchmark results in {str(folder)!r}. Run `python -m course_tools.bench` "
-            "(full IMDB, about half an hour on 2 cores) to write them.")
+            "(full IMDB, about half an hour on 2 cores) to write them."
+        )
     runs = []
     for path in files:
         try:
             run = json.loads(path.read_text())
             run["training"].items()
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
-            raise ValueError(f"{str(path)!r} is not a benchmark result written by "
-                             f"`python -m course_tools.bench` ({err}).") from err
+            raise ValueError(
+                f"{str(path)!r} is not a benchmark result written by "
+                f"`python -m course_tools.bench` ({err})."
+            ) from err
         runs.append((path.name, run))
     return runs
 
@@ -61,8 +64,13 @@ def _figures(name, file, run):
     """One configuration's figures from one run, with where they come from and `stale`."""
     figures = run["training"][name]
     current = BENCHMARK_CONFIGS.get(name)
-    return dict(figures, file=file, date=run["date"], command=run.get("command", ""),
-                stale=current is None or _settings_as_saved(current) != figures["settings"])
+    return dict(
+        figures,
+        file=file,
+        date=run["date"],
+        command=run.get("command", ""),
+        stale=current is None or _settings_as_saved(current) != figures["settings"],
+    )
 
 
 def load_benchmark_results(folder=None):
@@ -108,8 +116,10 @@ def load_benchmark_run(names, folder=None):
     """
     runs = [(file, run) for file, run in _read_runs(folder) if set(names) <= set(run["training"])]
     if not runs:
-        raise ValueError(f"No benchmark run measured all of {list(names)} together: run "
-                         f"`python -m course_tools.bench --configs {' '.join(names)}`.")
+        raise ValueError(
+            f"No benchmark run measured all of {list(names)} together: run "
+            f"`python -m course_tools.bench --configs {' '.join(names)}`."
+        )
     file, run = max(runs, key=lambda file_run: file_run[1]["date"])
     return {name: _figures(name, file, run) for name in names}
 
@@ -130,18 +140,27 @@ def benchmark_rows(results, names):
     """
     missing = [name for name in names if name not in results]
     if missing:
-        raise ValueError(f"No results for {missing}: run `python -m course_tools.bench "
-                         f"--configs {' '.join(missing)}`. Available: {sorted(results)}")
+        raise ValueError(
+            f"No results for {missing}: run `python -m course_tools.bench "
+            f"--configs {' '.join(missing)}`. Available: {sorted(results)}"
+        )
     rows = []
     for name in names:
         r = results[name]
-        rows.append(dict(
-            name=name, label=CONFIG_LABELS.get(name, name), epochs=len(r["test_accuracy"]),
-            test_accuracy=list(r["test_accuracy"]), first_epoch_accuracy=r["test_accuracy"][0],
-            final_accuracy=r["test_accuracy"][-1],
-            kept_accuracy=r["test_accuracy_kept"], kept_epoch=r["best_val_loss_epoch"],
-            seconds_per_epoch=r["mean_epoch_seconds"],
-            cpu_seconds_per_epoch=r["mean_epoch_cpu_seconds"]))
+        rows.append(
+            dict(
+                name=name,
+                label=CONFIG_LABELS.get(name, name),
+                epochs=len(r["test_accuracy"]),
+                test_accuracy=list(r["test_accuracy"]),
+                first_epoch_accuracy=r["test_accuracy"][0],
+                final_accuracy=r["test_accuracy"][-1],
+                kept_accuracy=r["test_accuracy_kept"],
+                kept_epoch=r["best_val_loss_epoch"],
+                seconds_per_epoch=r["mean_epoch_seconds"],
+                cpu_seconds_per_epoch=r["mean_epoch_cpu_seconds"],
+            )
+        )
     return rows
 
 
@@ -154,30 +173,46 @@ def benchmark_markdown(rows):
     Returns:
         The table as a Markdown string, one line per configuration.
     """
-    lines = ["| model | epochs | test accuracy after epoch 1 | after the last epoch | "
-             "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| model | epochs | test accuracy after epoch 1 | after the last epoch | "
+        "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for row in rows:
         lines.append(
             f"| {row['label']} | {row['epochs']} | {row['first_epoch_accuracy']:.3f} | "
             f"{row['final_accuracy']:.3f} | {row['kept_accuracy']:.3f} (epoch {row['kept_epoch']}) "
-            f"| {row['seconds_per_epoch']:.1f} | {row['cpu_seconds_per_epoch']:.1f} |")
+            f"| {row['seconds_per_epoch']:.1f} | {row['cpu_seconds_per_epoch']:.1f} |"
+        )
     return "\n".join(lines)
 
 
 def literature_markdown():
     """Published IMDB test accuracies, with their sources, as a Markdown table."""
     rows = [
-        ("LSTM, random initialisation", "86.5%", "Dai & Le (2015), *Semi-supervised Sequence "
-         "Learning*, NeurIPS, Table 1"),
-        ("Word vectors + bag of words (full model), also trained on 50,000 unlabelled "
-         "reviews", "88.9%", "Maas et al. (2011), *Learning Word Vectors for Sentiment "
-         "Analysis*, ACL, Table 2"),
-        ("NBSVM with bigrams", "91.2%", "Wang & Manning (2012), *Baselines and Bigrams*, ACL, "
-         "Table 2 (quoted by Dai & Le, 2015)"),
-        ("ULMFiT (pretrained language model, fine-tuned)", "95.4%", "Howard & Ruder (2018), "
-         "*Universal Language Model Fine-tuning for Text Classification*, ACL, Table 2 "
-         "(error 4.6%)"),
+        (
+            "LSTM, random initialisation",
+            "86.5%",
+            "Dai & Le (2015), *Semi-supervised Sequence Learning*, NeurIPS, Table 1",
+        ),
+        (
+            "Word vectors + bag of words (full model), also trained on 50,000 unlabelled reviews",
+            "88.9%",
+            "Maas et al. (2011), *Learning Word Vectors for Sentiment Analysis*, ACL, Table 2",
+        ),
+        (
+            "NBSVM with bigrams",
+            "91.2%",
+            "Wang & Manning (2012), *Baselines and Bigrams*, ACL, "
+            "Table 2 (quoted by Dai & Le, 2015)",
+        ),
+        (
+            "ULMFiT (pretrained language model, fine-tuned)",
+            "95.4%",
+            "Howard & Ruder (2018), "
+            "*Universal Language Model Fine-tuning for Text Classification*, ACL, Table 2 "
+            "(error 4.6%)",
+        ),
     ]
     lines = ["| model | IMDB test accuracy | source |", "|---|---|---|"]
     lines += [f"| {model} | {accuracy} | {source} |" for model, accuracy, source in rows]
@@ -186,15 +221,32 @@ def literature_markdown():
 
 # The first lesson: embedding 16, LSTM 64, dense 64, batch 128, 256 ids,
 # padded and truncated at the end, no mask.
-OLD_LESSON = dict(prepare=dict(max_length=256, padding="post", truncating="post"),
-                  model=dict(embedding_dim=16, lstm_units=64, dense_units=64, mask_zero=False,
-                             dropout=0.0, max_length=256),
-                  batch_size=128, epochs=5)
+OLD_LESSON = dict(
+    prepare=dict(max_length=256, padding="post", truncating="post"),
+    model=dict(
+        embedding_dim=16,
+        lstm_units=64,
+        dense_units=64,
+        mask_zero=False,
+        dropout=0.0,
+        max_length=256,
+    ),
+    batch_size=128,
+    epochs=5,
+)
 # The course's default: what `run_full_workflow()` uses.
-DEFAULT = dict(prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
-               model=dict(embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
-                          dense_units=DEFAULT_DENSE_UNITS, mask_zero=True, dropout=0.2),
-               batch_size=DEFAULT_BATCH_SIZE, epochs=DEFAULT_EPOCHS)
+DEFAULT = dict(
+    prepare=dict(max_length=DEFAULT_MAX_LENGTH, padding="post", truncating="pre"),
+    model=dict(
+        embedding_dim=DEFAULT_EMBEDDING_DIM,
+        lstm_units=DEFAULT_UNITS,
+        dense_units=DEFAULT_DENSE_UNITS,
+        mask_zero=True,
+        dropout=0.2,
+    ),
+    batch_size=DEFAULT_BATCH_SIZE,
+    epochs=DEFAULT_EPOCHS,
+)
 # The same LSTM reading each review both ways (notebook 04's third exercise).
 BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
 # Notebook 04's comparison, one change at a time: the first lesson's LSTM with
@@ -204,15 +256,25 @@ BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
 # `train_rnn_model` batch reviews of similar length (`lesson_utils.data.batching`).
 PRE_PADDING = dict(OLD_LESSON, prepare=dict(OLD_LESSON["prepare"], padding="pre"))
 OLD_LESSON_MASKED = dict(OLD_LESSON, model=dict(OLD_LESSON["model"], mask_zero=True))
-OLD_LESSON_BUCKETED = dict(OLD_LESSON_MASKED, model=dict(OLD_LESSON_MASKED["model"],
-                                                         max_length=None))
+OLD_LESSON_BUCKETED = dict(
+    OLD_LESSON_MASKED, model=dict(OLD_LESSON_MASKED["model"], max_length=None)
+)
 # The bag-of-words baselines (lesson_utils.models.bag_of_words) read every review whole.
-BOW_LOGISTIC = dict(prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="post",
-                                 truncating="pre"),
-                    model=dict(hidden_units=()), builder="bag_of_words", batch_size=512,
-                    epochs=10)
+BOW_LOGISTIC = dict(
+    prepare=dict(max_length=BAG_OF_WORDS_MAX_LENGTH, padding="post", truncating="pre"),
+    model=dict(hidden_units=()),
+    builder="bag_of_words",
+    batch_size=512,
+    epochs=10,
+)
 BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
-BENCHMARK_CONFIGS = {"default": DEFAULT, "bidirectional": BIDIRECTIONAL, "old_lesson": OLD_LESSON,
-           "pre_padding": PRE_PADDING, "old_lesson_masked": OLD_LESSON_MASKED,
-           "old_lesson_bucketed": OLD_LESSON_BUCKETED,
-           "bow_logistic": BOW_LOGISTIC, "bow_dense": BOW_DENSE}
+BENCHMARK_CONFIGS = {
+    "default": DEFAULT,
+    "bidirectional": BIDIRECTIONAL,
+    "old_lesson": OLD_LESSON,
+    "pre_padding": PRE_PADDING,
+    "old_lesson_masked": OLD_LESSON_MASKED,
+    "old_lesson_bucketed": OLD_LESSON_BUCKETED,
+    "bow_logistic": BOW_LOGISTIC,
+    "bow_dense": BOW_DENSE,
+}

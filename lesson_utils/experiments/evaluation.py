@@ -35,8 +35,10 @@ def confusion_matrix(y_true, probabilities, threshold=0.5):
     y_true = np.asarray(y_true).astype(int).reshape(-1)
     predicted = (np.asarray(probabilities).reshape(-1) > threshold).astype(int)
     if y_true.shape != predicted.shape:
-        raise ValueError(f"`y_true` has {y_true.size} labels but `probabilities` has "
-                         f"{predicted.size} values: pass one probability per review.")
+        raise ValueError(
+            f"`y_true` has {y_true.size} labels but `probabilities` has "
+            f"{predicted.size} values: pass one probability per review."
+        )
     matrix = np.zeros((2, 2), dtype=int)
     np.add.at(matrix, (y_true, predicted), 1)
     return matrix
@@ -68,17 +70,28 @@ def misclassified_reviews(model, x, y, *, count=3, probabilities=None, label=Non
     wrong = np.flatnonzero(((probs > 0.5).astype(int) != y) & ((y == label) | (label is None)))
     confidence = np.where(y[wrong] == 1, 1 - probs[wrong], probs[wrong])
     order = wrong[np.argsort(-confidence, kind="stable")][:count]
-    return [dict(index=int(i), label=int(y[i]), probability=float(probs[i]),
-                 confidence=float(1 - probs[i] if y[i] == 1 else probs[i])) for i in order]
+    return [
+        dict(
+            index=int(i),
+            label=int(y[i]),
+            probability=float(probs[i]),
+            confidence=float(1 - probs[i] if y[i] == 1 else probs[i]),
+        )
+        for i in order
+    ]
 
 
 # "i give it 9 5 10", "rated it 3 out of 10", "my rating 8 10", or a review that
 # ends "highly recommended 7 10": a score the reviewer wrote in the text
 # (punctuation is gone: "9.5/10" reads "9 5 10").
 _SCORE = r"(\d{1,2})(?:\s+(\d))?\s+(?:out of\s+)?10\b"
-_STATED_SCORES = (re.compile(r"\b(?:give it|gave it|giving it|rate it|rated it|rating|score|"
-                             r"verdict|grade)\s+(?:of\s+|is\s+|a\s+)?" + _SCORE),
-                  re.compile(r"\b" + _SCORE + r"\s*$"))
+_STATED_SCORES = (
+    re.compile(
+        r"\b(?:give it|gave it|giving it|rate it|rated it|rating|score|"
+        r"verdict|grade)\s+(?:of\s+|is\s+|a\s+)?" + _SCORE
+    ),
+    re.compile(r"\b" + _SCORE + r"\s*$"),
+)
 
 
 def stated_score(review):
@@ -98,8 +111,11 @@ def stated_score(review):
         gives 9.5, `"highly recommended 7 10"` gives 7), or `None` if it
         states none.
     """
-    found = sorted((match.end(), float(f"{match[1]}.{match[2] or 0}"))
-                   for pattern in _STATED_SCORES for match in pattern.finditer(review.strip()))
+    found = sorted(
+        (match.end(), float(f"{match[1]}.{match[2] or 0}"))
+        for pattern in _STATED_SCORES
+        for match in pattern.finditer(review.strip())
+    )
     scores = [score for _, score in found if score <= 10]
     return scores[-1] if scores else None
 
@@ -145,15 +161,19 @@ def predict_review(model, review, *, max_length=DEFAULT_MAX_LENGTH, source=None)
         (as `word_status` returns).
     """
     if not isinstance(review, str) or not text.text_to_words(review):
-        raise ValueError("Type a review first: the text has no words. "
-                         f"Received: review={review!r}")
+        raise ValueError(f"Type a review first: the text has no words. Received: review={review!r}")
     vocab_size = model_vocab_size(model)
     if vocab_size is None:
-        raise ValueError(f"Model {model.name!r} has no Embedding or CategoryEncoding layer, so its "
-                         "vocabulary size is unknown: pass a model from build_rnn_model or "
-                         "build_bag_of_words_model.")
+        raise ValueError(
+            f"Model {model.name!r} has no Embedding or CategoryEncoding layer, so its "
+            "vocabulary size is unknown: pass a model from build_rnn_model or "
+            "build_bag_of_words_model."
+        )
     ids = encode_review(review, vocab_size=vocab_size, max_length=max_length, source=source)
     probability = float(predict_proba(model, ids)[0])
-    return dict(probability=probability, label=LABEL_NAMES[int(probability > 0.5)],
-                ids=[int(i) for i in ids[0] if i != text.PAD_ID],
-                words=word_status(review, vocab_size, source=source))
+    return dict(
+        probability=probability,
+        label=LABEL_NAMES[int(probability > 0.5)],
+        ids=[int(i) for i in ids[0] if i != text.PAD_ID],
+        words=word_status(review, vocab_size, source=source),
+    )

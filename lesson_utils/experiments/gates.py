@@ -38,11 +38,14 @@ def randomize_weights(layer, scale=0.6, seed=DEFAULT_SEED):
         The layer, for chaining.
     """
     if not layer.built:
-        raise ValueError(f"Layer {layer.name!r} has no weights yet: call `layer.build(...)` "
-                         "or call it on data first.")
+        raise ValueError(
+            f"Layer {layer.name!r} has no weights yet: call `layer.build(...)` "
+            "or call it on data first."
+        )
     rng = np.random.default_rng(seed)
-    layer.set_weights([rng.normal(scale=scale, size=w.shape).astype(w.dtype)
-                       for w in layer.get_weights()])
+    layer.set_weights(
+        [rng.normal(scale=scale, size=w.shape).astype(w.dtype) for w in layer.get_weights()]
+    )
     return layer
 
 
@@ -51,8 +54,16 @@ def _as_step_arrays(*values):
     return [np.array([[float(v)]]) for v in values]
 
 
-def one_unit_lstm(x, h_prev, c_prev, input_bias=0.0, forget_bias=1.0, candidate_bias=0.0,
-                  output_bias=0.0, weight=1.0):
+def one_unit_lstm(
+    x,
+    h_prev,
+    c_prev,
+    input_bias=0.0,
+    forget_bias=1.0,
+    candidate_bias=0.0,
+    output_bias=0.0,
+    weight=1.0,
+):
     """One step of a one-unit LSTM whose weights are all `weight`, with biases set by hand.
 
     Every gate sees the same pre-activation `weight * x + weight * h_prev`, so
@@ -77,8 +88,9 @@ def one_unit_lstm(x, h_prev, c_prev, input_bias=0.0, forget_bias=1.0, candidate_
     return {name: float(array[0, 0]) for name, array in values.items()}
 
 
-def one_unit_gru(x, h_prev, update_bias=0.0, reset_bias=0.0, candidate_bias=0.0, weight=1.0,
-                 reset_after=True):
+def one_unit_gru(
+    x, h_prev, update_bias=0.0, reset_bias=0.0, candidate_bias=0.0, weight=1.0, reset_after=True
+):
     """One step of a one-unit GRU whose weights are all `weight`, with biases set by hand.
 
     Args:
@@ -195,8 +207,13 @@ def time_per_step(cell, units, features, timesteps, batch, repeats, seed=DEFAULT
         Seconds per time step for the whole batch (a float).
     """
     check_choice("cell", cell, ("lstm", "gru"))
-    for name, value in (("units", units), ("features", features), ("timesteps", timesteps),
-                        ("batch", batch), ("repeats", repeats)):
+    for name, value in (
+        ("units", units),
+        ("features", features),
+        ("timesteps", timesteps),
+        ("batch", batch),
+        ("repeats", repeats),
+    ):
         check_positive_int(name, value)
     keras.utils.set_random_seed(seed)
     layer = keras.layers.LSTM(units) if cell == "lstm" else keras.layers.GRU(units)
@@ -228,8 +245,11 @@ def compare_lstm_gru(units, features, timesteps, batch, repeats, accuracies=None
     rows = {}
     for cell in ("lstm", "gru"):
         seconds = time_per_step(cell, units, features, timesteps, batch, repeats)
-        rows[cell] = {"params": counts[cell], "ms_per_step": 1000 * seconds,
-                      "accuracy": dict((accuracies or {}).get(cell, {}))}
+        rows[cell] = {
+            "params": counts[cell],
+            "ms_per_step": 1000 * seconds,
+            "accuracy": dict((accuracies or {}).get(cell, {})),
+        }
     return rows
 
 
@@ -244,10 +264,12 @@ def comparison_markdown(rows):
     """
     lags = sorted({lag for row in rows.values() for lag in row["accuracy"]})
     header = "| cell | parameters | ms per step (CPU) |" + "".join(
-        f" accuracy at lag {lag} |" for lag in lags)
+        f" accuracy at lag {lag} |" for lag in lags
+    )
     lines = [header, "|---" * (3 + len(lags)) + "|"]
     for cell, row in rows.items():
-        accuracy = "".join(f" {row['accuracy'][lag]:.2f} |" if lag in row["accuracy"] else " - |"
-                           for lag in lags)
+        accuracy = "".join(
+            f" {row['accuracy'][lag]:.2f} |" if lag in row["accuracy"] else " - |" for lag in lags
+        )
         lines.append(f"| {cell.upper()} | {row['params']:,} | {row['ms_per_step']:.3f} |{accuracy}")
     return "\n".join(lines)

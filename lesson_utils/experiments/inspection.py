@@ -40,13 +40,22 @@ def recurrent_layer_forward(layer, inputs, mask=None):
             f"Received: layer={layer!r}"
         )
     if not layer.built:
-        raise ValueError(f"Layer {layer.name!r} has no weights yet: call it on data (or build "
-                         "the model) before reading its gates.")
-    settings = {"activation": layer.activation.__name__,
-                "recurrent_activation": layer.recurrent_activation.__name__,
-                "use_bias": layer.use_bias, "go_backwards": layer.go_backwards}
-    if settings != {"activation": "tanh", "recurrent_activation": "sigmoid",
-                    "use_bias": True, "go_backwards": False}:
+        raise ValueError(
+            f"Layer {layer.name!r} has no weights yet: call it on data (or build "
+            "the model) before reading its gates."
+        )
+    settings = {
+        "activation": layer.activation.__name__,
+        "recurrent_activation": layer.recurrent_activation.__name__,
+        "use_bias": layer.use_bias,
+        "go_backwards": layer.go_backwards,
+    }
+    if settings != {
+        "activation": "tanh",
+        "recurrent_activation": "sigmoid",
+        "use_bias": True,
+        "go_backwards": False,
+    }:
         raise ValueError(
             f"Layer {layer.name!r} must use Keras' defaults activation='tanh', "
             "recurrent_activation='sigmoid', use_bias=True, go_backwards=False, which "
@@ -54,8 +63,9 @@ def recurrent_layer_forward(layer, inputs, mask=None):
         )
     if isinstance(layer, keras.layers.LSTM):
         return lstm_forward(inputs, *layer.get_weights(), mask=mask, return_gates=True)
-    return gru_forward(inputs, *layer.get_weights(), mask=mask,
-                       reset_after=layer.reset_after, return_gates=True)
+    return gru_forward(
+        inputs, *layer.get_weights(), mask=mask, reset_after=layer.reset_after, return_gates=True
+    )
 
 
 def recurrent_layer(model):
@@ -68,8 +78,10 @@ def recurrent_layer(model):
     for layer in model.layers:
         if isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
             return layer
-    raise ValueError(f"Model {model.name!r} has no (one-directional) LSTM or GRU layer to look "
-                     "inside. Use a model from build_rnn_model(cell='lstm') or cell='gru'.")
+    raise ValueError(
+        f"Model {model.name!r} has no (one-directional) LSTM or GRU layer to look "
+        "inside. Use a model from build_rnn_model(cell='lstm') or cell='gru'."
+    )
 
 
 def read_reviews(model, x):
@@ -100,8 +112,14 @@ def read_reviews(model, x):
     keras_final = np.asarray(keras.Model(model.input, layer.output)(x))
     probabilities = classifier_head(model, hidden.reshape(-1, hidden.shape[-1]))
     probabilities = np.where(mask, probabilities.reshape(x.shape), np.nan)
-    return dict(hidden=hidden, final=final, gates=gates, step_probabilities=probabilities,
-                mask=mask, keras_gap=float(np.abs(final - keras_final).max()))
+    return dict(
+        hidden=hidden,
+        final=final,
+        gates=gates,
+        step_probabilities=probabilities,
+        mask=mask,
+        keras_gap=float(np.abs(final - keras_final).max()),
+    )
 
 
 def classifier_head(model, hidden_states):
@@ -169,8 +187,14 @@ def gate_panels(words, gates, names, *, units=12, start=0, max_words=40):
         window = np.asarray(gates[name], dtype=float)[start:stop]
         kept[name] = most_varying_units(window, units)
         values[name] = window[:, kept[name]]
-    return dict(words=list(words[start:stop]), start=start, stop=stop, total_words=len(words),
-                units=kept, values=values)
+    return dict(
+        words=list(words[start:stop]),
+        start=start,
+        stop=stop,
+        total_words=len(words),
+        units=kept,
+        values=values,
+    )
 
 
 def occlusion_importance(model, ids):
@@ -187,13 +211,14 @@ def occlusion_importance(model, ids):
     """
     ids = [int(i) for i in ids if int(i) != 0]
     if len(ids) < 2:
-        raise ValueError("Argument `ids` needs the start id and at least one word. "
-                         f"Received: ids={ids}")
+        raise ValueError(
+            f"Argument `ids` needs the start id and at least one word. Received: ids={ids}"
+        )
     rows = np.zeros((len(ids), len(ids)), dtype=np.int32)  # row 0: the whole review
     rows[0] = ids
     for i in range(1, len(ids)):
-        without = ids[:i] + ids[i + 1:]
-        rows[i, :len(without)] = without
+        without = ids[:i] + ids[i + 1 :]
+        rows[i, : len(without)] = without
     probabilities = predict_proba(model, rows)
     importance = probabilities[0] - probabilities
     importance[0] = 0.0
@@ -213,13 +238,19 @@ def pca_2d(states):
     """
     states = np.asarray(states, dtype=float)
     if states.ndim != 2 or states.shape[0] < 2:
-        raise ValueError("Argument `states` must have shape (n, features) with n >= 2. "
-                         f"Received: shape {states.shape}")
+        raise ValueError(
+            "Argument `states` must have shape (n, features) with n >= 2. "
+            f"Received: shape {states.shape}"
+        )
     mean = states.mean(axis=0)
     _, singular_values, vt = np.linalg.svd(states - mean, full_matrices=False)
-    variance = singular_values ** 2
-    return dict(projected=(states - mean) @ vt[:2].T, components=vt[:2], mean=mean,
-                explained=variance[:2] / variance.sum())
+    variance = singular_values**2
+    return dict(
+        projected=(states - mean) @ vt[:2].T,
+        components=vt[:2],
+        mean=mean,
+        explained=variance[:2] / variance.sum(),
+    )
 
 
 def hidden_state_map(final_states, labels, paths=()):
@@ -242,12 +273,18 @@ def hidden_state_map(final_states, labels, paths=()):
         rounded to 6 decimals, `(k, 2)`).
     """
     pca = pca_2d(final_states)
-    projected = [((np.asarray(states, dtype=float) - pca["mean"]) @ pca["components"].T,
-                  int(label)) for states, label in paths]
-    starts = np.unique(np.round([points[0] for points, _ in projected], 6).reshape(-1, 2),
-                       axis=0)
-    return dict(points=pca["projected"], labels=np.asarray(labels).astype(int),
-                explained=pca["explained"], paths=projected, starts=starts)
+    projected = [
+        ((np.asarray(states, dtype=float) - pca["mean"]) @ pca["components"].T, int(label))
+        for states, label in paths
+    ]
+    starts = np.unique(np.round([points[0] for points, _ in projected], 6).reshape(-1, 2), axis=0)
+    return dict(
+        points=pca["projected"],
+        labels=np.asarray(labels).astype(int),
+        explained=pca["explained"],
+        paths=projected,
+        starts=starts,
+    )
 
 
 def head_direction(model, states):
@@ -296,10 +333,13 @@ def component_1_and_head(model, final_states, labels):
     pca = pca_2d(final_states)
     direction = head_direction(model, final_states)
     cosine = float(abs(pca["components"][0] @ direction))
-    return dict(explained=pca["explained"], cosine=cosine,
-                angle=float(np.degrees(np.arccos(min(cosine, 1.0)))),
-                sorted_by_component_1=separation_along(pca["projected"][:, 0], labels),
-                sorted_by_head=separation_along(final_states @ direction, labels))
+    return dict(
+        explained=pca["explained"],
+        cosine=cosine,
+        angle=float(np.degrees(np.arccos(min(cosine, 1.0)))),
+        sorted_by_component_1=separation_along(pca["projected"][:, 0], labels),
+        sorted_by_head=separation_along(final_states @ direction, labels),
+    )
 
 
 def separation_along(projected, labels):
@@ -348,6 +388,8 @@ def padding_washout(model, x):
     hidden, _, _ = recurrent_layer_forward(layer, embedded)  # no mask: zeros are read
     lengths = np.count_nonzero(x, axis=1)
     at_last_word = hidden[np.arange(len(x)), lengths - 1]
-    return dict(at_last_word=float(at_last_word.std(axis=0).mean()),
-                at_end=float(hidden[:, -1].std(axis=0).mean()),
-                padding_steps=float(np.mean(x.shape[1] - lengths)))
+    return dict(
+        at_last_word=float(at_last_word.std(axis=0).mean()),
+        at_end=float(hidden[:, -1].std(axis=0).mean()),
+        padding_steps=float(np.mean(x.shape[1] - lengths)),
+    )

@@ -76,12 +76,19 @@ def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=Fal
     settings = lesson_sizes("01", quick)
     set_global_seed(seed)
     inputs, targets = make_memory_task(lag, settings["train_samples"], shortest_lag=1, seed=seed)
-    model = build_memory_model(cell, units=settings["units"],
-                               learning_rate=settings["learning_rate"])
+    model = build_memory_model(
+        cell, units=settings["units"], learning_rate=settings["learning_rate"]
+    )
     what = f"training a {CELLS[cell]} at lag {lag}"
     callbacks = [_EpochProgress(settings["epochs"], what)] if progress else []
-    model.fit(inputs, targets, epochs=settings["epochs"], batch_size=settings["batch_size"],
-              verbose=0, callbacks=callbacks)
+    model.fit(
+        inputs,
+        targets,
+        epochs=settings["epochs"],
+        batch_size=settings["batch_size"],
+        verbose=0,
+        callbacks=callbacks,
+    )
     test_inputs, test_targets = make_memory_task(lag, settings["test_samples"], seed=seed + 1)
     return model, memory_accuracy(model, test_inputs, test_targets)
 
@@ -122,7 +129,10 @@ def memory_comparison(cells, lags=None, *, quick=None, seed=DEFAULT_SEED):
         raise ValueError("Argument `lags` must list at least one lag. Received: lags=[]")
     results = {cell: {} for cell in cells}
     runs = [(cell, lag) for cell in cells for lag in lags]
-    for cell, lag in track(runs, "training one model per cell and lag",
-                           label=lambda run: f"{CELLS[run[0]]} at lag {run[1]}"):
+    for cell, lag in track(
+        runs,
+        "training one model per cell and lag",
+        label=lambda run: f"{CELLS[run[0]]} at lag {run[1]}",
+    ):
         results[cell][lag] = train_memory_model(cell, lag, quick=quick, seed=seed)[1]
     return results

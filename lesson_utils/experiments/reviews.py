@@ -21,10 +21,19 @@ from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
 # 3,000 training reviews of at most 150 ids, padded to 200, so that every
 # review gets at least 50 padding zeros (about 90 on average); a small LSTM,
 # one epoch of small batches with a brisk learning rate (about 15 s on 2 cores).
-PADDING_COMPARISON_SIZES = dict(vocab_size=DEFAULT_VOCAB_SIZE, train_reviews=3_000,
-                                test_reviews=1_000, longest=150, max_length=200, embedding_dim=16,
-                                units=32, dense_units=64, batch_size=32, learning_rate=3e-3,
-                                epochs=1)
+PADDING_COMPARISON_SIZES = dict(
+    vocab_size=DEFAULT_VOCAB_SIZE,
+    train_reviews=3_000,
+    test_reviews=1_000,
+    longest=150,
+    max_length=200,
+    embedding_dim=16,
+    units=32,
+    dense_units=64,
+    batch_size=32,
+    learning_rate=3e-3,
+    epochs=1,
+)
 # What each model of the comparison changes, and nothing else.
 PADDING_SETTINGS = {
     "(a) post-padding, no mask": dict(padding="post", mask_zero=False),
@@ -66,7 +75,8 @@ def padding_examples(ids, max_length):
     for padding in ("post", "pre"):
         for truncating in ("pre", "post"):
             out[f"padding={padding!r}, truncating={truncating!r}"] = text.pad_reviews(
-                [list(ids)], max_length, padding=padding, truncating=truncating)[0]
+                [list(ids)], max_length, padding=padding, truncating=truncating
+            )[0]
     return out
 
 
@@ -104,8 +114,10 @@ def short_reviews(reviews, labels, count, longest):
     longest = check_positive_int("longest", longest)
     chosen = [i for i, review in enumerate(reviews) if len(review) <= longest][:count]
     if len(chosen) < count:
-        raise ValueError(f"Only {len(chosen)} reviews have at most {longest} ids; asked for "
-                         f"{count}. Received: count={count}, longest={longest}")
+        raise ValueError(
+            f"Only {len(chosen)} reviews have at most {longest} ids; asked for "
+            f"{count}. Received: count={count}, longest={longest}"
+        )
     return [list(reviews[i]) for i in chosen], np.asarray(labels)[chosen].astype(int)
 
 
@@ -136,22 +148,42 @@ def padding_comparison(train, test, *, sizes=None, seed=DEFAULT_SEED):
     max_length = sizes["max_length"]
     mean_padding = max_length - float(np.mean([len(review) for review in x_train]))
     results = {}
-    for name in track(PADDING_SETTINGS, "LSTM, one model per padding setting",
-                      label=lambda name: name):
+    for name in track(
+        PADDING_SETTINGS, "LSTM, one model per padding setting", label=lambda name: name
+    ):
         setting = PADDING_SETTINGS[name]
         start = time.perf_counter()
         set_global_seed(seed)
-        model = build_rnn_model(sizes["vocab_size"], sizes["embedding_dim"], sizes["units"],
-                                sizes["dense_units"], dropout=0.0, max_length=max_length,
-                                learning_rate=sizes["learning_rate"], **setting)
-        padded_train, padded_test = (text.pad_reviews(x, max_length, padding=setting["padding"])
-                                     for x in (x_train, x_test))
-        train_rnn_model(model, padded_train, y_train, epochs=sizes["epochs"],
-                        batch_size=sizes["batch_size"], validation_split=0.0, verbose=0,
-                        seed=seed)
+        model = build_rnn_model(
+            sizes["vocab_size"],
+            sizes["embedding_dim"],
+            sizes["units"],
+            sizes["dense_units"],
+            dropout=0.0,
+            max_length=max_length,
+            learning_rate=sizes["learning_rate"],
+            **setting,
+        )
+        padded_train, padded_test = (
+            text.pad_reviews(x, max_length, padding=setting["padding"]) for x in (x_train, x_test)
+        )
+        train_rnn_model(
+            model,
+            padded_train,
+            y_train,
+            epochs=sizes["epochs"],
+            batch_size=sizes["batch_size"],
+            validation_split=0.0,
+            verbose=0,
+            seed=seed,
+        )
         accuracy = evaluate_rnn_model(model, padded_test, y_test)["accuracy"]
-        results[name] = dict(setting, test_accuracy=accuracy, mean_padding=mean_padding,
-                             seconds=time.perf_counter() - start)
+        results[name] = dict(
+            setting,
+            test_accuracy=accuracy,
+            mean_padding=mean_padding,
+            seconds=time.perf_counter() - start,
+        )
     return results
 
 
@@ -169,9 +201,16 @@ def find_phrase(reviews, phrase, word_index, vocab_size=DEFAULT_VOCAB_SIZE):
     """
     ids = text.words_to_ids(text.text_to_words(phrase), word_index, vocab_size)[1:]
     if not ids:
-        raise ValueError("Argument `phrase` has no word of IMDB's index. "
-                         f"Received: phrase={phrase!r}")
+        raise ValueError(
+            f"Argument `phrase` has no word of IMDB's index. Received: phrase={phrase!r}"
+        )
     size = len(ids)
-    return [i for i, review in enumerate(reviews)
-            if any(list(review[start:start + size]) == ids
-                   for start in range(len(review) - size + 1) if review[start] == ids[0])]
+    return [
+        i
+        for i, review in enumerate(reviews)
+        if any(
+            list(review[start : start + size]) == ids
+            for start in range(len(review) - size + 1)
+            if review[start] == ids[0]
+        )
+    ]

@@ -31,13 +31,19 @@ def plot_benchmark(rows, *, title="Test accuracy and time per epoch"):
     Returns:
         A matplotlib `Figure`.
     """
-    fig, (ax_acc, ax_time) = plt.subplots(1, 2, figsize=figure_size(1.6, 1.05),
-                                          gridspec_kw={"width_ratios": [1.4, 1]})
+    fig, (ax_acc, ax_time) = plt.subplots(
+        1, 2, figsize=figure_size(1.6, 1.05), gridspec_kw={"width_ratios": [1.4, 1]}
+    )
     markers = "osD^vP"
     for i, row in enumerate(rows):
         accuracy = row["test_accuracy"]
-        ax_acc.plot(np.arange(1, len(accuracy) + 1), accuracy, marker=markers[i % len(markers)],
-                    color=CONFIG_COLORS.get(row["name"]), label=row["label"])
+        ax_acc.plot(
+            np.arange(1, len(accuracy) + 1),
+            accuracy,
+            marker=markers[i % len(markers)],
+            color=CONFIG_COLORS.get(row["name"]),
+            label=row["label"],
+        )
     ax_acc.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line())
     ax_acc.text(1, 0.505, "chance", fontsize="small")
     ax_acc.set_xlabel("Epoch")
@@ -47,8 +53,11 @@ def plot_benchmark(rows, *, title="Test accuracy and time per epoch"):
     ax_acc.legend(fontsize="small", loc="best")
     labels = [row["label"] for row in rows]
     y = np.arange(len(rows))
-    ax_time.barh(y, [row["cpu_seconds_per_epoch"] for row in rows],
-                 color=[CONFIG_COLORS.get(row["name"]) for row in rows])
+    ax_time.barh(
+        y,
+        [row["cpu_seconds_per_epoch"] for row in rows],
+        color=[CONFIG_COLORS.get(row["name"]) for row in rows],
+    )
     ax_time.set_yticks(y, labels, fontsize="small")
     ax_time.invert_yaxis()
     # CPU seconds: the steadier measure of work on a machine shared with other programs.

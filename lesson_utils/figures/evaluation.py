@@ -23,8 +23,14 @@ def plot_confusion_matrix(matrix, *, title="Where the model goes wrong (test rev
     row_share = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     for (row, col), count in np.ndenumerate(matrix):
         dark = count < matrix.max() / 2
-        ax.text(col, row, f"{count:,}\n({row_share[row, col]:.0%} of row)", ha="center",
-                va="center", color="white" if dark else "black")
+        ax.text(
+            col,
+            row,
+            f"{count:,}\n({row_share[row, col]:.0%} of row)",
+            ha="center",
+            va="center",
+            color="white" if dark else "black",
+        )
     ax.set_xticks([0, 1], [f"predicted\n{n}" for n in LABEL_NAMES])
     ax.set_yticks([0, 1], [f"truly\n{n}" for n in LABEL_NAMES])
     ax.grid(False)

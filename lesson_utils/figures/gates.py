@@ -47,8 +47,12 @@ def plot_gate_bars(values, cell="lstm", ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=figure_size(1.07, 0.9))
     heights = [values[key] for key, _, _ in bars]
-    drawn = ax.bar([label for _, label, _ in bars], heights,
-                   color=[PALETTE[colour] for _, _, colour in bars], edgecolor=PALETTE["black"])
+    drawn = ax.bar(
+        [label for _, label, _ in bars],
+        heights,
+        color=[PALETTE[colour] for _, _, colour in bars],
+        edgecolor=PALETTE["black"],
+    )
     ax.bar_label(drawn, fmt="%.2f", padding=2)
     ax.axhline(0, color=PALETTE["black"], linewidth=thin_line())
     ax.axhline(1, color=PALETTE["black"], linewidth=thin_line(), linestyle=":")
@@ -73,9 +77,13 @@ def plot_carry_over_time(runs):
     colours = [PALETTE[name] for name in ("blue", "green", "orange", "vermillion", "purple")]
     linestyles = ("-", "--", "-.", ":", "-")
     for k, (bias, (cells, forget)) in enumerate(runs.items()):
-        ax.plot(np.arange(len(cells)), cells, color=colours[k % len(colours)],
-                linestyle=linestyles[k % len(linestyles)],
-                label=f"forget bias {bias:+g}  (f = {forget:.4f})")
+        ax.plot(
+            np.arange(len(cells)),
+            cells,
+            color=colours[k % len(colours)],
+            linestyle=linestyles[k % len(linestyles)],
+            label=f"forget bias {bias:+g}  (f = {forget:.4f})",
+        )
     ax.set_xlabel("Time steps since the value was written")
     ax.set_ylabel("Cell state $c_t$")
     ax.set_ylim(-0.05, 1.1)

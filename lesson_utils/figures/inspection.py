@@ -29,7 +29,8 @@ LABEL_COLORS = {0: PALETTE["vermillion"], 1: PALETTE["blue"]}
 # positive), the labels' own colours; an orange-blue pair stays distinct for the
 # common colour blindnesses, and both ends are strongly coloured.
 SENTIMENT_CMAP = mpl.colors.LinearSegmentedColormap.from_list(
-    "sentiment", [LABEL_COLORS[0], "#ffffff", LABEL_COLORS[1]])
+    "sentiment", [LABEL_COLORS[0], "#ffffff", LABEL_COLORS[1]]
+)
 
 # The width a notebook's output area gives a figure in JupyterLab on a laptop
 # screen; a wider figure is shrunk to it, and its labels with it.
@@ -37,8 +38,13 @@ DISPLAY_WIDTH_PX = 800
 # The smallest word label that stays readable at that width, in pixels.
 MIN_LABEL_PX = 11
 # What a gate's value means at 1 (and so at 0), for the heatmaps' labels.
-GATE_MEANINGS = {"forget": "1: keep memory", "input": "1: write new", "output": "1: show memory",
-                 "update": "1: keep old state", "reset": "1: use old state"}
+GATE_MEANINGS = {
+    "forget": "1: keep memory",
+    "input": "1: write new",
+    "output": "1: show memory",
+    "update": "1: keep old state",
+    "reset": "1: use old state",
+}
 
 
 def word_axis_layout(n_words, margin=1.8):
@@ -57,14 +63,17 @@ def word_axis_layout(n_words, margin=1.8):
     """
     n_words = check_positive_int("n_words", n_words)
     default_width = mpl.rcParams["figure.figsize"][0]
-    width = min(max(default_width, margin + 0.2 * n_words),
-                max(default_width, DISPLAY_WIDTH_PX / mpl.rcParams["figure.dpi"]))
+    width = min(
+        max(default_width, margin + 0.2 * n_words),
+        max(default_width, DISPLAY_WIDTH_PX / mpl.rcParams["figure.dpi"]),
+    )
     column_points = (width - margin) / n_words * 72
     return width, min(mpl.rcParams["font.size"], 0.85 * column_points)
 
 
-def plot_sentiment_as_read(words, probabilities, *, label=None,
-                           title="The model's opinion after each word"):
+def plot_sentiment_as_read(
+    words, probabilities, *, label=None, title="The model's opinion after each word"
+):
     """The predicted probability of "positive" after each word of one review.
 
     Args:
@@ -78,16 +87,34 @@ def plot_sentiment_as_read(words, probabilities, *, label=None,
     """
     probabilities = np.asarray(probabilities, dtype=float)
     if len(words) != len(probabilities):
-        raise ValueError(f"Got {len(words)} words but {len(probabilities)} probabilities: "
-                         "pass one probability per word.")
+        raise ValueError(
+            f"Got {len(words)} words but {len(probabilities)} probabilities: "
+            "pass one probability per word."
+        )
     width, label_size = word_axis_layout(len(words), margin=1.2)
     fig, ax = plt.subplots(figsize=(width, figure_size(1.0, 0.95)[1]))
     steps = np.arange(len(words))
     ax.axhline(0.5, color=PALETTE["black"], linestyle=":", linewidth=thin_line())
-    ax.fill_between(steps, 0.5, probabilities, where=probabilities >= 0.5, step="mid",
-                    color=LABEL_COLORS[1], alpha=0.25, label="leans positive")
-    ax.fill_between(steps, 0.5, probabilities, where=probabilities < 0.5, step="mid",
-                    color=LABEL_COLORS[0], alpha=0.25, label="leans negative")
+    ax.fill_between(
+        steps,
+        0.5,
+        probabilities,
+        where=probabilities >= 0.5,
+        step="mid",
+        color=LABEL_COLORS[1],
+        alpha=0.25,
+        label="leans positive",
+    )
+    ax.fill_between(
+        steps,
+        0.5,
+        probabilities,
+        where=probabilities < 0.5,
+        step="mid",
+        color=LABEL_COLORS[0],
+        alpha=0.25,
+        label="leans negative",
+    )
     ax.plot(steps, probabilities, drawstyle="steps-mid", color=PALETTE["black"])
     ax.set_xticks(steps, words, rotation=90, fontsize=label_size)
     ax.set_xlim(-0.5, len(words) - 0.5)
@@ -124,14 +151,21 @@ def plot_gates(panels, *, cell="lstm", title="Gate values after each word"):
     fig, axes = plt.subplots(len(names), 1, figsize=(width, height), sharex=True, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
         shown = np.asarray(panels["values"][name]).T
-        image = ax.imshow(shown, aspect="auto", cmap=HEATMAP_CMAP, interpolation="nearest",
-                          vmin=float(shown.min()), vmax=float(shown.max()))
+        image = ax.imshow(
+            shown,
+            aspect="auto",
+            cmap=HEATMAP_CMAP,
+            interpolation="nearest",
+            vmin=float(shown.min()),
+            vmax=float(shown.max()),
+        )
         ax.set_ylabel(f"{name}\n({GATE_MEANINGS.get(name, 'gate')})", fontsize="small")
         ax.set_yticks([])
         ax.grid(False)
         fig.colorbar(image, ax=ax, label="gate value", pad=0.01, aspect=8)
-    axes[-1, 0].set_xticks(np.arange(len(shown_words)), shown_words, rotation=90,
-                           fontsize=label_size)
+    axes[-1, 0].set_xticks(
+        np.arange(len(shown_words)), shown_words, rotation=90, fontsize=label_size
+    )
     axes[-1, 0].set_xlabel("Word of the review")
     total = panels["total_words"]
     window = "" if len(shown_words) == total else f", words {start + 1}-{stop} of {total}"
@@ -155,8 +189,10 @@ def sentiment_color(score, scale):
 def _chip(text, background, padding, hover=None):
     """A span of `text` on `background`, in black or white, whichever reads better."""
     tooltip = f' title="{hover}"' if hover else ""
-    return (f'<span style="background:{background};color:{readable_text_color(background)};'
-            f'padding:{padding};border-radius:3px"{tooltip}>{html.escape(text)}</span>')
+    return (
+        f'<span style="background:{background};color:{readable_text_color(background)};'
+        f'padding:{padding};border-radius:3px"{tooltip}>{html.escape(text)}</span>'
+    )
 
 
 def highlight_words(words, scores, *, scale=None):
@@ -178,17 +214,27 @@ def highlight_words(words, scores, *, scale=None):
     if len(words) != len(scores):
         raise ValueError(f"Got {len(words)} words but {len(scores)} scores: pass one per word.")
     scale = scale or float(np.abs(scores).max()) or 1.0
-    spans = [_chip(word, sentiment_color(score, scale), "1px 2px", f"{score:+.3f}")
-             for word, score in zip(words, scores)]
-    legend = " ".join(_chip(text, sentiment_color(value, scale), "1px 4px") for text, value in (
-        (f"pushes towards negative ({-scale:+.3f})", -scale), ("no effect (0)", 0.0),
-        (f"pushes towards positive ({scale:+.3f})", scale)))
-    return (f'<p style="font-size:90%">{legend} (hover a word for its score)</p>'
-            '<div style="line-height:1.9">' + " ".join(spans) + "</div>")
+    spans = [
+        _chip(word, sentiment_color(score, scale), "1px 2px", f"{score:+.3f}")
+        for word, score in zip(words, scores)
+    ]
+    legend = " ".join(
+        _chip(text, sentiment_color(value, scale), "1px 4px")
+        for text, value in (
+            (f"pushes towards negative ({-scale:+.3f})", -scale),
+            ("no effect (0)", 0.0),
+            (f"pushes towards positive ({scale:+.3f})", scale),
+        )
+    )
+    return (
+        f'<p style="font-size:90%">{legend} (hover a word for its score)</p>'
+        '<div style="line-height:1.9">' + " ".join(spans) + "</div>"
+    )
 
 
-def plot_hidden_states(state_map, *, cell="lstm",
-                       title="Final hidden states of test reviews, projected to 2-D"):
+def plot_hidden_states(
+    state_map, *, cell="lstm", title="Final hidden states of test reviews, projected to 2-D"
+):
     """A map of final states by PCA, coloured by label, with optional word-by-word paths.
 
     Args:
@@ -205,19 +251,45 @@ def plot_hidden_states(state_map, *, cell="lstm",
     fig, ax = plt.subplots(figsize=figure_size(1.0, 1.4))
     for value, marker in ((0, "o"), (1, "s")):
         points = state_map["points"][labels == value]
-        ax.scatter(points[:, 0], points[:, 1], s=12, alpha=0.45, marker=marker,
-                   color=LABEL_COLORS[value], label=f"{LABEL_NAMES[value]} review (final state)")
+        ax.scatter(
+            points[:, 0],
+            points[:, 1],
+            s=12,
+            alpha=0.45,
+            marker=marker,
+            color=LABEL_COLORS[value],
+            label=f"{LABEL_NAMES[value]} review (final state)",
+        )
     for number, (path, label) in enumerate(state_map["paths"]):
-        ax.plot(path[:, 0], path[:, 1], color=LABEL_COLORS[label], marker=".",
-                label=f"a {LABEL_NAMES[label]} review, word by word")
-        ax.scatter(*path[-1], s=150, marker="*", color=LABEL_COLORS[label],
-                   edgecolor=PALETTE["black"], zorder=3,
-                   label="end of a path (its final state)" if number == 0 else None)
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            color=LABEL_COLORS[label],
+            marker=".",
+            label=f"a {LABEL_NAMES[label]} review, word by word",
+        )
+        ax.scatter(
+            *path[-1],
+            s=150,
+            marker="*",
+            color=LABEL_COLORS[label],
+            edgecolor=PALETTE["black"],
+            zorder=3,
+            label="end of a path (its final state)" if number == 0 else None,
+        )
     starts = state_map["starts"]
     if len(starts):
-        ax.scatter(starts[:, 0], starts[:, 1], s=90, marker="X", color=PALETTE["black"],
-                   zorder=4, label="start of the paths (after the start id)"
-                   if len(starts) > 1 else "start of every path (after the start id)")
+        ax.scatter(
+            starts[:, 0],
+            starts[:, 1],
+            s=90,
+            marker="X",
+            color=PALETTE["black"],
+            zorder=4,
+            label="start of the paths (after the start id)"
+            if len(starts) > 1
+            else "start of every path (after the start id)",
+        )
     explained = state_map["explained"]
     ax.set_xlabel(f"Component 1 ({explained[0]:.0%} of the variance)")
     ax.set_ylabel(f"Component 2 ({explained[1]:.0%} of the variance)")

@@ -22,11 +22,16 @@ def plot_review_lengths(lengths, max_length, share, *, title="How long are IMDB 
     fig, ax = plt.subplots()
     upper = np.percentile(lengths, 99)
     bins = np.linspace(0, upper, 60)
-    ax.hist(np.minimum(lengths, upper), bins=bins, color=PALETTE["blue"], alpha=0.85,
-            label="reviews")
-    ax.axvline(max_length, color=PALETTE["vermillion"], linewidth=thick_line(),
-               label=f"max_length = {max_length}: {share:.0%} of reviews are\n"
-                     "longer and lose their first words")
+    ax.hist(
+        np.minimum(lengths, upper), bins=bins, color=PALETTE["blue"], alpha=0.85, label="reviews"
+    )
+    ax.axvline(
+        max_length,
+        color=PALETTE["vermillion"],
+        linewidth=thick_line(),
+        label=f"max_length = {max_length}: {share:.0%} of reviews are\n"
+        "longer and lose their first words",
+    )
     ax.set_xlabel("Review length (word ids; the last bar holds the longest 1%)")
     ax.set_ylabel("Number of reviews")
     ax.set_title(title)

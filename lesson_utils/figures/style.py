@@ -172,8 +172,9 @@ def contrast_ratio(foreground, background):
     Returns:
         A float between 1 and 21.
     """
-    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)),
-                             reverse=True)
+    lighter, darker = sorted(
+        (relative_luminance(foreground), relative_luminance(background)), reverse=True
+    )
     return (lighter + 0.05) / (darker + 0.05)
 
 

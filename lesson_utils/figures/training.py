@@ -28,10 +28,14 @@ def plot_history(history, *, title="Training history"):
             f"'loss' list, as `fit` returns. Received: history={history!r}"
         )
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figure_size(1.4, 1.0))
-    for ax, metric, label in ((ax_loss, "loss", "Binary cross-entropy"),
-                              (ax_acc, "accuracy", "Accuracy (fraction correct)")):
-        for prefix, name, color, marker in (("", "training", PALETTE["blue"], "o"),
-                                            ("val_", "validation", PALETTE["orange"], "s")):
+    for ax, metric, label in (
+        (ax_loss, "loss", "Binary cross-entropy"),
+        (ax_acc, "accuracy", "Accuracy (fraction correct)"),
+    ):
+        for prefix, name, color, marker in (
+            ("", "training", PALETTE["blue"], "o"),
+            ("val_", "validation", PALETTE["orange"], "s"),
+        ):
             values = logs.get(prefix + metric)
             if values:
                 epochs = range(1, len(values) + 1)

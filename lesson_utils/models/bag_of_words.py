@@ -40,8 +40,10 @@ def build_bag_of_words_model(vocab_size=DEFAULT_VOCAB_SIZE, hidden_units=(), *, 
     vocab_size = check_positive_int("vocab_size", vocab_size)
     learning_rate = check_positive_number("learning_rate", learning_rate)
     if isinstance(hidden_units, int) or not hasattr(hidden_units, "__iter__"):
-        raise ValueError("Argument `hidden_units` must be a tuple of layer sizes, e.g. () or "
-                         f"(16, 16). Received: hidden_units={hidden_units!r}")
+        raise ValueError(
+            "Argument `hidden_units` must be a tuple of layer sizes, e.g. () or "
+            f"(16, 16). Received: hidden_units={hidden_units!r}"
+        )
     hidden_units = [check_positive_int("hidden_units", units) for units in hidden_units]
 
     inputs = keras.Input(shape=(None,), dtype="int32", name="word_ids")
@@ -49,9 +51,13 @@ def build_bag_of_words_model(vocab_size=DEFAULT_VOCAB_SIZE, hidden_units=(), *, 
     for i, units in enumerate(hidden_units, start=1):
         x = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="sentiment")(x)
-    name = "bag_of_words_" + ("logistic" if not hidden_units else
-                              "dense_" + "_".join(str(u) for u in hidden_units))
+    name = "bag_of_words_" + (
+        "logistic" if not hidden_units else "dense_" + "_".join(str(u) for u in hidden_units)
+    )
     model = keras.Model(inputs, outputs, name=name)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
     return model

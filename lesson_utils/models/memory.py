@@ -12,8 +12,9 @@ from lesson_utils.arguments import check_positive_int, check_positive_number
 from lesson_utils.models.recurrent import recurrent_layer_class
 
 
-def build_memory_model(cell="simple_rnn", *, units=16, learning_rate=0.01, recurrent_gain=1.0,
-                       optimizer=None):
+def build_memory_model(
+    cell="simple_rnn", *, units=16, learning_rate=0.01, recurrent_gain=1.0, optimizer=None
+):
     """A recurrent layer and a sigmoid unit: reads a sequence, outputs P(marked bit is +1).
 
     Args:
@@ -33,14 +34,21 @@ def build_memory_model(cell="simple_rnn", *, units=16, learning_rate=0.01, recur
     layer_class = recurrent_layer_class(cell)
     units = check_positive_int("units", units)
     recurrent_gain = check_positive_number("recurrent_gain", recurrent_gain)
-    recurrent = layer_class(units, recurrent_initializer=keras.initializers.Orthogonal(
-        gain=recurrent_gain), name=cell)
-    model = keras.Sequential([keras.Input(shape=(None, 2)), recurrent,
-                              keras.layers.Dense(1, activation="sigmoid", name="readout")],
-                             name=f"memory_{cell}")
+    recurrent = layer_class(
+        units, recurrent_initializer=keras.initializers.Orthogonal(gain=recurrent_gain), name=cell
+    )
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(None, 2)),
+            recurrent,
+            keras.layers.Dense(1, activation="sigmoid", name="readout"),
+        ],
+        name=f"memory_{cell}",
+    )
     # Clipping keeps long-lag training from being thrown off by one huge gradient
     # (notebook 02); no XLA, which is slower for these small models on a CPU.
     optimizer = optimizer or keras.optimizers.Adam(learning_rate, global_clipnorm=1.0)
-    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"],
-                  jit_compile=False)
+    model.compile(
+        optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"], jit_compile=False
+    )
     return model

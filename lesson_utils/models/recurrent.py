@@ -102,8 +102,9 @@ def build_rnn_model(
         recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{cell}")
 
     inputs = keras.Input(shape=(max_length,), dtype="int32", name="word_ids")
-    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=bool(mask_zero),
-                               name="embedding")(inputs)
+    x = keras.layers.Embedding(
+        vocab_size, embedding_dim, mask_zero=bool(mask_zero), name="embedding"
+    )(inputs)
     x = recurrent(x)
     if dense_units:
         x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
@@ -137,5 +138,6 @@ def model_vocab_size(model):
 
 def model_masks_padding(model):
     """Tells whether a model's Embedding skips padding zeros (`mask_zero=True`)."""
-    return any(isinstance(layer, keras.layers.Embedding) and layer.mask_zero
-               for layer in model.layers)
+    return any(
+        isinstance(layer, keras.layers.Embedding) and layer.mask_zero for layer in model.layers
+    )

@@ -32,8 +32,10 @@ def model_path(name, folder=None, quick=None):
         A `Path` ending in `.keras`.
     """
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError("Argument `name` must be a short name made of letters, digits, '_' "
-                         f"and '-', such as 'imdb_lstm'. Received: name={name!r}")
+        raise ValueError(
+            "Argument `name` must be a short name made of letters, digits, '_' "
+            f"and '-', such as 'imdb_lstm'. Received: name={name!r}"
+        )
     folder = Path(folder).expanduser() if folder else models_folder()
     suffix = "_quick" if is_quick_mode(quick) else ""
     return folder / f"{name}{suffix}.keras"
@@ -72,5 +74,7 @@ def load_model(name, folder=None, quick=None):
     try:
         return keras.models.load_model(path)
     except Exception as err:  # A truncated or foreign file: say which and what to do.
-        raise ValueError(f"The file {str(path)!r} is not a model Keras can load ({err}). "
-                         "Delete it and run notebook 04 again to save a new one.") from err
+        raise ValueError(
+            f"The file {str(path)!r} is not a model Keras can load ({err}). "
+            "Delete it and run notebook 04 again to save a new one."
+        ) from err

@@ -135,11 +135,11 @@ def lstm_gates(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     """
     z = x_t @ kernel + h_prev @ recurrent_kernel + bias
     z_i, z_f, z_c, z_o = np.split(z, 4, axis=-1)
-    i = sigmoid(z_i)          # input gate: how much of the candidate to write
-    f = sigmoid(z_f)          # forget gate: how much of the old cell state to keep
-    g = np.tanh(z_c)          # candidate: what could be written
-    o = sigmoid(z_o)          # output gate: how much of the cell state to show
-    c = f * c_prev + i * g    # the cell state, the "conveyor belt"
+    i = sigmoid(z_i)  # input gate: how much of the candidate to write
+    f = sigmoid(z_f)  # forget gate: how much of the old cell state to keep
+    g = np.tanh(z_c)  # candidate: what could be written
+    o = sigmoid(z_o)  # output gate: how much of the cell state to show
+    c = f * c_prev + i * g  # the cell state, the "conveyor belt"
     h = o * np.tanh(c)
     return {"input": i, "forget": f, "candidate": g, "output": o, "cell": c, "hidden": h}
 
@@ -185,13 +185,13 @@ def gru_gates(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True):
         input_bias, recurrent_bias = bias, 0.0
     x_z, x_r, x_h = np.split(x_t @ kernel + input_bias, 3, axis=-1)
     h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + recurrent_bias, 3, axis=-1)
-    z = sigmoid(x_z + h_z)    # update gate: how much of the old state to keep
-    r = sigmoid(x_r + h_r)    # reset gate: how much of the old state the candidate sees
+    z = sigmoid(x_z + h_z)  # update gate: how much of the old state to keep
+    r = sigmoid(x_r + h_r)  # reset gate: how much of the old state the candidate sees
     if reset_after:
         g = np.tanh(x_h + r * h_h)
     else:
         units = h_prev.shape[-1]
-        g = np.tanh(x_h + (r * h_prev) @ recurrent_kernel[:, 2 * units:])
+        g = np.tanh(x_h + (r * h_prev) @ recurrent_kernel[:, 2 * units :])
     h = z * h_prev + (1.0 - z) * g
     return {"update": z, "reset": r, "candidate": g, "hidden": h}
 
@@ -239,15 +239,15 @@ def _check_cell_inputs(cell, inputs, kernel, recurrent_kernel, bias, n_blocks, b
 
 def _stack_gates(per_step, mask):
     """Stacks per-step dicts into arrays `(batch, timesteps, units)`; NaN where masked."""
-    gates = {name: np.stack([values[name] for values in per_step], axis=1)
-             for name in per_step[0]}
+    gates = {name: np.stack([values[name] for values in per_step], axis=1) for name in per_step[0]}
     if mask is not None:
         gates = {name: np.where(mask[:, :, None], array, np.nan) for name, array in gates.items()}
     return gates
 
 
-def lstm_forward(inputs, kernel, recurrent_kernel, bias, mask=None, initial_state=None,
-                 return_gates=False):
+def lstm_forward(
+    inputs, kernel, recurrent_kernel, bias, mask=None, initial_state=None, return_gates=False
+):
     """A whole LSTM layer in NumPy, equal to `keras.layers.LSTM` with the same weights.
 
     Call it with a Keras layer's weights: `lstm_forward(x, *layer.get_weights())`.
@@ -271,8 +271,9 @@ def lstm_forward(inputs, kernel, recurrent_kernel, bias, mask=None, initial_stat
         shape `(batch, timesteps, units)`, NaN at masked steps (the gates there
         are computed but never used).
     """
-    inputs, mask = _check_cell_inputs("LSTM", inputs, kernel, recurrent_kernel, bias,
-                                      4, lambda units: (4 * units,), mask)
+    inputs, mask = _check_cell_inputs(
+        "LSTM", inputs, kernel, recurrent_kernel, bias, 4, lambda units: (4 * units,), mask
+    )
     units = recurrent_kernel.shape[0]
     if initial_state is None:
         zeros = np.zeros((inputs.shape[0], units), dtype=inputs.dtype)
@@ -290,8 +291,16 @@ def lstm_forward(inputs, kernel, recurrent_kernel, bias, mask=None, initial_stat
     return outputs, final_states
 
 
-def gru_forward(inputs, kernel, recurrent_kernel, bias, mask=None, initial_state=None,
-                reset_after=True, return_gates=False):
+def gru_forward(
+    inputs,
+    kernel,
+    recurrent_kernel,
+    bias,
+    mask=None,
+    initial_state=None,
+    reset_after=True,
+    return_gates=False,
+):
     """A whole GRU layer in NumPy, equal to `keras.layers.GRU` with the same weights.
 
     Call it with a Keras layer's weights:
@@ -319,8 +328,16 @@ def gru_forward(inputs, kernel, recurrent_kernel, bias, mask=None, initial_state
     def bias_shape(units):
         return (2, 3 * units) if reset_after else (3 * units,)
 
-    inputs, mask = _check_cell_inputs(f"GRU(reset_after={reset_after})", inputs, kernel,
-                                      recurrent_kernel, bias, 3, bias_shape, mask)
+    inputs, mask = _check_cell_inputs(
+        f"GRU(reset_after={reset_after})",
+        inputs,
+        kernel,
+        recurrent_kernel,
+        bias,
+        3,
+        bias_shape,
+        mask,
+    )
     units = recurrent_kernel.shape[0]
     if initial_state is None:
         initial_state = np.zeros((inputs.shape[0], units), dtype=inputs.dtype)

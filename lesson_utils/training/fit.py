@@ -73,8 +73,10 @@ class _KeepFinishedEpochs(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             if self.verbose:
-                print(f"Keeping the weights of epoch {self.best_epoch + 1}, the finished epoch "
-                      "with the lowest validation loss.")
+                print(
+                    f"Keeping the weights of epoch {self.best_epoch + 1}, the finished epoch "
+                    "with the lowest validation loss."
+                )
             self.model.set_weights(self.best_weights)
 
 
@@ -114,13 +116,25 @@ def uses_length_buckets(model, x):
     True when the model masks padding, takes reviews of any length, and every
     row of `x` is post-padded.
     """
-    return (model_masks_padding(model) and model.input_shape[1] is None
-            and batching.is_post_padded(x))
+    return (
+        model_masks_padding(model) and model.input_shape[1] is None and batching.is_post_padded(x)
+    )
 
 
-def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS, batch_size=DEFAULT_BATCH_SIZE,
-                    validation_split=0.2, verbose=1, shuffle=True, seed=DEFAULT_SEED,
-                    callbacks=None, restore_best_weights=True):
+def train_rnn_model(
+    model,
+    x_train,
+    y_train,
+    *,
+    epochs=DEFAULT_EPOCHS,
+    batch_size=DEFAULT_BATCH_SIZE,
+    validation_split=0.2,
+    verbose=1,
+    shuffle=True,
+    seed=DEFAULT_SEED,
+    callbacks=None,
+    restore_best_weights=True,
+):
     """Trains the classifier and returns its history, even when interrupted.
 
     Args:
@@ -157,27 +171,34 @@ def train_rnn_model(model, x_train, y_train, *, epochs=DEFAULT_EPOCHS, batch_siz
             f"validation out of {len(x_train)}. Use more reviews or another fraction."
         )
     history = keras.callbacks.History()
-    callbacks = [history, *(callbacks or []),
-                 _KeepFinishedEpochs(history, restore_best_weights and validation_split, verbose)]
+    callbacks = [
+        history,
+        *(callbacks or []),
+        _KeepFinishedEpochs(history, restore_best_weights and validation_split, verbose),
+    ]
     x_fit, y_fit = x_train[:split_at], y_train[:split_at]
     x_val, y_val = x_train[split_at:], y_train[split_at:]
     if uses_length_buckets(model, x_train):
         train_data = batching.bucketed_dataset(x_fit, y_fit, batch_size, shuffle=shuffle, seed=seed)
-        val_data = (batching.bucketed_dataset(x_val, y_val, batch_size)
-                    if len(x_val) else None)
+        val_data = batching.bucketed_dataset(x_val, y_val, batch_size) if len(x_val) else None
         # The batches are already shuffled, so Keras is told not to.
         fit_args = dict(x=train_data, validation_data=val_data, shuffle=False)
     else:
-        fit_args = dict(x=x_fit, y=np.asarray(y_fit, dtype=np.float32), batch_size=batch_size,
-                        shuffle=shuffle,
-                        validation_data=(x_val, np.asarray(y_val, dtype=np.float32))
-                        if len(x_val) else None)
+        fit_args = dict(
+            x=x_fit,
+            y=np.asarray(y_fit, dtype=np.float32),
+            batch_size=batch_size,
+            shuffle=shuffle,
+            validation_data=(x_val, np.asarray(y_val, dtype=np.float32)) if len(x_val) else None,
+        )
     try:
         model.fit(epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_args)
     except KeyboardInterrupt:
         done = len(history.history.get("loss", []))
-        print(f"\nTraining interrupted: keeping the history of the {done} completed "
-              f"epoch{'s' if done != 1 else ''}.")
+        print(
+            f"\nTraining interrupted: keeping the history of the {done} completed "
+            f"epoch{'s' if done != 1 else ''}."
+        )
     return history
 
 
@@ -198,11 +219,17 @@ def evaluate_rnn_model(model, x_test, y_test, *, batch_size=256, verbose=0):
     batch_size = check_positive_int("batch_size", batch_size)
     _check_ids_fit(model, x_test)
     if uses_length_buckets(model, x_test):
-        results = model.evaluate(batching.bucketed_dataset(x_test, y_test, batch_size),
-                                 verbose=verbose, return_dict=True)
+        results = model.evaluate(
+            batching.bucketed_dataset(x_test, y_test, batch_size), verbose=verbose, return_dict=True
+        )
     else:
-        results = model.evaluate(x_test, np.asarray(y_test, dtype=np.float32),
-                                 batch_size=batch_size, verbose=verbose, return_dict=True)
+        results = model.evaluate(
+            x_test,
+            np.asarray(y_test, dtype=np.float32),
+            batch_size=batch_size,
+            verbose=verbose,
+            return_dict=True,
+        )
     return {"loss": float(results["loss"]), "accuracy": float(results["accuracy"])}
 
 

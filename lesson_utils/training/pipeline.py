@@ -50,21 +50,41 @@ class _EpochFigures(keras.callbacks.Callback):
         self.figures["epoch_cpu_seconds"].append(time.process_time() - self.cpu_start)
         if self.test is not None:
             self.figures["test_accuracy_per_epoch"].append(
-                evaluate_rnn_model(self.model, *self.test)["accuracy"])
+                evaluate_rnn_model(self.model, *self.test)["accuracy"]
+            )
 
 
 def _say_nothing(stage, **info):
     """The default `on_stage`: nobody is told."""
 
 
-def run_full_workflow(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENGTH,
-                      embedding_dim=DEFAULT_EMBEDDING_DIM, lstm_units=DEFAULT_UNITS,
-                      dense_units=DEFAULT_DENSE_UNITS, epochs=DEFAULT_EPOCHS,
-                      batch_size=DEFAULT_BATCH_SIZE, validation_split=0.2,
-                      verbose=1, shuffle=True, seed=DEFAULT_SEED, *, cell="lstm",
-                      bidirectional=False, mask_zero=True, padding="post", truncating="pre",
-                      dropout=0.2, source=None, quick=None, quick_epochs=QUICK_EPOCHS, build=None,
-                      callbacks=(), on_stage=_say_nothing, test_every_epoch=False):
+def run_full_workflow(
+    vocab_size=DEFAULT_VOCAB_SIZE,
+    max_length=DEFAULT_MAX_LENGTH,
+    embedding_dim=DEFAULT_EMBEDDING_DIM,
+    lstm_units=DEFAULT_UNITS,
+    dense_units=DEFAULT_DENSE_UNITS,
+    epochs=DEFAULT_EPOCHS,
+    batch_size=DEFAULT_BATCH_SIZE,
+    validation_split=0.2,
+    verbose=1,
+    shuffle=True,
+    seed=DEFAULT_SEED,
+    *,
+    cell="lstm",
+    bidirectional=False,
+    mask_zero=True,
+    padding="post",
+    truncating="pre",
+    dropout=0.2,
+    source=None,
+    quick=None,
+    quick_epochs=QUICK_EPOCHS,
+    build=None,
+    callbacks=(),
+    on_stage=_say_nothing,
+    test_every_epoch=False,
+):
     """Prepares IMDB, builds, trains and evaluates a model, and prints the test metrics.
 
     Args:
@@ -99,18 +119,36 @@ def run_full_workflow(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENG
         epochs = min(epochs, quick_epochs)
     set_global_seed(seed)
     (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
-        vocab_size, max_length, padding=padding, truncating=truncating, source=source, quick=quick)
+        vocab_size, max_length, padding=padding, truncating=truncating, source=source, quick=quick
+    )
     if build is None:
-        model = build_rnn_model(vocab_size, embedding_dim, lstm_units, dense_units, cell=cell,
-                                bidirectional=bidirectional, mask_zero=mask_zero, padding=padding,
-                                dropout=dropout)
+        model = build_rnn_model(
+            vocab_size,
+            embedding_dim,
+            lstm_units,
+            dense_units,
+            cell=cell,
+            bidirectional=bidirectional,
+            mask_zero=mask_zero,
+            padding=padding,
+            dropout=dropout,
+        )
     else:
         model = build(x_train.shape[1])
     on_stage("training", reviews=len(x_train), max_length=x_train.shape[1], model=model)
     figures = _EpochFigures((x_test, y_test) if test_every_epoch else None)
-    history = train_rnn_model(model, x_train, y_train, epochs=epochs, batch_size=batch_size,
-                              validation_split=validation_split, verbose=verbose,
-                              shuffle=shuffle, seed=seed, callbacks=[figures, *callbacks])
+    history = train_rnn_model(
+        model,
+        x_train,
+        y_train,
+        epochs=epochs,
+        batch_size=batch_size,
+        validation_split=validation_split,
+        verbose=verbose,
+        shuffle=shuffle,
+        seed=seed,
+        callbacks=[figures, *callbacks],
+    )
     done = len(history.history.get("loss", []))
     if done == 0:
         if verbose:
@@ -122,8 +160,10 @@ def run_full_workflow(vocab_size=DEFAULT_VOCAB_SIZE, max_length=DEFAULT_MAX_LENG
     metrics.update({name: values[:done] for name, values in figures.figures.items()})
     metrics["seconds_per_epoch"] = sum(metrics["epoch_seconds"]) / done
     if verbose:
-        print(f"Test accuracy {metrics['accuracy']:.3f}, loss {metrics['loss']:.3f} on "
-              f"{len(x_test):,} reviews {quick_mode_note(quick)}".rstrip())
+        print(
+            f"Test accuracy {metrics['accuracy']:.3f}, loss {metrics['loss']:.3f} on "
+            f"{len(x_test):,} reviews {quick_mode_note(quick)}".rstrip()
+        )
     return history, metrics, model
 
 
@@ -142,9 +182,18 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
     check_choice("cell", cell, GATED_CELLS)
     sizes = lesson_sizes("04", quick)
     return run_full_workflow(
-        sizes["vocab_size"], sizes["max_length"], sizes["embedding_dim"], sizes["units"],
-        sizes["dense_units"], epochs=sizes["epochs"], batch_size=sizes["batch_size"],
-        verbose=verbose, cell=cell, source=source, quick=quick)
+        sizes["vocab_size"],
+        sizes["max_length"],
+        sizes["embedding_dim"],
+        sizes["units"],
+        sizes["dense_units"],
+        epochs=sizes["epochs"],
+        batch_size=sizes["batch_size"],
+        verbose=verbose,
+        cell=cell,
+        source=source,
+        quick=quick,
+    )
 
 
 def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
@@ -171,9 +220,13 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
         return model, f"Loaded the course's {cell.upper()}, trained earlier ({path})."
     history, metrics, model = train_lesson_model(cell, quick=quick, verbose=2, source=source)
     if metrics is None:
-        return model, (f"Training was stopped before its first epoch finished: this "
-                       f"{cell.upper()} is untrained and was not saved.")
+        return model, (
+            f"Training was stopped before its first epoch finished: this "
+            f"{cell.upper()} is untrained and was not saved."
+        )
     path = save_model(model, f"imdb_{cell}", folder, quick)
-    return model, (f"No saved {cell.upper()} yet: trained the course's {cell.upper()} now "
-                   f"({len(history.history['loss'])} epoch(s), test accuracy "
-                   f"{metrics['accuracy']:.3f}) and saved it to {path}.")
+    return model, (
+        f"No saved {cell.upper()} yet: trained the course's {cell.upper()} now "
+        f"({len(history.history['loss'])} epoch(s), test accuracy "
+        f"{metrics['accuracy']:.3f}) and saved it to {path}."
+    )

@@ -41,15 +41,20 @@ class HiddenStateExplorer(FigureWidget):
     def __init__(self, inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=0):
         self.inputs = np.asarray(inputs, dtype=float)
         if self.inputs.ndim != 2:
-            raise ValueError("Argument `inputs` must be one sequence of shape (timesteps, "
-                             f"features). Received: inputs.shape={self.inputs.shape}")
-        self.states = simple_rnn_forward(self.inputs[None], np.asarray(kernel),
-                                         np.asarray(recurrent_kernel), np.asarray(bias))[0][0]
+            raise ValueError(
+                "Argument `inputs` must be one sequence of shape (timesteps, "
+                f"features). Received: inputs.shape={self.inputs.shape}"
+            )
+        self.states = simple_rnn_forward(
+            self.inputs[None], np.asarray(kernel), np.asarray(recurrent_kernel), np.asarray(bias)
+        )[0][0]
         self.feature_names = feature_names
         last = len(self.inputs) - 1
-        self.controls = {"step": widgets.IntSlider(value=step, min=0, max=last,
-                                                   description="time step t",
-                                                   continuous_update=False)}
+        self.controls = {
+            "step": widgets.IntSlider(
+                value=step, min=0, max=last, description="time step t", continuous_update=False
+            )
+        }
         self.play = widgets.Play(min=0, max=last, interval=700, description="play")
         widgets.jslink((self.play, "value"), (self.controls["step"], "value"))
         super().__init__(widgets.HBox([self.play, self.controls["step"]]))
@@ -58,12 +63,14 @@ class HiddenStateExplorer(FigureWidget):
         """Draws the inputs and the states up to the chosen step, and that step's `h_t`."""
         step = self.controls["step"].value
         self.state = self.states[step]
-        self.show(plot_hidden_state_over_time(self.inputs, self.states, step,
-                                              feature_names=self.feature_names))
+        self.show(
+            plot_hidden_state_over_time(
+                self.inputs, self.states, step, feature_names=self.feature_names
+            )
+        )
 
 
-def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_names=None,
-                          step=0):
+def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=0):
     """Builds notebook 01's hidden-state explorer.
 
     The states come from our NumPy loop (`simple_rnn_forward`) with the given
@@ -78,8 +85,9 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
     Returns:
         A `HiddenStateExplorer` (an `ipywidgets.VBox`).
     """
-    return HiddenStateExplorer(inputs, kernel, recurrent_kernel, bias,
-                               feature_names=feature_names, step=step)
+    return HiddenStateExplorer(
+        inputs, kernel, recurrent_kernel, bias, feature_names=feature_names, step=step
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -102,25 +110,36 @@ class SpectralRadiusExplorer(FigureWidget):
 
     def __init__(self, radius=1.0, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
         self.timesteps, self.units, self.batch, self.seed = timesteps, units, batch, seed
-        self.controls = {"radius": widgets.FloatSlider(
-            value=radius, min=0.5, max=3.0, step=0.05, description="spectral radius",
-            continuous_update=False, style={"description_width": "8em"},
-            layout=widgets.Layout(width="32em"))}
+        self.controls = {
+            "radius": widgets.FloatSlider(
+                value=radius,
+                min=0.5,
+                max=3.0,
+                step=0.05,
+                description="spectral radius",
+                continuous_update=False,
+                style={"description_width": "8em"},
+                layout=widgets.Layout(width="32em"),
+            )
+        }
         self.readout = widgets.HTML()
         super().__init__(self.controls["radius"], [self.readout])
 
     def redraw(self):
         """Recomputes both curves for the chosen radius, redraws them and sums them up."""
         radius = self.controls["radius"].value
-        self.curves = radius_gradient_curves(radius, timesteps=self.timesteps, units=self.units,
-                                             batch=self.batch, seed=self.seed)
+        self.curves = radius_gradient_curves(
+            radius, timesteps=self.timesteps, units=self.units, batch=self.batch, seed=self.seed
+        )
         self.show(plot_radius_gradients(self.curves, radius))
         back = min(50, self.timesteps - 1)
         tanh, linear = self.curves["tanh"], self.curves["linear"]
-        self.readout.value = (f"<p>{back} steps back the gradient is x{tanh[back]:.3g} "
-                              f"through tanh, x{growth_per_step(tanh, back):.3f} per step "
-                              f"on average, and x{linear[back]:.3g} in the linear RNN "
-                              f"({radius:.2f}<sup>{back}</sup>).</p>")
+        self.readout.value = (
+            f"<p>{back} steps back the gradient is x{tanh[back]:.3g} "
+            f"through tanh, x{growth_per_step(tanh, back):.3f} per step "
+            f"on average, and x{linear[back]:.3g} in the linear RNN "
+            f"({radius:.2f}<sup>{back}</sup>).</p>"
+        )
 
 
 def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
@@ -134,8 +153,7 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
     Returns:
         A `SpectralRadiusExplorer` (an `ipywidgets.VBox`).
     """
-    return SpectralRadiusExplorer(radius, timesteps=timesteps, units=units, batch=batch,
-                                  seed=seed)
+    return SpectralRadiusExplorer(radius, timesteps=timesteps, units=units, batch=batch, seed=seed)
 
 
 # ---------------------------------------------------------------------------
@@ -181,16 +199,21 @@ class GateExplorer(FigureWidget):
         check_choice("cell", cell, ("lstm", "gru"))
         self.cell = cell
         self.controls = {
-            name: widgets.FloatSlider(value=start, min=low, max=high, step=0.1, description=label,
-                                      style={"description_width": "9em"},
-                                      layout=widgets.Layout(width="30em"))
+            name: widgets.FloatSlider(
+                value=start,
+                min=low,
+                max=high,
+                step=0.1,
+                description=label,
+                style={"description_width": "9em"},
+                layout=widgets.Layout(width="30em"),
+            )
             for name, label, low, high, start in GATE_SLIDERS[cell]
         }
         self.readout = widgets.HTML()
         inputs = [slider for name, slider in self.controls.items() if not name.endswith("_bias")]
         biases = [slider for name, slider in self.controls.items() if name.endswith("_bias")]
-        super().__init__(widgets.HBox([widgets.VBox(inputs), widgets.VBox(biases)]),
-                         [self.readout])
+        super().__init__(widgets.HBox([widgets.VBox(inputs), widgets.VBox(biases)]), [self.readout])
 
     def redraw(self):
         """Recomputes the step for the sliders' values and redraws the bars and the table."""
@@ -200,8 +223,9 @@ class GateExplorer(FigureWidget):
         self.values = step(**arguments)
         self.values[previous] = arguments[previous]
         self.show(plot_gate_bars(self.values, self.cell))
-        rows = "".join(f"<tr><td>{name}</td><td>{value:+.3f}</td></tr>"
-                       for name, value in self.values.items())
+        rows = "".join(
+            f"<tr><td>{name}</td><td>{value:+.3f}</td></tr>" for name, value in self.values.items()
+        )
         self.readout.value = f"<table>{rows}</table>"
 
 
@@ -223,8 +247,11 @@ def gate_explorer(cell="lstm"):
 
 # How each word of the review is shown: known to the model, rare (read as the
 # out-of-vocabulary id) or unknown to IMDB (skipped).
-WORD_STYLES = {"known": "", "rare": f"color:{PALETTE['orange']};font-style:italic",
-               "unknown": f"color:{PALETTE['vermillion']};text-decoration:line-through"}
+WORD_STYLES = {
+    "known": "",
+    "rare": f"color:{PALETTE['orange']};font-style:italic",
+    "unknown": f"color:{PALETTE['vermillion']};text-decoration:line-through",
+}
 
 
 class ReviewTester(widgets.VBox):
@@ -242,49 +269,81 @@ class ReviewTester(widgets.VBox):
     the words) and `prediction` (the latest `predict_review` dict, or `None`).
     """
 
-    def __init__(self, model, *, max_length=DEFAULT_MAX_LENGTH, source=None,
-                 example="A wonderful, moving film with a clever plot."):
+    def __init__(
+        self,
+        model,
+        *,
+        max_length=DEFAULT_MAX_LENGTH,
+        source=None,
+        example="A wonderful, moving film with a clever plot.",
+    ):
         self.model, self.max_length, self.source = model, max_length, source
-        self.controls = {"text": widgets.Textarea(
-            value=example, placeholder="Type a movie review...",
-            layout=widgets.Layout(width="95%", height="5em"))}
-        self.button = widgets.Button(description="Predict sentiment", button_style="primary",
-                                     icon="comment", layout=widgets.Layout(width="max-content"))
+        self.controls = {
+            "text": widgets.Textarea(
+                value=example,
+                placeholder="Type a movie review...",
+                layout=widgets.Layout(width="95%", height="5em"),
+            )
+        }
+        self.button = widgets.Button(
+            description="Predict sentiment",
+            button_style="primary",
+            icon="comment",
+            layout=widgets.Layout(width="max-content"),
+        )
         self.button.add_class("lesson-predict-button")
         self.readout = widgets.HTML()
-        super().__init__([self.controls["text"], self.button, self.readout],
-                         layout=widgets.Layout(max_width="100%"))
+        super().__init__(
+            [self.controls["text"], self.button, self.readout],
+            layout=widgets.Layout(max_width="100%"),
+        )
         self.button.on_click(lambda _: self.redraw())
         self.redraw()
 
     def redraw(self):
         """Predicts the sentiment of the text in the box and shows it, word by word."""
         try:
-            self.prediction = predict_review(self.model, self.controls["text"].value,
-                                             max_length=self.max_length, source=self.source)
+            self.prediction = predict_review(
+                self.model,
+                self.controls["text"].value,
+                max_length=self.max_length,
+                source=self.source,
+            )
         except ValueError as err:
             self.prediction = None
-            self.readout.value = (f'<span style="color:{PALETTE["vermillion"]}">'
-                                  f"{html.escape(str(err))}</span>")
+            self.readout.value = (
+                f'<span style="color:{PALETTE["vermillion"]}">{html.escape(str(err))}</span>'
+            )
             return
         p, read = self.prediction["probability"], self.prediction["words"]
         colour = PALETTE["blue"] if p > 0.5 else PALETTE["vermillion"]
-        words = " ".join(f'<span style="{WORD_STYLES[status]}">{html.escape(word)}</span>'
-                         for word, status in read)
+        words = " ".join(
+            f'<span style="{WORD_STYLES[status]}">{html.escape(word)}</span>'
+            for word, status in read
+        )
         counts = {s: sum(1 for _, status in read if status == s) for s in WORD_STYLES}
-        cut = (f"; only the last {self.max_length} ids are read"
-               if len(self.prediction["ids"]) >= self.max_length else "")
+        cut = (
+            f"; only the last {self.max_length} ids are read"
+            if len(self.prediction["ids"]) >= self.max_length
+            else ""
+        )
         self.readout.value = (
             f'<p><b style="color:{colour}">{self.prediction["label"]}</b>: '
             f"P(positive) = {p:.3f}</p><p>{words}</p><p style='font-size:90%'>"
             f"{counts['known']} known words; "
             f"<span style='{WORD_STYLES['rare']}'>{counts['rare']} rare</span> (read as [OOV]); "
             f"<span style='{WORD_STYLES['unknown']}'>{counts['unknown']} unknown</span> "
-            f"(skipped){cut}.</p>")
+            f"(skipped){cut}.</p>"
+        )
 
 
-def review_tester(model, *, max_length=DEFAULT_MAX_LENGTH, source=None,
-                  example="A wonderful, moving film with a clever plot."):
+def review_tester(
+    model,
+    *,
+    max_length=DEFAULT_MAX_LENGTH,
+    source=None,
+    example="A wonderful, moving film with a clever plot.",
+):
     """Builds notebook 04's review tester.
 
     Args:

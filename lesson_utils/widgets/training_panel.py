@@ -36,12 +36,25 @@ from lesson_utils.training.pipeline import run_full_workflow
 
 # The largest values the panel accepts: beyond them a run takes hours on a laptop.
 LIMITS = {"units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
-LABELS = {"units": "Units", "epochs": "Epochs", "embedding_dim": "Embedding size",
-          "max_length": "Max length"}
+LABELS = {
+    "units": "Units",
+    "epochs": "Epochs",
+    "embedding_dim": "Embedding size",
+    "max_length": "Max length",
+}
 # The progress bar's label and colour when a run fails.
 FAILED = ("Failed", "danger")
-TABLE_COLUMNS = ("#", "cell", "units", "embedding", "max length", "epochs", "test accuracy",
-                 "seconds", "seconds / epoch")
+TABLE_COLUMNS = (
+    "#",
+    "cell",
+    "units",
+    "embedding",
+    "max length",
+    "epochs",
+    "test accuracy",
+    "seconds",
+    "seconds / epoch",
+)
 
 
 class _PanelProgress(keras.callbacks.Callback):
@@ -57,8 +70,9 @@ class _PanelProgress(keras.callbacks.Callback):
         bar = self.panel.progress
         bar.value, bar.max = 0, max(self.params.get("steps") or 1, 1)
         bar.description = f"Epoch {epoch + 1}/{self.epochs}"
-        self.panel._say(f"Run {self.panel.run_number}: training epoch {epoch + 1} of "
-                        f"{self.epochs}...")
+        self.panel._say(
+            f"Run {self.panel.run_number}: training epoch {epoch + 1} of {self.epochs}..."
+        )
 
     def on_train_batch_end(self, batch, logs=None):
         self.batches += 1
@@ -74,10 +88,14 @@ class _PanelProgress(keras.callbacks.Callback):
         seconds = time.perf_counter() - self.epoch_start
         for key, value in logs.items():
             self.logs.setdefault(key, []).append(float(value))
-        figures = " - ".join(f"{key} {float(value):.4f}" for key, value in logs.items()
-                             if key in ("loss", "accuracy", "val_loss", "val_accuracy"))
+        figures = " - ".join(
+            f"{key} {float(value):.4f}"
+            for key, value in logs.items()
+            if key in ("loss", "accuracy", "val_loss", "val_accuracy")
+        )
         self.panel.epoch_lines.append(
-            f"Epoch {epoch + 1}/{self.epochs}: {seconds:.1f} s - {figures}")
+            f"Epoch {epoch + 1}/{self.epochs}: {seconds:.1f} s - {figures}"
+        )
         log = html.escape("\n".join(self.panel.epoch_lines))
         self.panel.epoch_log.value = f"<pre>{log}</pre>"
         self.panel._draw(self.logs)
@@ -97,8 +115,9 @@ class TrainingPanel(widgets.VBox):
     Keras History, finished epochs only).
     """
 
-    def __init__(self, *, source=None, quick=None, seed=DEFAULT_SEED,
-                 batch_size=DEFAULT_BATCH_SIZE):
+    def __init__(
+        self, *, source=None, quick=None, seed=DEFAULT_SEED, batch_size=DEFAULT_BATCH_SIZE
+    ):
         sizes = lesson_sizes("04", quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
@@ -106,29 +125,53 @@ class TrainingPanel(widgets.VBox):
         small = widgets.Layout(width="16em")
         style = {"description_width": "8em"}
         self.controls = {
-            "cell": widgets.Dropdown(options=[(label, cell) for cell, label in CELLS.items()],
-                                     value="lstm", description="Cell",
-                                     layout=widgets.Layout(width="18em"), style=style),
-            "bidirectional": widgets.Checkbox(value=False, description="Bidirectional",
-                                              indent=False, layout=widgets.Layout(width="9em")),
-            "units": widgets.IntText(value=sizes["units"], description="Units", layout=small,
-                                     style=style),
-            "embedding_dim": widgets.IntText(value=sizes["embedding_dim"],
-                                             description="Embedding size", layout=small,
-                                             style=style),
-            "epochs": widgets.IntText(value=sizes["epochs"], description="Epochs", layout=small,
-                                      style=style),
-            "max_length": widgets.IntText(value=sizes["max_length"], description="Max length",
-                                          layout=small, style=style),
+            "cell": widgets.Dropdown(
+                options=[(label, cell) for cell, label in CELLS.items()],
+                value="lstm",
+                description="Cell",
+                layout=widgets.Layout(width="18em"),
+                style=style,
+            ),
+            "bidirectional": widgets.Checkbox(
+                value=False,
+                description="Bidirectional",
+                indent=False,
+                layout=widgets.Layout(width="9em"),
+            ),
+            "units": widgets.IntText(
+                value=sizes["units"], description="Units", layout=small, style=style
+            ),
+            "embedding_dim": widgets.IntText(
+                value=sizes["embedding_dim"],
+                description="Embedding size",
+                layout=small,
+                style=style,
+            ),
+            "epochs": widgets.IntText(
+                value=sizes["epochs"], description="Epochs", layout=small, style=style
+            ),
+            "max_length": widgets.IntText(
+                value=sizes["max_length"], description="Max length", layout=small, style=style
+            ),
         }
-        self.train_button = widgets.Button(description="Train", button_style="primary",
-                                           icon="play", tooltip="Train a model with these settings")
-        self.stop_button = widgets.Button(description="Stop", button_style="warning", icon="stop",
-                                          disabled=True, tooltip="Stop after the current batch")
+        self.train_button = widgets.Button(
+            description="Train",
+            button_style="primary",
+            icon="play",
+            tooltip="Train a model with these settings",
+        )
+        self.stop_button = widgets.Button(
+            description="Stop",
+            button_style="warning",
+            icon="stop",
+            disabled=True,
+            tooltip="Stop after the current batch",
+        )
         self.train_button.add_class("lesson-train-button")
         self.stop_button.add_class("lesson-stop-button")
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Idle",
-                                            layout=widgets.Layout(width="24em"))
+        self.progress = widgets.IntProgress(
+            value=0, min=0, max=1, description="Idle", layout=widgets.Layout(width="24em")
+        )
         self.status = widgets.HTML("Choose the settings and press <b>Train</b>.")
         self.status.add_class("lesson-training-status")
         self.epoch_log = widgets.HTML()
@@ -139,11 +182,18 @@ class TrainingPanel(widgets.VBox):
         self.run_number, self.plot_title = 0, None
         self._thread, self._stopper, self._result, self._stages = None, None, None, {}
         c = self.controls
-        super().__init__([
-            widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
-            widgets.HBox([c["epochs"], c["max_length"], self.train_button, self.stop_button]),
-            self.progress, self.status, self.epoch_log, self.plot, self.runs_table,
-        ], layout=widgets.Layout(max_width="100%"))
+        super().__init__(
+            [
+                widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
+                widgets.HBox([c["epochs"], c["max_length"], self.train_button, self.stop_button]),
+                self.progress,
+                self.status,
+                self.epoch_log,
+                self.plot,
+                self.runs_table,
+            ],
+            layout=widgets.Layout(max_width="100%"),
+        )
         self.add_class("lesson-training-panel")
         self.train_button.on_click(lambda _: self.train())
         self.stop_button.on_click(lambda _: self.stop())
@@ -167,9 +217,11 @@ class TrainingPanel(widgets.VBox):
             try:
                 check_int_in_range(name, values[name], 1, limit)
             except ValueError:  # The check names `units`; the learner sees the label "Units".
-                raise ValueError(f"{LABELS[name]} must be a whole number from 1 to {limit} (you "
-                                 f"entered {values[name]!r}); above {limit} a run would take far "
-                                 "too long here.") from None
+                raise ValueError(
+                    f"{LABELS[name]} must be a whole number from 1 to {limit} (you "
+                    f"entered {values[name]!r}); above {limit} a run would take far "
+                    "too long here."
+                ) from None
         return values
 
     def train(self):
@@ -194,8 +246,9 @@ class TrainingPanel(widgets.VBox):
         self.epoch_log.value = ""
         self._draw(None)
         self._show_bar("Loading", "info", value=0)
-        self._say(f"Run {self.run_number}: loading the reviews (max length "
-                  f"{settings['max_length']})...")
+        self._say(
+            f"Run {self.run_number}: loading the reviews (max length {settings['max_length']})..."
+        )
         self._thread = threading.Thread(target=self._run, args=(settings,), daemon=True)
         self._thread.start()
         return True
@@ -204,8 +257,10 @@ class TrainingPanel(widgets.VBox):
         """Asks the current run to stop after its current batch (the Stop button)."""
         if self._stopper is not None and self.is_training():
             self._stopper.request()
-            self._say(f"Run {self.run_number}: stopping after the current batch; the finished "
-                      "epochs are kept, an unfinished one is dropped...")
+            self._say(
+                f"Run {self.run_number}: stopping after the current batch; the finished "
+                "epochs are kept, an unfinished one is dropped..."
+            )
 
     def is_training(self):
         """Tells whether a run is going."""
@@ -231,38 +286,69 @@ class TrainingPanel(widgets.VBox):
         number = self.run_number
         try:
             history, metrics, model = run_full_workflow(
-                self.vocab_size, settings["max_length"], settings["embedding_dim"],
-                settings["units"], self.dense_units, epochs=settings["epochs"],
-                batch_size=self.batch_size, verbose=0, seed=self.seed, cell=settings["cell"],
-                bidirectional=settings["bidirectional"], source=self.source, quick=self.quick,
-                quick_epochs=None, on_stage=self._show_stage,
-                callbacks=[_PanelProgress(self, settings["epochs"]), self._stopper])
+                self.vocab_size,
+                settings["max_length"],
+                settings["embedding_dim"],
+                settings["units"],
+                self.dense_units,
+                epochs=settings["epochs"],
+                batch_size=self.batch_size,
+                verbose=0,
+                seed=self.seed,
+                cell=settings["cell"],
+                bidirectional=settings["bidirectional"],
+                source=self.source,
+                quick=self.quick,
+                quick_epochs=None,
+                on_stage=self._show_stage,
+                callbacks=[_PanelProgress(self, settings["epochs"]), self._stopper],
+            )
             self.history = history
             done = len(history.history.get("loss", []))
             stopped = self._stopper.requested and done < settings["epochs"]
             outcome = ("Stopped", "warning") if stopped else ("Done", "success")
             if metrics is None:
-                self._finish(outcome, f"Run {number} stopped during epoch 1, before any epoch "
-                                      "finished: there is nothing to keep.")
+                self._finish(
+                    outcome,
+                    f"Run {number} stopped during epoch 1, before any epoch "
+                    "finished: there is nothing to keep.",
+                )
                 return
             seconds, accuracy = sum(metrics["epoch_seconds"]), metrics["accuracy"]
-            run = dict(settings, number=number, max_length=self._stages["training"]["max_length"],
-                       epochs_done=done, stopped=stopped, test_accuracy=accuracy, seconds=seconds,
-                       seconds_per_epoch=metrics["seconds_per_epoch"], model=model)
+            run = dict(
+                settings,
+                number=number,
+                max_length=self._stages["training"]["max_length"],
+                epochs_done=done,
+                stopped=stopped,
+                test_accuracy=accuracy,
+                seconds=seconds,
+                seconds_per_epoch=metrics["seconds_per_epoch"],
+                model=model,
+            )
             self.runs.append(run)
             self._result = run
             self._render_table()
             epochs = f"{done} epoch{'s' if done != 1 else ''}"
-            how = (f"stopped by you during epoch {done + 1}: kept the {epochs} that finished"
-                   if stopped else epochs)
+            how = (
+                f"stopped by you during epoch {done + 1}: kept the {epochs} that finished"
+                if stopped
+                else epochs
+            )
             test_reviews = self._stages["testing"]["reviews"]
-            self._finish(outcome, f"Run {number} done ({how}, {seconds:.0f} s): test accuracy "
-                                  f"<b>{accuracy:.3f}</b> on {test_reviews:,} reviews.")
+            self._finish(
+                outcome,
+                f"Run {number} done ({how}, {seconds:.0f} s): test accuracy "
+                f"<b>{accuracy:.3f}</b> on {test_reviews:,} reviews.",
+            )
         except (ImdbDataError, ValueError) as err:
             self._finish(FAILED, html.escape(str(err)).replace("\n", "<br>"), error=True)
         except Exception as err:  # A thread's traceback would be lost: show what went wrong.
-            self._finish(FAILED, f"Training failed: {html.escape(type(err).__name__)}: "
-                                  f"{html.escape(str(err))}", error=True)
+            self._finish(
+                FAILED,
+                f"Training failed: {html.escape(type(err).__name__)}: {html.escape(str(err))}",
+                error=True,
+            )
         finally:
             self._set_busy(False)
 
@@ -270,12 +356,16 @@ class TrainingPanel(widgets.VBox):
         """Says which stage the run is in (`run_full_workflow`'s `on_stage`) and keeps its sizes."""
         self._stages[stage] = info
         if stage == "training":
-            self._say(f"Run {self.run_number}: training on {info['reviews']:,} reviews "
-                      f"({info['model'].count_params():,} parameters)...")
+            self._say(
+                f"Run {self.run_number}: training on {info['reviews']:,} reviews "
+                f"({info['model'].count_params():,} parameters)..."
+            )
         elif stage == "testing":
             self._show_bar("Testing", "info", value=self.progress.max)
-            self._say(f"Run {self.run_number}: measuring the test accuracy on "
-                      f"{info['reviews']:,} reviews...")
+            self._say(
+                f"Run {self.run_number}: measuring the test accuracy on "
+                f"{info['reviews']:,} reviews..."
+            )
 
     # --- display ------------------------------------------------------------------
 
@@ -321,13 +411,23 @@ class TrainingPanel(widgets.VBox):
             epochs = f"{run['epochs_done']}/{run['epochs']}"
             if run["stopped"]:
                 epochs += " (stopped)"
-            cells = (run["number"], cell, run["units"], run["embedding_dim"], run["max_length"],
-                     epochs, f"{run['test_accuracy']:.3f}", f"{run['seconds']:.1f}",
-                     f"{run['seconds_per_epoch']:.1f}")
+            cells = (
+                run["number"],
+                cell,
+                run["units"],
+                run["embedding_dim"],
+                run["max_length"],
+                epochs,
+                f"{run['test_accuracy']:.3f}",
+                f"{run['seconds']:.1f}",
+                f"{run['seconds_per_epoch']:.1f}",
+            )
             rows.append("<tr>" + "".join(f"<td {cell_style}>{c}</td>" for c in cells) + "</tr>")
         empty = "" if self.runs else "<p><i>No runs yet: each run adds a row here.</i></p>"
-        self.runs_table.value = (f'<table class="lesson-runs-table"><thead><tr>{header}</tr>'
-                                 f"</thead><tbody>{''.join(rows)}</tbody></table>{empty}")
+        self.runs_table.value = (
+            f'<table class="lesson-runs-table"><thead><tr>{header}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>{empty}"
+        )
 
 
 def training_panel(*, source=None, quick=None, seed=DEFAULT_SEED):

@@ -37,8 +37,14 @@ NOTEBOOKS_DIR = Path(os.environ.get("E2E_NOTEBOOKS_DIR", REPO_DIR / "notebooks")
 SCREENSHOT_DIR = REPO_DIR / "artifacts" / "screenshots"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 120  # seconds
 KERNEL_DISPLAY_NAME = "Python 3 (course venv)"
@@ -54,8 +60,10 @@ TEST_ONLY_CONFIG = {
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "e2e: end-to-end test in a real JupyterLab and headless Chromium "
-                   "(run alone with `pytest -m e2e tests/e2e`)")
+        "markers",
+        "e2e: end-to-end test in a real JupyterLab and headless Chromium "
+        "(run alone with `pytest -m e2e tests/e2e`)",
+    )
 
 
 def skip_or_fail(reason):
@@ -105,28 +113,33 @@ def _server_environment(home):
     env = dict(os.environ)
     # The tests' own Agg backend would stop the kernel from showing figures inline.
     env.pop("MPLBACKEND", None)
-    env.update({
-        "QUICK_TEST_MODE": "0" if os.environ.get("E2E_FULL_MODE") == "1" else "1",
-        "JUPYTER_CONFIG_PATH": str(COURSE_CONFIG_DIR),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        # First on Jupyter's search path, so that our kernel.json wins over the venv's.
-        "JUPYTER_PATH": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "IPYTHONDIR": str(home / "ipython"),
-    })
+    env.update(
+        {
+            "QUICK_TEST_MODE": "0" if os.environ.get("E2E_FULL_MODE") == "1" else "1",
+            "JUPYTER_CONFIG_PATH": str(COURSE_CONFIG_DIR),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            # First on Jupyter's search path, so that our kernel.json wins over the venv's.
+            "JUPYTER_PATH": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+        }
+    )
     return env
 
 
 def _prepare_home(home):
     # The kernel is this interpreter, whatever `python` on PATH may be.
-    _write_json(home / "data" / "kernels" / "python3" / "kernel.json", {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": KERNEL_DISPLAY_NAME,
-        "language": "python",
-    })
+    _write_json(
+        home / "data" / "kernels" / "python3" / "kernel.json",
+        {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": KERNEL_DISPLAY_NAME,
+            "language": "python",
+        },
+    )
     _write_json(home / "config" / "jupyter_lab_config.json", TEST_ONLY_CONFIG)
 
 
@@ -150,8 +163,11 @@ class JupyterLabServer:
         return f"{self.url}/lab/tree/{name}?reset&token={self.token}"
 
     def api(self, path, method="GET"):
-        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}",
+            method=method,
+            headers={"Authorization": f"token {self.token}"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -178,16 +194,18 @@ def _wait_until_up(server):
             continue
         kernel = server.api("kernelspecs")["kernelspecs"]["python3"]["spec"]
         if kernel["argv"][0] != sys.executable:
-            raise RuntimeError(f"The server's python3 kernel is {kernel['argv']}, "
-                               f"not this venv's {sys.executable}")
+            raise RuntimeError(
+                f"The server's python3 kernel is {kernel['argv']}, not this venv's {sys.executable}"
+            )
         return
-    raise RuntimeError(f"JupyterLab did not answer in {SERVER_START_TIMEOUT} s:\n"
-                       f"{server.log_tail()}")
+    raise RuntimeError(
+        f"JupyterLab did not answer in {SERVER_START_TIMEOUT} s:\n{server.log_tail()}"
+    )
 
 
 @pytest.fixture(scope="session")
 def jupyter_lab(tmp_path_factory):
-    """A JupyterLab serving a copy of `notebooks/` with the course's settings, as `make lab` does."""
+    """JupyterLab serving a copy of `notebooks/` with the course's settings, as `make lab` does."""
     home = tmp_path_factory.mktemp("jupyter_home")
     root = tmp_path_factory.mktemp("course") / "notebooks"
     _prepare_home(home)
@@ -195,15 +213,21 @@ def jupyter_lab(tmp_path_factory):
     port, token = _free_port(), secrets.token_hex(16)
     log_path = home / "jupyterlab.log"
     command = [
-        sys.executable, "-m", "jupyterlab",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.open_browser=False",
         f"--ServerApp.root_dir={root}",
         "--ServerApp.allow_root=True",  # CI runs as root
     ]
     with open(log_path, "w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, env=_server_environment(home), cwd=root,
-                                   stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, env=_server_environment(home), cwd=root, stdout=log, stderr=subprocess.STDOUT
+        )
     server = JupyterLabServer(process, port, token, log_path, root)
     try:
         _wait_until_up(server)
@@ -225,8 +249,9 @@ def browser():
     except ImportError:
         skip_or_fail("Playwright for Python is not installed (pip install -e '.[test]')")
     if not Path(CHROMIUM_PATH).is_file():
-        skip_or_fail(f"Chromium not found at {CHROMIUM_PATH} "
-                     "(install it with: apt-get install -y chromium)")
+        skip_or_fail(
+            f"Chromium not found at {CHROMIUM_PATH} (install it with: apt-get install -y chromium)"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_FLAGS)
         yield chromium

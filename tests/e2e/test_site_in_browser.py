@@ -47,9 +47,13 @@ SEARCH_WORD, SEARCH_PAGE = "carousel", "notebooks/03_lstm_gru_gates.html"
 
 # Each page the site must have: the home page, the instructor guide, one per notebook, and
 # Sphinx's search page and index.
-PAGES = ["index.html", "instructors.html",
-         *(f"notebooks/{path.stem}.html" for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))),
-         "search.html", "genindex.html"]
+PAGES = [
+    "index.html",
+    "instructors.html",
+    *(f"notebooks/{path.stem}.html" for path in sorted(NOTEBOOKS_DIR.glob("*.ipynb"))),
+    "search.html",
+    "genindex.html",
+]
 
 
 def _skip_or_fail(reason):
@@ -67,8 +71,10 @@ def built_site(browser, tmp_path_factory):
     if importlib.util.find_spec("jupyter_book") is None:
         _skip_or_fail("Jupyter Book is not installed (pip install -e '.[site]')")
     if not MATHJAX_FILE.is_file():
-        _skip_or_fail(f"MathJax, which the site serves itself, is not in {MATHJAX_FILE} "
-                      "(npm ci --prefix vendor)")
+        _skip_or_fail(
+            f"MathJax, which the site serves itself, is not in {MATHJAX_FILE} "
+            "(npm ci --prefix vendor)"
+        )
     out = tmp_path_factory.mktemp("site") / "site"
     build_site("full" if os.environ.get("E2E_FULL_MODE") == "1" else "quick", out)
     return out
@@ -124,8 +130,10 @@ class Reader:
             from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
             try:
-                self.page.wait_for_function("() => window.MathJax && MathJax.startup "
-                                            "&& MathJax.startup.promise", timeout=MATHJAX_TIMEOUT)
+                self.page.wait_for_function(
+                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                    timeout=MATHJAX_TIMEOUT,
+                )
                 self.page.evaluate("() => MathJax.startup.promise")
             except PlaywrightTimeout:
                 pass  # MathJax never started: the test names the equations left unrendered
@@ -170,16 +178,19 @@ def test_page_reads_offline_at_laptop_and_phone_width(path, readers, build_mode)
     for width_name, reader in readers.items():
         page = reader.open(path)
         where = f"{path} at {WIDTHS[width_name]} px"
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{path.replace('/', '_')[:-5]}_"
-                                                  f"{WIDTHS[width_name]}.png"), full_page=True)
+        page.screenshot(
+            path=str(SCREENSHOT_DIR / f"{path.replace('/', '_')[:-5]}_{WIDTHS[width_name]}.png"),
+            full_page=True,
+        )
         assert reader.outside == [], f"{where} asked for addresses outside it: {reader.outside}"
         assert reader.errors == [], f"{where} raised JavaScript errors: {reader.errors}"
         assert page.evaluate(_BROKEN_IMAGES_JS) == [], f"{where} has images that do not load"
         assert page.evaluate(_UNRENDERED_MATH_JS) == [], f"{where} has math MathJax did not render"
         text = page.locator("main").inner_text()
         assert "$$" not in text, f"{where} shows raw $$ (math MathJax did not render)"
-        assert page.locator(".output.stderr, .output.traceback, .output.error").count() == 0, \
+        assert page.locator(".output.stderr, .output.traceback, .output.error").count() == 0, (
             f"{where} shows an error or standard error output"
+        )
         assert "Error displaying widget" not in text, f"{where} shows 'Error displaying widget'"
         fallback = re.search(r"\b\w+\(children=", text)
         assert fallback is None, f"{where} shows a widget as its text: {fallback and fallback[0]}"
@@ -196,14 +207,17 @@ def _check_notebook_page(page, path):
     assert solutions.count() >= 2, f"{path}: expected its worked solutions (tag solution)"
     for i in range(solutions.count()):
         solution = solutions.nth(i)
-        assert solution.locator("details.hide:not([open])").count() == 1, \
+        assert solution.locator("details.hide:not([open])").count() == 1, (
             f"{path}: worked solution {i + 1} is not collapsed"
-        assert not solution.locator(".cell_input").is_visible(), \
+        )
+        assert not solution.locator(".cell_input").is_visible(), (
             f"{path}: the code of worked solution {i + 1} shows"
+        )
     widgets = page.locator(".course-widget")
     for i in range(widgets.count()):
-        assert widgets.nth(i).inner_text().strip() or widgets.nth(i).locator("img").count(), \
+        assert widgets.nth(i).inner_text().strip() or widgets.nth(i).locator("img").count(), (
             f"{path}: widget {i + 1} is drawn empty"
+        )
 
 
 def test_every_page_of_the_site_is_checked(built_site):
@@ -215,8 +229,12 @@ def test_every_page_of_the_site_is_checked(built_site):
 def test_navigation_reaches_every_notebook(readers):
     reader = readers["laptop"]
     page = reader.open("index.html")
-    sidebar = {href.split("#")[0] for href in page.locator("nav.bd-docs-nav a").evaluate_all(
-        "links => links.map(a => a.href)")}
+    sidebar = {
+        href.split("#")[0]
+        for href in page.locator("nav.bd-docs-nav a").evaluate_all(
+            "links => links.map(a => a.href)"
+        )
+    }
     notebooks = [p for p in PAGES if p.startswith("notebooks/")]
     missing = [p for p in notebooks if reader.site_url + p not in sidebar]
     assert missing == [], f"the sidebar does not link to {missing}"
@@ -225,8 +243,9 @@ def test_navigation_reaches_every_notebook(readers):
         page.locator("a.right-next").click()
         page.wait_for_load_state("load")
         reached.append(page.url.removeprefix(reader.site_url).split("#")[0])
-    assert [p for p in notebooks if p not in reached] == [], \
+    assert [p for p in notebooks if p not in reached] == [], (
         f"the 'next' links from the home page reach {reached}, not every notebook"
+    )
     assert reader.outside == []
 
 
@@ -236,6 +255,7 @@ def test_search_finds_a_word_of_notebook_03(readers):
     results = page.locator("#search-results ul.search li a")
     results.first.wait_for(timeout=15_000)
     found = results.evaluate_all("links => links.map(a => a.href)")
-    assert any(SEARCH_PAGE in href for href in found), \
+    assert any(SEARCH_PAGE in href for href in found), (
         f"searching {SEARCH_WORD!r} found {found}, not {SEARCH_PAGE}"
+    )
     assert reader.outside == []
