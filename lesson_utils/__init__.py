@@ -49,20 +49,47 @@ _PUBLIC = {
         "settings": ["CELL_TYPES"],
         "experiments.memory": ["memory_comparison"],
         "experiments.gradients": [
-            "input_gradient_norms", "cell_gradient_norms", "steps_back_ratio", "accuracy_table",
-            "scaled_orthogonal", "radius_gradient_curves", "growth_by_radius",
+            "input_gradient_norms",
+            "cell_gradient_norms",
+            "steps_back_ratio",
+            "accuracy_table",
+            "scaled_orthogonal",
+            "radius_gradient_curves",
+            "growth_by_radius",
             "clipping_comparison",
+            "simple_rnn_tape_gradients",
+            "weight_gradient_shares",
         ],
-        "figures.gradients": ["plot_gradient_norms", "plot_clipping_comparison"],
+        "scratch.bptt": ["simple_rnn_weight_gradients"],
+        "figures.gradients": [
+            "plot_gradient_norms",
+            "plot_clipping_comparison",
+            "plot_weight_gradient_shares",
+        ],
         "widgets.explorers": ["spectral_radius_explorer"],
-        "exercises": ["check_bptt_step", "check_clip_by_global_norm", "check_geometric_mean"],
+        "exercises": [
+            "check_bptt_step",
+            "check_clip_by_global_norm",
+            "check_geometric_mean",
+            "check_recurrent_weight_gradient",
+        ],
     },
     "03_lstm_gru_gates": {
-        "scratch.cells": ["lstm_gates", "lstm_forward", "gru_gates", "gru_forward",
-                          "lstm_param_count"],
+        "scratch.cells": [
+            "lstm_gates",
+            "lstm_forward",
+            "gru_gates",
+            "gru_forward",
+            "lstm_param_count",
+        ],
         "experiments.gates": [
-            "randomize_weights", "one_unit_lstm", "one_unit_gru", "carry_over_time",
-            "flip_update_gate", "gru_forward_other_convention", "compare_lstm_gru",
+            "randomize_weights",
+            "one_unit_lstm",
+            "one_unit_gru",
+            "carry_over_time",
+            "flip_update_gate",
+            "gru_forward_other_convention",
+            "compare_lstm_gru",
             "comparison_markdown",
         ],
         "experiments.inspection": ["recurrent_layer_forward"],
@@ -73,41 +100,99 @@ _PUBLIC = {
     "04_imdb_sentiment": {
         "data.imdb": ["load_imdb", "get_word_index", "decode_review", "describe_source"],
         "data.text": ["review_lengths", "pad_reviews"],
+        "data.word_order": ["WORD_ORDER_PAIRS"],
+        "models.bag_of_words": ["build_bag_of_words_model"],
         "models.store": ["save_model"],
         "training.fit": ["predict_proba"],
-        "training.pipeline": ["train_lesson_model"],
-        "experiments.reviews": ["truncated_share", "padding_examples", "padded_words",
-                                "padding_comparison", "find_phrase"],
+        "training.pipeline": ["train_lesson_model", "lesson_model"],
+        "experiments.reviews": [
+            "truncated_share",
+            "padding_examples",
+            "padded_words",
+            "padding_comparison",
+            "find_phrase",
+        ],
         "experiments.inspection": ["padding_washout"],
-        "experiments.benchmarks": ["BENCHMARK_CONFIGS", "load_benchmark_results",
-                                   "load_benchmark_run", "benchmark_rows", "benchmark_markdown",
-                                   "literature_markdown"],
-        "experiments.evaluation": ["confusion_matrix", "misclassified_reviews", "stated_score",
-                                   "predict_review"],
+        "experiments.benchmarks": [
+            "BENCHMARK_CONFIGS",
+            "load_benchmark_results",
+            "load_benchmark_run",
+            "benchmark_rows",
+            "benchmark_markdown",
+            "literature_markdown",
+        ],
+        "experiments.evaluation": [
+            "confusion_matrix",
+            "misclassified_reviews",
+            "stated_score",
+            "predict_review",
+        ],
         "figures.training": ["plot_history"],
         "figures.reviews": ["plot_review_lengths"],
         "figures.benchmarks": ["plot_benchmark"],
+        "experiments.word_order": ["word_order_scores"],
         "figures.evaluation": ["plot_confusion_matrix"],
+        "figures.word_order": ["plot_word_order"],
         "widgets.training_panel": ["training_panel"],
         "widgets.explorers": ["review_tester"],
-        "exercises": ["check_padding_share", "check_confusion_matrix"],
+        "exercises": ["check_padding_share", "check_confusion_matrix", "check_word_order_pair"],
     },
     "05_inside_the_model": {
         "data.text": ["ids_to_words"],
         "training.pipeline": ["lesson_model"],
-        "experiments.inspection": ["read_reviews", "gate_panels", "occlusion_importance",
-                                   "hidden_state_map", "component_1_and_head"],
-        "figures.inspection": ["plot_sentiment_as_read", "plot_gates", "highlight_words",
-                               "plot_hidden_states"],
+        "experiments.inspection": [
+            "read_reviews",
+            "gate_panels",
+            "occlusion_importance",
+            "hidden_state_map",
+            "component_1_and_head",
+        ],
+        "figures.inspection": [
+            "plot_sentiment_as_read",
+            "plot_gates",
+            "highlight_words",
+            "plot_hidden_states",
+        ],
         "exercises": ["check_head_probability", "check_pca_2d"],
+    },
+    "06_rnn_that_writes": {
+        "data.characters": [
+            "CHARACTERS",
+            "load_review_text",
+            "encode_text",
+            "decode_ids",
+            "stream_windows",
+        ],
+        "models.language_model": ["build_language_model"],
+        "experiments.generation": [
+            "train_language_model",
+            "text_surprise",
+            "samples_markdown",
+            "score_ngrams",
+            "ngram_distribution",
+            "prompt_probabilities",
+            "next_character_distributions",
+            "generate_text",
+            "carried_against_reset",
+        ],
+        "figures.generation": [
+            "plot_training_bits",
+            "plot_ngram_orders",
+            "plot_temperatures",
+            "plot_window_positions",
+        ],
+        "widgets.generation": ["text_generator"],
+        "exercises": ["check_temperature_softmax", "check_bits_per_character"],
     },
 }
 
 # The API of the one-file lesson the course grew from, kept with its keywords and return values.
-FIRST_LESSON_API = tuple(name for names in _PUBLIC["the first lesson's API"].values()
-                         for name in names)
-_HOME = {name: module for group in _PUBLIC.values() for module, names in group.items()
-         for name in names}
+FIRST_LESSON_API = tuple(
+    name for names in _PUBLIC["the first lesson's API"].values() for name in names
+)
+_HOME = {
+    name: module for group in _PUBLIC.values() for module, names in group.items() for name in names
+}
 __all__ = list(_HOME)
 
 

@@ -62,13 +62,16 @@ def is_quick_mode(quick=None):
         return bool(quick)
     return os.environ.get(QUICK_ENV_VAR, "").strip().lower() in ("1", "true", "yes", "on")
 
+
 def quick_mode_note(quick=None):
     """The sentence printed beside every figure that quick mode produced, or ''."""
     if not is_quick_mode(quick):
         return ""
-    return (f"(quick mode: {QUICK_TRAIN_REVIEWS:,} training and {QUICK_TEST_REVIEWS:,} test "
-            "reviews, short sequences, one epoch; these figures show the code runs, "
-            "not what the model can do)")
+    return (
+        f"(quick mode: {QUICK_TRAIN_REVIEWS:,} training and {QUICK_TEST_REVIEWS:,} test "
+        "reviews, short sequences, one epoch; these figures show the code runs, "
+        "not what the model can do)"
+    )
 
 
 def set_global_seed(seed=DEFAULT_SEED):
@@ -93,9 +96,13 @@ def set_global_seed(seed=DEFAULT_SEED):
 
 # The course model's sizes, shared by notebooks 04 and 05.
 _SENTIMENT = {
-    "both": dict(vocab_size=DEFAULT_VOCAB_SIZE, embedding_dim=DEFAULT_EMBEDDING_DIM,
-                 units=DEFAULT_UNITS, dense_units=DEFAULT_DENSE_UNITS,
-                 batch_size=DEFAULT_BATCH_SIZE),
+    "both": dict(
+        vocab_size=DEFAULT_VOCAB_SIZE,
+        embedding_dim=DEFAULT_EMBEDDING_DIM,
+        units=DEFAULT_UNITS,
+        dense_units=DEFAULT_DENSE_UNITS,
+        batch_size=DEFAULT_BATCH_SIZE,
+    ),
     "full": dict(max_length=DEFAULT_MAX_LENGTH, epochs=DEFAULT_EPOCHS),
     "quick": dict(max_length=QUICK_MAX_LENGTH, epochs=QUICK_EPOCHS),
 }
@@ -108,16 +115,26 @@ SIZES = {
     # inside; `learning_rate` is Adam's.
     "01": {
         "both": dict(demo_lag=8, units=16, batch_size=32, learning_rate=0.01),
-        "full": dict(lags=(1, 2, 5, 10, 15, 20, 30, 50, 100), train_samples=2048,
-                     test_samples=1000, epochs=20),
+        "full": dict(
+            lags=(1, 2, 5, 10, 15, 20, 30, 50, 100),
+            train_samples=2048,
+            test_samples=1000,
+            epochs=20,
+        ),
         "quick": dict(lags=(2, 8, 30), train_samples=512, test_samples=256, epochs=10),
     },
     # 02: gradient curves over `timesteps` steps; the clipping comparison (`clip_*`, plain
     # SGD's learning rate, `clip_gain` the recurrent kernel's spectral radius at the start);
     # `comparison_lags`, the memory task's lags at which the three cells are compared.
     "02": {
-        "both": dict(units=16, clip_lag=20, clip_gain=2.0, clip_learning_rate=1.0, clipnorm=1.0,
-                     clip_batch=64),
+        "both": dict(
+            units=16,
+            clip_lag=20,
+            clip_gain=2.0,
+            clip_learning_rate=1.0,
+            clipnorm=1.0,
+            clip_batch=64,
+        ),
         "full": dict(timesteps=200, batch=128, clip_steps=300, comparison_lags=(2, 20, 40, 80)),
         "quick": dict(timesteps=100, batch=32, clip_steps=100, comparison_lags=(2, 30)),
     },
@@ -125,10 +142,22 @@ SIZES = {
     # the memory task's lags for LSTM against GRU and `recall_lag`, one of them in both modes.
     "03": {
         "both": dict(conveyor_steps=150, recall_lag=30),
-        "full": dict(timing_batch=64, timing_timesteps=200, timing_repeats=20, units=64,
-                     features=16, memory_lags=(10, 30, 50, 100)),
-        "quick": dict(timing_batch=32, timing_timesteps=50, timing_repeats=5, units=32,
-                      features=8, memory_lags=(30,)),
+        "full": dict(
+            timing_batch=64,
+            timing_timesteps=200,
+            timing_repeats=20,
+            units=64,
+            features=16,
+            memory_lags=(10, 30, 50, 100),
+        ),
+        "quick": dict(
+            timing_batch=32,
+            timing_timesteps=50,
+            timing_repeats=5,
+            units=32,
+            features=8,
+            memory_lags=(30,),
+        ),
     },
     # 04: the course model; `comparison_epochs` for the live padding comparison (`None`:
     # each benchmark configuration's own); `misclassified`, the mistakes shown.
@@ -144,6 +173,42 @@ SIZES = {
         "full": dict(_SENTIMENT["full"], pca_reviews=1_000),
         "quick": dict(_SENTIMENT["quick"], pca_reviews=200),
     },
+    # 06: the character model (a GRU of `units` on `train_characters` of review text, in
+    # `window`s of characters, `batch_size` streams side by side), scored on
+    # `heldout_characters` of test reviews, against n-grams of `ngram_orders`; the samples'
+    # `prompt`, `sample_length` and `temperature`; the carried-against-reset comparison
+    # (`comparison_*`), with short windows, where resetting costs most.
+    "06": {
+        "both": dict(
+            cell="gru",
+            embedding_dim=16,
+            window=100,
+            batch_size=64,
+            learning_rate=0.01,
+            ngram_orders=(1, 2, 3, 4, 5, 6, 7),
+            prompt="this movie is ",
+            sample_length=200,
+            temperature=0.8,
+            comparison_units=64,
+            comparison_window=20,
+        ),
+        "full": dict(
+            train_characters=1_000_000,
+            heldout_characters=100_000,
+            units=128,
+            epochs=4,
+            comparison_characters=400_000,
+            comparison_epochs=2,
+        ),
+        "quick": dict(
+            train_characters=300_000,
+            heldout_characters=20_000,
+            units=64,
+            epochs=2,
+            comparison_characters=300_000,
+            comparison_epochs=1,
+        ),
+    },
 }
 
 
@@ -151,7 +216,7 @@ def lesson_sizes(notebook, quick=None):
     """The sizes of a notebook's experiments in this mode, from `SIZES`.
 
     Args:
-        notebook: the notebook's number, `"01"` to `"05"`.
+        notebook: the notebook's number, `"01"` to `"06"`.
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
 
     Returns:

@@ -36,14 +36,20 @@ from lesson_utils.widgets.explorers import spectral_radius_explorer
 
 def _linear_rnn(a, features=3, units=4, seed=0):
     """A linear RNN (no tanh, no bias) with W_h = a * I and a linear read-out."""
-    model = keras.Sequential([
-        keras.Input((None, features)),
-        keras.layers.SimpleRNN(units, activation=None, use_bias=False),
-        keras.layers.Dense(1, use_bias=False),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((None, features)),
+            keras.layers.SimpleRNN(units, activation=None, use_bias=False),
+            keras.layers.Dense(1, use_bias=False),
+        ]
+    )
     rng = np.random.default_rng(seed)
-    model.layers[0].set_weights([rng.normal(size=(features, units)).astype("float32"),
-                                 (a * np.eye(units)).astype("float32")])
+    model.layers[0].set_weights(
+        [
+            rng.normal(size=(features, units)).astype("float32"),
+            (a * np.eye(units)).astype("float32"),
+        ]
+    )
     return model
 
 
@@ -51,11 +57,12 @@ def _linear_rnn(a, features=3, units=4, seed=0):
 def test_linear_rnn_gradients_scale_as_a_to_the_distance(a):
     timesteps = 20
     inputs = np.random.default_rng(1).normal(size=(6, timesteps, 3))
-    norms = input_gradient_norms(_linear_rnn(a), inputs, np.zeros(6),
-                                 loss=keras.losses.MeanSquaredError())
+    norms = input_gradient_norms(
+        _linear_rnn(a), inputs, np.zeros(6), loss=keras.losses.MeanSquaredError()
+    )
     distance = timesteps - 1 - np.arange(timesteps)
-    np.testing.assert_allclose(norms / norms[-1], a ** distance, rtol=1e-4)
-    assert steps_back_ratio(norms, 10) == pytest.approx(a ** -10, rel=1e-4)
+    np.testing.assert_allclose(norms / norms[-1], a**distance, rtol=1e-4)
+    assert steps_back_ratio(norms, 10) == pytest.approx(a**-10, rel=1e-4)
 
 
 def test_numpy_bptt_equals_tensorflow_on_every_hidden_state():
@@ -75,12 +82,15 @@ def test_numpy_bptt_equals_tensorflow_on_every_hidden_state():
         loss = tf.reduce_sum(h * grad_last)
     expected = np.stack([g.numpy() for g in tape.gradient(loss, states)], axis=1)
     ours_states, _ = simple_rnn_forward(inputs, kernel, recurrent_kernel, bias)
-    np.testing.assert_allclose(ours_states, np.stack([s.numpy() for s in states], axis=1),
-                               atol=1e-12)
-    np.testing.assert_allclose(backprop_through_time(ours_states, recurrent_kernel, grad_last),
-                               expected, atol=1e-10)
-    np.testing.assert_allclose(bptt_step(grad_last, ours_states[:, -1], recurrent_kernel),
-                               expected[:, -2], atol=1e-10)
+    np.testing.assert_allclose(
+        ours_states, np.stack([s.numpy() for s in states], axis=1), atol=1e-12
+    )
+    np.testing.assert_allclose(
+        backprop_through_time(ours_states, recurrent_kernel, grad_last), expected, atol=1e-10
+    )
+    np.testing.assert_allclose(
+        bptt_step(grad_last, ours_states[:, -1], recurrent_kernel), expected[:, -2], atol=1e-10
+    )
 
 
 def test_linear_backprop_with_a_scaled_identity_is_a_power():
@@ -141,8 +151,12 @@ def test_clip_by_global_norm_equals_tensorflow(scale):
 
 def test_recorded_norm_is_before_clipping_and_the_step_is_clipped():
     keras.utils.set_random_seed(0)
-    model = build_memory_model("simple_rnn", units=4, recurrent_gain=2.0,
-                               optimizer=keras.optimizers.SGD(1.0, global_clipnorm=0.01))
+    model = build_memory_model(
+        "simple_rnn",
+        units=4,
+        recurrent_gain=2.0,
+        optimizer=keras.optimizers.SGD(1.0, global_clipnorm=0.01),
+    )
     inputs, targets = make_memory_task(10, 8, shortest_lag=1)
     before = [w.copy() for w in model.get_weights()]
     record = train_recording_gradients(model, inputs, targets, steps=1, batch_size=8)
@@ -248,10 +262,11 @@ def test_cell_gradient_curves_are_drawn_as_measured_over_200_steps(monkeypatch):
         relative = norms[cell][::-1] / norms[cell][-1]
         np.testing.assert_allclose(plotted, relative[steps])
         assert np.all(plotted > 0) and np.abs(np.diff(np.log10(plotted))).max() < 2, name
-        assert np.all(relative[len(steps):] == 0), f"{name}: only a tail reading 0 may be cut"
+        assert np.all(relative[len(steps) :] == 0), f"{name}: only a tail reading 0 may be cut"
         assert (len(steps) < len(relative)) == any(
             text.get_text() == f"{name} reads 0 from step {len(steps)} on (cut)"
-            for text in ax.get_legend().get_texts())
+            for text in ax.get_legend().get_texts()
+        )
     assert min(curve.min() / curve[-1] for curve in norms.values()) < 1e-30
 
 

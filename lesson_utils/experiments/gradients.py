@@ -1,6 +1,6 @@
 """Notebook 02 (vanishing and exploding gradients): backpropagation through time, measured.
 
-Three measurements, each a short function:
+Four measurements, each a short function:
 
 * `cell_gradient_norms`: with `tf.GradientTape`, how strongly the loss at the
   end of a sequence depends on the input at each earlier step, for a
@@ -8,6 +8,9 @@ Three measurements, each a short function:
 * `radius_gradient_curves`: the same in plain NumPy for a tanh RNN and a
   linear one whose recurrent matrix has a chosen spectral radius; fast
   enough to re-plot on every move of a slider.
+* `weight_gradient_shares`: each step's share of the recurrent kernel's
+  gradient, a sum over time (`simple_rnn_tape_gradients` checks the NumPy
+  sum against `tf.GradientTape`).
 * `clipping_comparison`: one SimpleRNN trained twice on the same data, with
   and without gradient clipping.
 """
@@ -25,7 +28,7 @@ from lesson_utils.arguments import (
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.models.memory import build_memory_model
 from lesson_utils.progress import track
-from lesson_utils.scratch.bptt import backprop_through_time
+from lesson_utils.scratch.bptt import backprop_through_time, simple_rnn_weight_gradients
 from lesson_utils.scratch.cells import simple_rnn_forward
 from lesson_utils.settings import (
     CELL_TYPES,
@@ -38,6 +41,7 @@ from lesson_utils.settings import (
 # ---------------------------------------------------------------------------
 # Measured with TensorFlow: how far back does the loss reach?
 # ---------------------------------------------------------------------------
+
 
 def input_gradient_norms(model, inputs, targets, loss=None):
     """Norm of the gradient of the loss with respect to the input at each step.
@@ -58,8 +62,10 @@ def input_gradient_norms(model, inputs, targets, loss=None):
     """
     inputs = np.asarray(inputs, dtype=model.dtype)
     if inputs.ndim != 3:
-        raise ValueError("Argument `inputs` must have shape (batch, timesteps, features). "
-                         f"Received: inputs.shape={inputs.shape}")
+        raise ValueError(
+            "Argument `inputs` must have shape (batch, timesteps, features). "
+            f"Received: inputs.shape={inputs.shape}"
+        )
     targets = np.asarray(targets, dtype=model.dtype).reshape(len(inputs), -1)
     loss = loss or keras.losses.BinaryCrossentropy()
     inputs = tf.convert_to_tensor(inputs)
@@ -96,8 +102,7 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
         check_choice("cell", cell, CELL_TYPES)
     norms = {}
     policy = keras.config.dtype_policy()
-    for cell in track(cells, "measuring the gradient of an untrained model",
-                      label=CELLS.get):
+    for cell in track(cells, "measuring the gradient of an untrained model", label=CELLS.get):
         set_global_seed(seed)
         keras.config.set_dtype_policy("float64")
         try:
@@ -146,8 +151,10 @@ def growth_per_step(curve, steps=None):
     steps = len(curve) - 1 if steps is None else steps
     steps = check_int_in_range("steps", steps, 1, len(curve) - 1)
     if not (curve[0] > 0 and curve[steps] > 0):
-        raise ValueError("Argument `curve` must be positive at 0 and at `steps` steps back. "
-                         f"Received: curve[0]={curve[0]!r}, curve[{steps}]={curve[steps]!r}")
+        raise ValueError(
+            "Argument `curve` must be positive at 0 and at `steps` steps back. "
+            f"Received: curve[0]={curve[0]!r}, curve[{steps}]={curve[steps]!r}"
+        )
     return float((curve[steps] / curve[0]) ** (1.0 / steps))
 
 
@@ -165,8 +172,10 @@ def accuracy_table(results):
     rows = ["lag       " + "".join(f"{lag:>6}" for lag in lags)]
     for cell, by_lag in results.items():
         check_choice("cell", cell, CELL_TYPES)
-        rows.append(f"{CELLS[cell]:<10}" + "".join(
-            f"{by_lag[lag]:>6.0%}" if lag in by_lag else f"{'-':>6}" for lag in lags))
+        rows.append(
+            f"{CELLS[cell]:<10}"
+            + "".join(f"{by_lag[lag]:>6.0%}" if lag in by_lag else f"{'-':>6}" for lag in lags)
+        )
     return "\n".join(rows)
 
 
@@ -179,6 +188,36 @@ def scaled_orthogonal(units, radius, seed=DEFAULT_SEED):
     units = check_positive_int("units", units)
     q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(units, units)))
     return radius * q * np.sign(np.diag(r))
+
+
+def _radius_rnn(radius, timesteps, units, batch, seed):
+    """A tanh RNN with a recurrent kernel of spectral radius `radius`, run forward.
+
+    Keras' SimpleRNN initialisation (Glorot-uniform input kernel, zero bias)
+    except the recurrent kernel, `scaled_orthogonal(units, radius)`, on
+    memory-task sequences; the loss's gradient at the last state is a random
+    unit vector per sequence.
+
+    Returns:
+        `(inputs, (kernel, recurrent_kernel, bias), states, grad_last)`.
+    """
+    radius = check_positive_number("radius", radius)
+    timesteps = check_positive_int("timesteps", timesteps)
+    units = check_positive_int("units", units)
+    batch = check_positive_int("batch", batch)
+    rng = np.random.default_rng(seed)
+    inputs, _ = make_memory_task(max(timesteps - 1, 1), batch, seed=seed)
+    inputs = inputs[:, -timesteps:].astype(float)
+    limit = np.sqrt(6.0 / (inputs.shape[-1] + units))
+    weights = (
+        rng.uniform(-limit, limit, size=(inputs.shape[-1], units)),
+        scaled_orthogonal(units, radius, seed=seed),
+        np.zeros(units),
+    )
+    states, _ = simple_rnn_forward(inputs, *weights)
+    grad_last = rng.normal(size=(batch, units))
+    grad_last /= np.linalg.norm(grad_last, axis=1, keepdims=True)
+    return inputs, weights, states, grad_last
 
 
 def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
@@ -203,26 +242,72 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
         length, `growth_per_step(tanh)`) and `mean_slope` (the arithmetic
         mean of tanh's slope `1 - h**2` over every state and unit).
     """
-    radius = check_positive_number("radius", radius)
-    timesteps = check_positive_int("timesteps", timesteps)
-    units = check_positive_int("units", units)
-    batch = check_positive_int("batch", batch)
-    rng = np.random.default_rng(seed)
-    inputs, _ = make_memory_task(max(timesteps - 1, 1), batch, seed=seed)
-    inputs = inputs[:, -timesteps:].astype(float)
-    limit = np.sqrt(6.0 / (inputs.shape[-1] + units))
-    kernel = rng.uniform(-limit, limit, size=(inputs.shape[-1], units))
-    recurrent_kernel = scaled_orthogonal(units, radius, seed=seed)
-    states, _ = simple_rnn_forward(inputs, kernel, recurrent_kernel, np.zeros(units))
-    grad_last = rng.normal(size=(batch, units))
-    grad_last /= np.linalg.norm(grad_last, axis=1, keepdims=True)
+    inputs, (_, recurrent_kernel, _), states, grad_last = _radius_rnn(
+        radius, timesteps, units, batch, seed
+    )
     curves = {"steps_back": np.arange(timesteps)}
     for name, linear in (("tanh", False), ("linear", True)):
         grads = backprop_through_time(states, recurrent_kernel, grad_last, linear=linear)
         curves[name] = np.linalg.norm(grads, axis=-1).mean(axis=0)[::-1]
     curves["per_step"] = growth_per_step(curves["tanh"]) if timesteps > 1 else 1.0
-    curves["mean_slope"] = float(np.mean(1.0 - states ** 2))
+    curves["mean_slope"] = float(np.mean(1.0 - states**2))
     return curves
+
+
+def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=DEFAULT_SEED):
+    """The gradients of a Keras SimpleRNN's weights, computed by `tf.GradientTape`.
+
+    The loss is `sum(h_{T-1} * grad_last)`, so that `dL/dh_{T-1} = grad_last`,
+    as `simple_rnn_weight_gradients` takes it. The layer computes in float64.
+
+    Args:
+        inputs: array `(batch, timesteps, features)`.
+        grad_last: the gradient of the loss at the last hidden state, `(batch, units)`.
+        units: the layer's units.
+        seed: seeds the layer's weights (Keras' default initialisers).
+
+    Returns:
+        `(weights, gradients)`: the layer's `[kernel, recurrent_kernel, bias]` and
+        their gradients, as NumPy arrays.
+    """
+    units = check_positive_int("units", units)
+    set_global_seed(seed)
+    layer = keras.layers.SimpleRNN(units, dtype="float64")
+    inputs = tf.convert_to_tensor(np.asarray(inputs, dtype="float64"))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(inputs) * grad_last)
+    gradients = tape.gradient(loss, layer.trainable_weights)
+    return [w.numpy() for w in layer.weights], [g.numpy() for g in gradients]
+
+
+def weight_gradient_shares(
+    radii=(0.9, 1.0), *, timesteps=100, units=16, batch=32, seed=DEFAULT_SEED
+):
+    """Each step's share of the recurrent kernel's gradient, by distance from the loss.
+
+    For each spectral radius, a tanh RNN as in `radius_gradient_curves` is run
+    forward and `simple_rnn_weight_gradients` gives each step's term
+    `h_{t-1}.T @ delta_t` of `dL/dW_h`. A step's share is its term's norm
+    divided by the sum of all the terms' norms.
+
+    Args:
+        radii: the spectral radii of the recurrent kernel.
+        timesteps, units, batch: sizes.
+        seed: seeds the weights and the data.
+
+    Returns:
+        `{radius: array (timesteps,)}`: the share of the step `k` steps back from
+        the loss, for `k = 0 .. timesteps - 1` (each array sums to 1).
+    """
+    shares = {}
+    for radius in radii:
+        inputs, (_, recurrent_kernel, _), states, grad_last = _radius_rnn(
+            radius, timesteps, units, batch, seed
+        )
+        *_, terms = simple_rnn_weight_gradients(inputs, states, recurrent_kernel, grad_last)
+        norms = np.linalg.norm(terms, axis=(1, 2))[::-1]
+        shares[radius] = norms / norms.sum()
+    return shares
 
 
 def growth_by_radius(radii, **sizes):
@@ -236,8 +321,9 @@ def growth_by_radius(radii, **sizes):
     Returns:
         A NumPy array: `radius_gradient_curves(radius)["per_step"]` for each radius.
     """
-    return np.array([radius_gradient_curves(float(radius), **sizes)["per_step"]
-                     for radius in radii])
+    return np.array(
+        [radius_gradient_curves(float(radius), **sizes)["per_step"] for radius in radii]
+    )
 
 
 def train_recording_gradients(model, inputs, targets, *, steps, batch_size):
@@ -260,9 +346,11 @@ def train_recording_gradients(model, inputs, targets, *, steps, batch_size):
     steps = check_positive_int("steps", steps)
     batch_size = check_positive_int("batch_size", batch_size)
     if len(inputs) < steps * batch_size:
-        raise ValueError(f"Argument `inputs` holds {len(inputs)} sequences, fewer than "
-                         f"steps * batch_size = {steps * batch_size}: make more data or "
-                         "take fewer steps.")
+        raise ValueError(
+            f"Argument `inputs` holds {len(inputs)} sequences, fewer than "
+            f"steps * batch_size = {steps * batch_size}: make more data or "
+            "take fewer steps."
+        )
     loss_fn = keras.losses.BinaryCrossentropy()
     optimizer = model.optimizer
     variables = model.trainable_variables
@@ -303,14 +391,20 @@ def clipping_comparison(*, quick=None, seed=DEFAULT_SEED):
     """
     settings = lesson_sizes("02", quick)
     steps, batch = settings["clip_steps"], settings["clip_batch"]
-    inputs, targets = make_memory_task(settings["clip_lag"], steps * batch, shortest_lag=1,
-                                       seed=seed)
+    inputs, targets = make_memory_task(
+        settings["clip_lag"], steps * batch, shortest_lag=1, seed=seed
+    )
     result = {"clipnorm": settings["clipnorm"]}
     for name, clipnorm in (("without", None), ("with", settings["clipnorm"])):
         set_global_seed(seed)
         optimizer = keras.optimizers.SGD(settings["clip_learning_rate"], global_clipnorm=clipnorm)
-        model = build_memory_model("simple_rnn", units=settings["units"],
-                                   recurrent_gain=settings["clip_gain"], optimizer=optimizer)
-        result[name] = train_recording_gradients(model, inputs, targets, steps=steps,
-                                                 batch_size=batch)
+        model = build_memory_model(
+            "simple_rnn",
+            units=settings["units"],
+            recurrent_gain=settings["clip_gain"],
+            optimizer=optimizer,
+        )
+        result[name] = train_recording_gradients(
+            model, inputs, targets, steps=steps, batch_size=batch
+        )
     return result

@@ -1,8 +1,9 @@
 """Backpropagation through time in plain NumPy (notebook 02, vanishing and exploding gradients).
 
 One step back through a tanh RNN (`bptt_step`), the gradient of a loss carried
-back to every step (`backprop_through_time`), and gradient clipping by the
-global norm (`clip_by_global_norm`). Notebook 02's exercises ask for the first
+back to every step (`backprop_through_time`), the gradients of the weights
+summed over the steps (`simple_rnn_weight_gradients`), and gradient clipping by
+the global norm (`clip_by_global_norm`). Notebook 02's exercises ask for the first
 and the last; `lesson_utils.experiments.gradients` measures with the middle one.
 """
 
@@ -13,6 +14,7 @@ from lesson_utils.arguments import check_positive_number
 # ---------------------------------------------------------------------------
 # The cause, in NumPy: the recurrent matrix and tanh's slope.
 # ---------------------------------------------------------------------------
+
 
 def bptt_step(grad_h, h, recurrent_kernel):
     """One step of backpropagation through time in a tanh RNN.
@@ -29,7 +31,7 @@ def bptt_step(grad_h, h, recurrent_kernel):
     Returns:
         `dL/dh_{t-1}` (through this path), shape `(batch, units)`.
     """
-    return (grad_h * (1.0 - h ** 2)) @ recurrent_kernel.T
+    return (grad_h * (1.0 - h**2)) @ recurrent_kernel.T
 
 
 def backprop_through_time(hidden_states, recurrent_kernel, grad_last, *, linear=False):
@@ -56,9 +58,49 @@ def backprop_through_time(hidden_states, recurrent_kernel, grad_last, *, linear=
     return np.stack(grads[::-1], axis=1)
 
 
+def simple_rnn_weight_gradients(inputs, hidden_states, recurrent_kernel, grad_last):
+    """The gradients of a SimpleRNN's weights, accumulated back through time.
+
+    The loss reads the last hidden state only (many to one). Going back from
+    the last step, each step computes `delta_t = dL/dh_t * (1 - h_t**2)` and
+    adds its term to each weight's gradient: `x_t.T @ delta_t` to the kernel,
+    `h_{t-1}.T @ delta_t` to the recurrent kernel (`h_{-1} = 0`) and `delta_t`
+    summed over the batch to the bias; then `dL/dh_{t-1} = delta_t @ W_h.T`
+    carries the gradient one step further back (as in CS231n's `rnn_backward`
+    and Karpathy's min-char-rnn).
+
+    Args:
+        inputs: `x_0 .. x_{T-1}`, shape `(batch, T, features)`.
+        hidden_states: `h_0 .. h_{T-1}` from `simple_rnn_forward`, shape
+            `(batch, T, units)`.
+        recurrent_kernel: `W_h`, shape `(units, units)`.
+        grad_last: `dL/dh_{T-1}`, shape `(batch, units)`.
+
+    Returns:
+        `(d_kernel, d_recurrent_kernel, d_bias, recurrent_terms)`: the three
+        gradients, in the layout of `SimpleRNN.get_weights()`, and each step's
+        term `h_{t-1}.T @ delta_t` of `d_recurrent_kernel`, shape `(T, units, units)`.
+    """
+    inputs = np.asarray(inputs, dtype=float)
+    hidden_states = np.asarray(hidden_states, dtype=float)
+    previous = np.concatenate([np.zeros_like(hidden_states[:, :1]), hidden_states[:, :-1]], axis=1)
+    d_kernel = np.zeros((inputs.shape[-1], recurrent_kernel.shape[0]))
+    d_bias = np.zeros(recurrent_kernel.shape[0])
+    recurrent_terms = np.zeros((hidden_states.shape[1],) + recurrent_kernel.shape)
+    grad_h = np.asarray(grad_last, dtype=float)
+    for t in range(hidden_states.shape[1] - 1, -1, -1):
+        delta = grad_h * (1.0 - hidden_states[:, t] ** 2)
+        d_kernel += inputs[:, t].T @ delta
+        recurrent_terms[t] = previous[:, t].T @ delta
+        d_bias += delta.sum(axis=0)
+        grad_h = delta @ recurrent_kernel.T
+    return d_kernel, recurrent_terms.sum(axis=0), d_bias, recurrent_terms
+
+
 # ---------------------------------------------------------------------------
 # Exploding gradients tamed: clipping.
 # ---------------------------------------------------------------------------
+
 
 def clip_by_global_norm(gradients, clip_norm):
     """Scales a list of gradients down so that their global norm is at most `clip_norm`.
@@ -78,6 +120,6 @@ def clip_by_global_norm(gradients, clip_norm):
     """
     clip_norm = check_positive_number("clip_norm", clip_norm)
     gradients = [np.asarray(g, dtype=float) for g in gradients]
-    global_norm = np.sqrt(sum(np.sum(g ** 2) for g in gradients))
+    global_norm = np.sqrt(sum(np.sum(g**2) for g in gradients))
     scale = min(1.0, clip_norm / global_norm) if global_norm > 0 else 1.0
     return [g * scale for g in gradients]

@@ -44,7 +44,8 @@ NOTEBOOK_EXPECTATIONS = {
     "01_": {"slider_figures": 1},  # the hidden-state explorer
     "02_": {"slider_figures": 1},  # the spectral-radius explorer
     "03_": {"slider_figures": 2},  # the LSTM and the GRU gate explorers
-    "04_": {"train_buttons": 1},   # the training panel
+    "04_": {"train_buttons": 1},  # the training panel
+    "06_": {"slider_figures": 1},  # the text generator (its temperature slider)
 }
 
 
@@ -73,7 +74,9 @@ _OPEN_NOTEBOOK_JS = """async (name) => {
   await panel.sessionContext.ready;
   while (Date.now() < deadline) {
     const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
-    if (kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle') return 'ready';
+    if (kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle') {
+      return 'ready';
+    }
     await new Promise(r => setTimeout(r, 250));
   }
   return 'kernel not ready';
@@ -125,7 +128,9 @@ _OUTPUT_DOM_JS = """() => {
 }"""
 
 # The page's widget outputs (top-level, not the outputs nested in an Output widget).
-_WIDGET_OUTPUTS = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+_WIDGET_OUTPUTS = (
+    ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+)
 
 
 def _cell_state(page):
@@ -133,14 +138,22 @@ def _cell_state(page):
 
 
 def _errors(state):
-    return [f"cell {cell['index']}: {out['ename']}: {out['evalue']}"
-            for cell in state["cells"] for out in cell["outputs"] if out["type"] == "error"]
+    return [
+        f"cell {cell['index']}: {out['ename']}: {out['evalue']}"
+        for cell in state["cells"]
+        for out in cell["outputs"]
+        if out["type"] == "error"
+    ]
 
 
 def _stderr_outputs(state):
     """The cells with output on standard error: red boxes under them."""
-    return [f"cell {cell['index']}" for cell in state["cells"]
-            for out in cell["outputs"] if out["type"] == "stream" and out["name"] == "stderr"]
+    return [
+        f"cell {cell['index']}"
+        for cell in state["cells"]
+        for out in cell["outputs"]
+        if out["type"] == "stream" and out["name"] == "stderr"
+    ]
 
 
 def _open_notebook(page, server, name):
@@ -165,7 +178,8 @@ def _run_all_cells(page, name):
             return state
         assert time.monotonic() < deadline, (
             f"{name}: cells {pending} had not run after {RUN_ALL_TIMEOUT} s "
-            f"(kernel {state['kernel']})")
+            f"(kernel {state['kernel']})"
+        )
         time.sleep(1)
 
 
@@ -180,8 +194,10 @@ def _widget_problems(state, dom):
             if "Error displaying widget" in view["text"]:
                 problems.append(f"cell {cell['index']}: {view['text'][:200]!r}")
             elif WIDGET_MIME in output["mimes"] and not view["isWidget"]:
-                problems.append(f"cell {cell['index']}: a widget drawn as text "
-                                f"{view['text'][:200]!r} (is jupyterlab_widgets installed?)")
+                problems.append(
+                    f"cell {cell['index']}: a widget drawn as text "
+                    f"{view['text'][:200]!r} (is jupyterlab_widgets installed?)"
+                )
             elif view["overflowing"]:
                 overflowing.append(f"cell {cell['index']}")
     return problems, overflowing
@@ -198,12 +214,14 @@ def _check_widgets_rendered(page, name, state):
         assert time.monotonic() < deadline, f"{name}: " + "; ".join(problems)
         time.sleep(0.5)
     assert not overflowing, (
-        f"{name}: widgets wider than the notebook at 1280 px in {', '.join(overflowing)}")
+        f"{name}: widgets wider than the notebook at 1280 px in {', '.join(overflowing)}"
+    )
 
 
 # Images that finished loading without a picture (a wrong path, a missing file).
 _BROKEN_IMAGES_JS = """() => {
-  const images = Array.from(window.jupyterapp.shell.currentWidget.content.node.querySelectorAll('img'));
+  const root = window.jupyterapp.shell.currentWidget.content.node;
+  const images = Array.from(root.querySelectorAll('img'));
   if (images.some(img => !img.complete)) return null;
   return images.filter(img => img.naturalWidth === 0).map(img => img.alt || img.src.slice(0, 100));
 }"""
@@ -240,8 +258,11 @@ def _drag(page, handle, dx):
 def _widget_outputs_holding(page, selector):
     """The widget outputs on the page that hold an element matching `selector`."""
     outputs = _widget_outputs(page)
-    return [output for output in (outputs.nth(i) for i in range(outputs.count()))
-            if output.locator(selector).count()]
+    return [
+        output
+        for output in (outputs.nth(i) for i in range(outputs.count()))
+        if output.locator(selector).count()
+    ]
 
 
 def _wait_until(done, timeout, failure, interval):
@@ -270,10 +291,17 @@ def _check_sliders_redraw_figures(page, name):
         before = _images_snapshot(output)
         _drag(page, slider.locator(".noUi-handle"), 12)
         assert slider.locator(".widget-readout").inner_text() != readout, (
-            f"{name}: dragging the slider did not change its value ({readout})")
-        _wait_until(lambda: _images_snapshot(output) != before, REDRAW_TIMEOUT,
-                    lambda: (f"{name}: moving slider {slider.inner_text()!r} did not change the "
-                             f"figure beside it within {REDRAW_TIMEOUT} s"), 0.3)
+            f"{name}: dragging the slider did not change its value ({readout})"
+        )
+        _wait_until(
+            lambda output=output, before=before: _images_snapshot(output) != before,
+            REDRAW_TIMEOUT,
+            lambda slider=slider: (
+                f"{name}: moving slider {slider.inner_text()!r} did not change the "
+                f"figure beside it within {REDRAW_TIMEOUT} s"
+            ),
+            0.3,
+        )
         checked += 1
     return checked
 
@@ -291,14 +319,20 @@ def _check_train_buttons(page, name):
         button.scroll_into_view_if_needed()
         button.click()
 
-        def row_added():
+        def row_added(output=output, rows_before=rows_before):
             errors = _errors(_cell_state(page))
             assert not errors, f"{name}: training failed:\n" + "\n".join(errors)
             return output.locator("tr").count() > rows_before
 
-        _wait_until(row_added, TRAIN_TIMEOUT,
-                    lambda: (f"{name}: the Train button added no row to the runs table in "
-                             f"{TRAIN_TIMEOUT} s (text now: {output.inner_text()[:300]!r})"), 1)
+        _wait_until(
+            row_added,
+            TRAIN_TIMEOUT,
+            lambda output=output: (
+                f"{name}: the Train button added no row to the runs table in "
+                f"{TRAIN_TIMEOUT} s (text now: {output.inner_text()[:300]!r})"
+            ),
+            1,
+        )
         checked += 1
     return checked
 
@@ -335,8 +369,13 @@ NEWS_PROMPT = "official Jupyter news"
 
 def test_the_suite_serves_what_make_lab_serves(course_config_dir):
     """`make lab` and the `jupyter_lab` fixture: the same root (notebooks/), the same settings."""
-    recipe = subprocess.run(["make", "-n", "lab"], cwd=course_config_dir.parent,
-                            capture_output=True, text=True, check=True).stdout
+    recipe = subprocess.run(
+        ["make", "-n", "lab"],
+        cwd=course_config_dir.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert f"JUPYTER_CONFIG_PATH={course_config_dir}" in recipe, recipe
     assert " lab notebooks/ " in recipe, recipe
 
@@ -353,37 +392,56 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
         slider_figures = _check_sliders_redraw_figures(page, name)
         assert slider_figures >= expected.get("slider_figures", 0), (
             f"{name}: expected at least {expected['slider_figures']} slider(s) redrawing a "
-            f"figure, found {slider_figures}")
+            f"figure, found {slider_figures}"
+        )
         train_buttons = _check_train_buttons(page, name)
         assert train_buttons >= expected.get("train_buttons", 0), (
             f"{name}: expected at least {expected['train_buttons']} Train button(s) with a "
-            f"runs table, found {train_buttons}")
+            f"runs table, found {train_buttons}"
+        )
         assert not _errors(_cell_state(page)), f"{name}: error output after the interactions"
         assert page.get_by_text(NEWS_PROMPT).count() == 0, (
-            f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)")
+            f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)"
+        )
     finally:
         _screenshot_whole_notebook(page, name, screenshot_dir)
 
 
 def test_rise_presents_the_slide_metadata(lab_page, jupyter_lab, screenshot_dir):
     """RISE shows one slide per `slide` cell, sub-slides below them, and fetches nothing."""
-    notebook = add_slide_metadata(new_notebook(
-        cells=[new_markdown_cell("# Title"), new_code_cell("1 + 1"),
-               new_markdown_cell("## Second slide"), new_markdown_cell("Prose."),
-               new_code_cell("x = 2"), new_code_cell("x"),
-               new_markdown_cell("## Third slide")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}}))
+    notebook = add_slide_metadata(
+        new_notebook(
+            cells=[
+                new_markdown_cell("# Title"),
+                new_code_cell("1 + 1"),
+                new_markdown_cell("## Second slide"),
+                new_markdown_cell("Prose."),
+                new_code_cell("x = 2"),
+                new_code_cell("x"),
+                new_markdown_cell("## Third slide"),
+            ],
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+        )
+    )
     nbformat.write(notebook, jupyter_lab.root / "rise_check.ipynb")
     outside = []
-    lab_page.on("request", lambda request: outside.append(request.url)
-                if not request.url.startswith((jupyter_lab.url, "data:", "blob:")) else None)
+    lab_page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((jupyter_lab.url, "data:", "blob:"))
+            else None
+        ),
+    )
     lab_page.goto(f"{jupyter_lab.url}/rise/rise_check.ipynb?token={jupyter_lab.token}")
     lab_page.wait_for_selector(".reveal .slides > section", timeout=60_000)
     lab_page.wait_for_timeout(2000)
     slides = lab_page.evaluate(
         "Array.from(document.querySelectorAll('.reveal .slides > section'))"
-        ".map(s => s.querySelectorAll(':scope > section').length)")
+        ".map(s => s.querySelectorAll(':scope > section').length)"
+    )
     lab_page.screenshot(path=str(screenshot_dir / "rise_check.png"))
     types = [cell.metadata.slideshow.slide_type for cell in notebook.cells]
     assert len(slides) == types.count("slide") == 3

@@ -1,0 +1,75 @@
+"""Notebook 04 (IMDB sentiment): do the models tell two orders of the same words apart?
+
+Each model reads both reviews of every pair in `WORD_ORDER_PAIRS`; a pair is
+ordered correctly when the positive review gets the higher probability of
+being positive.
+"""
+
+import numpy as np
+
+from lesson_utils.data.imdb import encode_review
+from lesson_utils.data.word_order import WORD_ORDER_PAIRS
+from lesson_utils.models.recurrent import model_vocab_size
+from lesson_utils.settings import DEFAULT_MAX_LENGTH
+from lesson_utils.training.fit import predict_proba
+
+
+def pair_probabilities(model, pairs, *, max_length=DEFAULT_MAX_LENGTH, source=None):
+    """The probability of being positive that a model gives each review of each pair.
+
+    Args:
+        model: a trained classifier from `build_rnn_model` or
+            `build_bag_of_words_model`.
+        pairs: a list of dicts with texts `positive` and `negative`.
+        max_length: as the model was trained.
+        source: as for `load_imdb` (where the word index comes from).
+
+    Returns:
+        `(positive, negative)`: two float arrays of `len(pairs)` probabilities.
+    """
+    vocab_size = model_vocab_size(model)
+    ids = np.concatenate(
+        [
+            encode_review(pair[side], vocab_size=vocab_size, max_length=max_length, source=source)
+            for side in ("positive", "negative")
+            for pair in pairs
+        ]
+    )
+    probabilities = predict_proba(model, ids)
+    return probabilities[: len(pairs)], probabilities[len(pairs) :]
+
+
+def word_order_scores(
+    models, pairs=WORD_ORDER_PAIRS, *, max_length=DEFAULT_MAX_LENGTH, source=None
+):
+    """Measures how often each model orders the pairs correctly.
+
+    Args:
+        models: dict name -> trained model.
+        pairs: a list of dicts with texts `positive` and `negative`
+            (the default: the course's pairs).
+        max_length: as the models were trained.
+        source: as for `load_imdb`.
+
+    Returns:
+        A dict name -> dict with, per pair, `positive` and `negative` (the
+        probabilities of being positive, float arrays), `correct` (a bool
+        array: the positive review got the higher probability) and `wrong`
+        (the pairs not ordered correctly), `accuracy`, the share of the
+        pairs ordered correctly, and `both_classified`, the share of the
+        pairs whose two reviews are both classified right (the positive one
+        above 0.5, the negative one not).
+    """
+    scores = {}
+    for name, model in models.items():
+        positive, negative = pair_probabilities(model, pairs, max_length=max_length, source=source)
+        correct = positive > negative
+        scores[name] = dict(
+            positive=positive,
+            negative=negative,
+            correct=correct,
+            wrong=[pair for pair, ok in zip(pairs, correct) if not ok],
+            accuracy=float(correct.mean()),
+            both_classified=float(np.mean((positive > 0.5) & (negative <= 0.5))),
+        )
+    return scores

@@ -1,0 +1,143 @@
+"""The word-order pairs of notebook 04, their measurement, figure and exercise check."""
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from lesson_utils.data.imdb import get_word_index
+from lesson_utils.data.text import text_to_words
+from lesson_utils.data.word_order import (
+    WORD_ORDER_PAIRS,
+    is_word_order_pair,
+    words_outside_vocabulary,
+)
+from lesson_utils.exercises import check_word_order_pair
+from lesson_utils.experiments.word_order import word_order_scores
+from lesson_utils.figures.word_order import plot_word_order
+from lesson_utils.models.bag_of_words import build_bag_of_words_model
+from lesson_utils.models.recurrent import build_rnn_model
+from lesson_utils.settings import DEFAULT_VOCAB_SIZE
+
+
+@pytest.fixture(scope="module")
+def word_index():
+    return get_word_index()
+
+
+@pytest.fixture(scope="module")
+def models():
+    return {
+        "bag of words": build_bag_of_words_model(DEFAULT_VOCAB_SIZE),
+        "LSTM": build_rnn_model(DEFAULT_VOCAB_SIZE, embedding_dim=4, lstm_units=3, dense_units=2),
+    }
+
+
+def test_at_least_twenty_pairs_each_the_same_words_in_another_order():
+    assert len(WORD_ORDER_PAIRS) >= 20
+    for pair in WORD_ORDER_PAIRS:
+        positive, negative = text_to_words(pair["positive"]), text_to_words(pair["negative"])
+        assert Counter(positive) == Counter(negative), pair
+        assert positive != negative, pair
+    assert len({pair["positive"] for pair in WORD_ORDER_PAIRS}) == len(WORD_ORDER_PAIRS)
+
+
+def test_every_word_of_the_pairs_is_in_the_models_vocabulary(word_index):
+    for pair in WORD_ORDER_PAIRS:
+        for review in pair.values():
+            for word in text_to_words(review):
+                assert word in word_index and word_index[word] + 3 < DEFAULT_VOCAB_SIZE, word
+
+
+def test_is_word_order_pair():
+    assert is_word_order_pair("Bad reviews, great movie.", "great REVIEWS bad movie")
+    assert not is_word_order_pair("bad reviews great movie", "Bad reviews, great movie!")
+    assert not is_word_order_pair("bad reviews great movie", "bad reviews great great movie")
+    assert not is_word_order_pair("bad reviews great movie", "bad reviews good movie")
+
+
+def test_words_outside_vocabulary(word_index):
+    assert words_outside_vocabulary(
+        "A zorglubesque film, zorglubesque!", word_index, DEFAULT_VOCAB_SIZE
+    ) == ["zorglubesque"]
+    assert words_outside_vocabulary("the film", word_index, 4) == ["the", "film"]
+    assert words_outside_vocabulary("the film", word_index, DEFAULT_VOCAB_SIZE) == []
+    with pytest.raises(ValueError, match="vocab_size"):
+        words_outside_vocabulary("the film", word_index, 0)
+
+
+def test_scores_a_bag_of_words_ties_every_pair(models):
+    scores = word_order_scores(models, max_length=20)
+    bag = scores["bag of words"]
+    assert bag["positive"].shape == (len(WORD_ORDER_PAIRS),)
+    np.testing.assert_array_equal(bag["positive"], bag["negative"])
+    assert bag["accuracy"] == 0 and len(bag["wrong"]) == len(WORD_ORDER_PAIRS)
+    lstm = scores["LSTM"]
+    assert not np.array_equal(lstm["positive"], lstm["negative"])
+    np.testing.assert_array_equal(lstm["correct"], lstm["positive"] > lstm["negative"])
+    assert lstm["accuracy"] == pytest.approx(lstm["correct"].mean())
+    assert lstm["both_classified"] == pytest.approx(
+        np.mean((lstm["positive"] > 0.5) & (lstm["negative"] <= 0.5))
+    )
+    assert bag["both_classified"] == 0
+    assert len(lstm["wrong"]) == int((~lstm["correct"]).sum())
+
+
+def test_scores_follow_the_pairs_given(models):
+    pair = dict(positive="not bad, good", negative="not good, bad")
+    [positive], [negative] = (
+        word_order_scores({"LSTM": models["LSTM"]}, [pair], max_length=20)["LSTM"][side]
+        for side in ("positive", "negative")
+    )
+    swapped = word_order_scores(
+        {"LSTM": models["LSTM"]},
+        [dict(positive=pair["negative"], negative=pair["positive"])],
+        max_length=20,
+    )["LSTM"]
+    assert swapped["positive"][0] == pytest.approx(negative)
+    assert swapped["negative"][0] == pytest.approx(positive)
+
+
+def test_plot_word_order(models):
+    scores = word_order_scores({"LSTM": models["LSTM"]}, max_length=20)
+    fig = plot_word_order(scores, title="Pairs")
+    [ax] = fig.axes
+    assert ax.get_title() == "Pairs" and "percentage points" in ax.get_xlabel()
+    assert len(ax.patches) == len(WORD_ORDER_PAIRS)
+    assert ax.patches[0].get_width() == pytest.approx(
+        100 * (scores["LSTM"]["positive"][0] - scores["LSTM"]["negative"][0])
+    )
+
+
+def test_check_word_order_pair_accepts_a_pair_and_reports_each_model(models, capsys):
+    assert check_word_order_pair(
+        lambda: ("Good acting, poor story.", "Poor acting, good story."), models
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("Correct:") and "LSTM: P(positive)" in out and "bag of words" in out
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (None, "returned None"),
+        ("a good film", "two texts"),
+        (("a good film", "a film"), "same words"),
+        (("a good film", "a good film"), "same words"),
+        (("good not bad", "bad not good", "extra"), "two texts"),
+        (("a zorglubesque good film", "a good zorglubesque film"), "zorglubesque"),
+        (("Bad reviews, great movie!", "great reviews bad movie"), "of your own"),
+    ],
+)
+def test_check_word_order_pair_rejects(models, capsys, answer, message):
+    assert not check_word_order_pair(lambda: answer, models)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet:") and message in out
+
+
+def test_check_word_order_pair_reports_an_error(models, capsys):
+    def broken():
+        raise KeyError("oops")
+
+    assert not check_word_order_pair(broken, models)
+    assert "raised KeyError" in capsys.readouterr().out
