@@ -18,6 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOK = REPO / "notebooks" / "01_rnn_loop.ipynb"
+# The environment without PYTHONPATH, which could lead back to the clone.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def test_the_wheel_holds_the_package_and_its_data_and_no_clone_is_needed(install
         "print(len(list(pathlib.Path(course_tools.slides.__file__).parent.glob('slide_template/*/*'))))\n"
     )
     done = subprocess.run(
-        [python, "-c", code], capture_output=True, text=True, cwd=outside, check=True
+        [python, "-c", code], capture_output=True, text=True, cwd=outside, check=True, env=CLEAN_ENV
     )
     package, results, template = done.stdout.split()
     assert not Path(package).is_relative_to(REPO), (
@@ -104,7 +106,7 @@ def test_the_wheel_holds_the_package_and_its_data_and_no_clone_is_needed(install
 def test_a_notebook_outside_the_repository_runs_under_nbval(installed):
     python, outside = installed
     shutil.copy(NOTEBOOK, outside / NOTEBOOK.name)
-    env = dict(os.environ, QUICK_TEST_MODE="1", RNN_COURSE_HOME=str(outside / "course_home"))
+    env = dict(CLEAN_ENV, QUICK_TEST_MODE="1", RNN_COURSE_HOME=str(outside / "course_home"))
     done = subprocess.run(
         [
             python,

@@ -25,7 +25,8 @@ from course_tools.slides import (
 # A 1 x 1 PNG, for a Markdown image the deck must embed.
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+    "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def _types(notebook):
@@ -34,24 +35,35 @@ def _types(notebook):
 
 def _lesson():
     """A notebook shaped like a course notebook."""
-    return new_notebook(cells=[
-        new_markdown_cell("# 01 · Title\n\nLearning objectives"),
-        new_code_cell("import numpy as np"),
-        new_markdown_cell("## 1. A section"),
-        new_markdown_cell("Prose under the heading."),
-        new_markdown_cell("More prose, the same idea."),
-        new_code_cell("x = 1"),
-        new_code_cell("plot(x)"),
-        new_markdown_cell("The next idea, after code."),
-        new_markdown_cell("### A detail"),
-        new_code_cell("y = 2"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# 01 · Title\n\nLearning objectives"),
+            new_code_cell("import numpy as np"),
+            new_markdown_cell("## 1. A section"),
+            new_markdown_cell("Prose under the heading."),
+            new_markdown_cell("More prose, the same idea."),
+            new_code_cell("x = 1"),
+            new_code_cell("plot(x)"),
+            new_markdown_cell("The next idea, after code."),
+            new_markdown_cell("### A detail"),
+            new_code_cell("y = 2"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("source, level", [
-    ("# Title", 1), ("## Section\n\ntext", 2), ("  ### Sub", 3), ("#", 1),
-    ("#hashtag", 0), ("Plain prose", 0), ("", 0), (["## Sec", "tion\n"], 2),
-])
+@pytest.mark.parametrize(
+    "source, level",
+    [
+        ("# Title", 1),
+        ("## Section\n\ntext", 2),
+        ("  ### Sub", 3),
+        ("#", 1),
+        ("#hashtag", 0),
+        ("Plain prose", 0),
+        ("", 0),
+        (["## Sec", "tion\n"], 2),
+    ],
+)
 def test_heading_level_reads_the_first_line(source, level):
     assert heading_level({"cell_type": "markdown", "source": source}) == level
 
@@ -63,12 +75,12 @@ def test_heading_level_is_zero_for_code():
 def test_one_idea_per_slide():
     notebook = add_slide_metadata(_lesson())
     assert _types(notebook) == [
-        "slide",     # title
-        "-",         # setup code stays with the title
-        "slide",     # ## heading
-        "-",         # prose under its heading
+        "slide",  # title
+        "-",  # setup code stays with the title
+        "slide",  # ## heading
+        "-",  # prose under its heading
         "fragment",  # prose after prose
-        "-",         # code with the prose that explains it
+        "-",  # code with the prose that explains it
         "subslide",  # code after code: its own slide
         "subslide",  # prose after code: the next idea
         "subslide",  # ### heading
@@ -78,13 +90,15 @@ def test_one_idea_per_slide():
 
 
 def test_author_choices_are_kept_and_skipped_over():
-    notebook = new_notebook(cells=[
-        new_markdown_cell("# Title"),
-        new_markdown_cell("Prose."),
-        new_markdown_cell("Say this aloud.", metadata={"slideshow": {"slide_type": "notes"}}),
-        new_code_cell("hidden()", metadata={"slideshow": {"slide_type": "skip"}}),
-        new_markdown_cell("More prose."),
-    ])
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Title"),
+            new_markdown_cell("Prose."),
+            new_markdown_cell("Say this aloud.", metadata={"slideshow": {"slide_type": "notes"}}),
+            new_code_cell("hidden()", metadata={"slideshow": {"slide_type": "skip"}}),
+            new_markdown_cell("More prose."),
+        ]
+    )
     add_slide_metadata(notebook)
     # The last cell follows "Prose." (the notes and the skipped cell do not count).
     assert _types(notebook) == ["slide", "-", "notes", "skip", "fragment"]
@@ -114,8 +128,9 @@ def test_tag_notebook_files_writes_once_and_keeps_the_rest(tmp_path):
     tagged = nbformat.read(path, as_version=4)
     assert _types(tagged)[0] == "slide"
     assert tagged.cells[1].source == "import numpy as np"
-    assert all(c.outputs == [] and c.execution_count is None
-               for c in tagged.cells if c.cell_type == "code")
+    assert all(
+        c.outputs == [] and c.execution_count is None for c in tagged.cells if c.cell_type == "code"
+    )
     assert tag_notebook_files([path]) == []  # already right: untouched
 
 
@@ -160,12 +175,18 @@ class _ResourceLinks(HTMLParser):
 
 def _tiny_course(tmp_path):
     (tmp_path / "notebooks").mkdir()
-    notebook = new_notebook(cells=[
-        new_markdown_cell("# Tiny deck\n\n$h_t = \\tanh(x_t W + h_{t-1} U + b)$"),
-        new_markdown_cell("## A diagram\n\n![A tiny diagram](attachment:cell.png)",
-                          attachments={"cell.png": {"image/png": base64.b64encode(TINY_PNG).decode()}}),
-        new_code_cell("print('hi')", outputs=[new_output("stream", name="stdout", text="hi\n")]),
-    ])
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Tiny deck\n\n$h_t = \\tanh(x_t W + h_{t-1} U + b)$"),
+            new_markdown_cell(
+                "## A diagram\n\n![A tiny diagram](attachment:cell.png)",
+                attachments={"cell.png": {"image/png": base64.b64encode(TINY_PNG).decode()}},
+            ),
+            new_code_cell(
+                "print('hi')", outputs=[new_output("stream", name="stdout", text="hi\n")]
+            ),
+        ]
+    )
     path = tmp_path / "notebooks" / "01_tiny.ipynb"
     nbformat.write(notebook, path)
     return path
@@ -238,8 +259,12 @@ def test_command_line_error_for_missing_assets(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_every_course_notebook_carries_slide_metadata(path):
     notebook = nbformat.read(path, as_version=4)
-    untagged = [i for i, cell in enumerate(notebook.cells)
-                if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in SLIDE_TYPES]
+    untagged = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") not in SLIDE_TYPES
+    ]
     assert not untagged and "rise" in notebook.metadata, (
         f"{path.name}: cells {untagged} have no slide type (or the RISE settings are missing). "
-        f"Run: python -m lesson_utils slides --tag {path.relative_to(NOTEBOOKS_DIR.parent)}")
+        f"Run: python -m lesson_utils slides --tag {path.relative_to(NOTEBOOKS_DIR.parent)}"
+    )
