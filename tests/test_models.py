@@ -51,11 +51,67 @@ def test_cell_choice(cell, layer):
         (dict(embedding_dim=2.5), "embedding_dim"),
         (dict(learning_rate="fast"), "learning_rate"),
         (dict(learning_rate=0), "learning_rate"),
+        (dict(num_layers=0), "num_layers"),
+        (dict(recurrent_dropout=-0.1), "recurrent_dropout"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, name):
     with pytest.raises(ValueError, match=rf"`{name}`.*Received: {name}="):
         build_rnn_model(**kwargs)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_stacked_layers_pass_every_step_on_and_only_the_last_one_summarises(bidirectional):
+    model = build_rnn_model(
+        vocab_size=20,
+        embedding_dim=2,
+        lstm_units=3,
+        dense_units=0,
+        cell="gru",
+        num_layers=3,
+        bidirectional=bidirectional,
+    )
+    layers = [model.get_layer(index=i) for i in (2, 3, 4)]
+    inner = [layer.forward_layer if bidirectional else layer for layer in layers]
+    assert [layer.return_sequences for layer in inner] == [True, True, False]
+    width = 6 if bidirectional else 3
+    assert [layer.output.shape for layer in layers] == [
+        (None, None, width),
+        (None, None, width),
+        (None, width),
+    ]
+    # A GRU layer reading `inputs` features has 3 * units * (inputs + units + 2) weights.
+    reads = [2, width, width]
+    expected = [(2 if bidirectional else 1) * 3 * 3 * (n + 3 + 2) for n in reads]
+    assert [layer.count_params() for layer in layers] == expected
+
+
+def test_one_layer_keeps_its_name_for_saved_models():
+    model = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=3, cell="gru")
+    assert model.get_layer("gru").return_sequences is False
+
+
+def test_dropout_and_recurrent_dropout_reach_every_recurrent_layer():
+    model = build_rnn_model(
+        vocab_size=20,
+        embedding_dim=2,
+        lstm_units=3,
+        num_layers=2,
+        dropout=0.1,
+        recurrent_dropout=0.3,
+    )
+    for name in ("lstm_1", "lstm_2"):
+        layer = model.get_layer(name)
+        assert (layer.dropout, layer.recurrent_dropout) == (0.1, 0.3)
+
+
+def test_the_mask_reaches_every_stacked_layer():
+    model = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=3, num_layers=2)
+    review = np.array([[4, 7, 9]])
+    padded = np.array([[4, 7, 9, 0, 0, 0]])
+    np.testing.assert_allclose(
+        model.predict(review, verbose=0), model.predict(padded, verbose=0), rtol=1e-5
+    )
 
 
 def test_pre_padding_with_a_mask_turns_cudnn_off_and_says_so_once(capsys, monkeypatch):

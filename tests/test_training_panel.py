@@ -74,6 +74,7 @@ def test_stop_button_ends_training_early_and_keeps_the_history(fake_imdb):
         ("units", 0, "Units must be a whole number from 1 to 512 (you entered 0)"),
         ("epochs", -3, "Epochs must be a whole number from 1 to 50 (you entered -3)"),
         ("max_length", 100_000, "above 2500 a run would take far too long"),
+        ("num_layers", 9, "Layers must be a whole number from 1 to 4 (you entered 9)"),
     ],
 )
 def test_impossible_settings_give_a_message_not_a_traceback(fake_imdb, name, value, words):
@@ -113,6 +114,21 @@ def test_the_panel_trains_as_run_full_workflow_does(fake_imdb):
                 "the panel and run_full_workflow should train the same model from the same settings"
             ),
         )
+
+
+def test_the_layers_control_stacks_recurrent_layers_and_the_table_says_so(fake_imdb):
+    panel = tiny_panel(fake_imdb, num_layers=2)
+    panel.train_button.click()
+    run = panel.wait(timeout=120)
+    assert [layer.name for layer in run["model"].layers if layer.name.startswith("gru")] == [
+        "gru_1",
+        "gru_2",
+    ]
+    header = panel.runs_table.value.split("<tbody>")[0]
+    assert "<th" in header and ">layers</th>" in header
+    assert "<td" in panel.runs_table.value.split("<tbody>")[1]
+    cells = panel.runs_table.value.split("<tbody>")[1].split("</td>")
+    assert cells[2].endswith(">2"), "the table's layers column should say 2"
 
 
 def test_missing_data_is_reported_in_the_panel(tmp_path):

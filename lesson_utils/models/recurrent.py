@@ -1,4 +1,4 @@
-"""The sentiment classifier: Embedding -> recurrent layer -> Dense -> probability.
+"""The sentiment classifier: Embedding -> recurrent layer(s) -> Dense -> probability.
 
 The default reads post-padded reviews through a mask (`mask_zero=True`), so the
 recurrent layer's final state is taken at each review's last real word instead
@@ -51,9 +51,11 @@ def build_rnn_model(
     *,
     cell="lstm",
     bidirectional=False,
+    num_layers=1,
     mask_zero=True,
     padding="post",
     dropout=0.2,
+    recurrent_dropout=0.0,
     max_length=None,
     learning_rate=1e-3,
 ):
@@ -67,12 +69,18 @@ def build_rnn_model(
         dense_units: units of the hidden Dense layer; 0 leaves it out.
         cell: `"lstm"`, `"gru"` or `"simple_rnn"`.
         bidirectional: read each review forwards and backwards.
+        num_layers: recurrent layers stacked; each but the last returns its
+            state at every step (`return_sequences=True`), the sequence the
+            next one reads.
         mask_zero: let the recurrent layer skip padding zeros.
         padding: how the reviews were padded (`"post"` or `"pre"`); with
             `"pre"` and a mask, LSTM/GRU are built with `use_cudnn=False`,
             because cuDNN only accepts right-padded masks.
-        dropout: fraction of the recurrent layer's inputs, and of the Dense
+        dropout: fraction of each recurrent layer's inputs, and of the Dense
             layer's outputs, dropped while training.
+        recurrent_dropout: fraction of each recurrent layer's state dropped at
+            every step while training. Any value above 0 makes Keras leave
+            the fast cuDNN kernel on a GPU.
         max_length: fixes the input length; `None` (the default) accepts
             reviews of any length, so training can batch reviews of similar
             length and skip most of the padding.
@@ -88,24 +96,30 @@ def build_rnn_model(
         dense_units = check_positive_int("dense_units", dense_units)
     layer_class = recurrent_layer_class(cell)
     check_choice("padding", padding, ("pre", "post"))
+    num_layers = check_positive_int("num_layers", num_layers)
     dropout = check_fraction("dropout", dropout)
+    recurrent_dropout = check_fraction("recurrent_dropout", recurrent_dropout)
     learning_rate = check_positive_number("learning_rate", learning_rate)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
 
-    recurrent_kwargs = {"dropout": dropout}
+    recurrent_kwargs = {"dropout": dropout, "recurrent_dropout": recurrent_dropout}
     if cell != "simple_rnn" and mask_zero and padding == "pre":
         _say_cudnn_off_once()
         recurrent_kwargs["use_cudnn"] = False
-    recurrent = layer_class(lstm_units, name=cell, **recurrent_kwargs)
-    if bidirectional:
-        recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{cell}")
 
     inputs = keras.Input(shape=(max_length,), dtype="int32", name="word_ids")
     x = keras.layers.Embedding(
         vocab_size, embedding_dim, mask_zero=bool(mask_zero), name="embedding"
     )(inputs)
-    x = recurrent(x)
+    for number in range(1, num_layers + 1):
+        name = cell if num_layers == 1 else f"{cell}_{number}"
+        recurrent = layer_class(
+            lstm_units, return_sequences=number < num_layers, name=name, **recurrent_kwargs
+        )
+        if bidirectional:
+            recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{name}")
+        x = recurrent(x)
     if dense_units:
         x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
         if dropout:

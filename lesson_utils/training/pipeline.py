@@ -73,10 +73,12 @@ def run_full_workflow(
     *,
     cell="lstm",
     bidirectional=False,
+    num_layers=1,
     mask_zero=True,
     padding="post",
     truncating="pre",
     dropout=0.2,
+    recurrent_dropout=0.0,
     source=None,
     quick=None,
     quick_epochs=QUICK_EPOCHS,
@@ -91,7 +93,8 @@ def run_full_workflow(
         vocab_size, max_length, padding, truncating, source, quick: as for
             `prepare_imdb_data`.
         embedding_dim, lstm_units, dense_units, cell, bidirectional,
-            mask_zero, dropout: as for `build_rnn_model`.
+            num_layers, mask_zero, dropout, recurrent_dropout: as for
+            `build_rnn_model`.
         epochs, batch_size, validation_split, verbose, shuffle, seed: as for
             `train_rnn_model`. `seed` also seeds the weights.
         quick_epochs: the most epochs quick mode trains; `None` trains
@@ -129,9 +132,11 @@ def run_full_workflow(
             dense_units,
             cell=cell,
             bidirectional=bidirectional,
+            num_layers=num_layers,
             mask_zero=mask_zero,
             padding=padding,
             dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
         )
     else:
         model = build(x_train.shape[1])

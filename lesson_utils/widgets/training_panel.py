@@ -35,8 +35,9 @@ from lesson_utils.training.fit import StopAfterBatch
 from lesson_utils.training.pipeline import run_full_workflow
 
 # The largest values the panel accepts: beyond them a run takes hours on a laptop.
-LIMITS = {"units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
+LIMITS = {"num_layers": 4, "units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
 LABELS = {
+    "num_layers": "Layers",
     "units": "Units",
     "epochs": "Epochs",
     "embedding_dim": "Embedding size",
@@ -47,6 +48,7 @@ FAILED = ("Failed", "danger")
 TABLE_COLUMNS = (
     "#",
     "cell",
+    "layers",
     "units",
     "embedding",
     "max length",
@@ -106,8 +108,8 @@ class TrainingPanel(widgets.VBox):
 
     Build it with `training_panel()`. Attributes for tests and curious
     learners: `controls` (dict of the setting widgets, keyed like
-    `build_rnn_model`'s arguments: `cell`, `bidirectional`, `units`,
-    `embedding_dim`, plus `epochs` and `max_length`), `train_button`,
+    `build_rnn_model`'s arguments: `cell`, `bidirectional`, `num_layers`,
+    `units`, `embedding_dim`, plus `epochs` and `max_length`), `train_button`,
     `stop_button`, `progress`, `status`, `epoch_log`, `plot`, `plot_title`
     (the title of the plot shown, `None` while there is none), `runs_table`,
     `runs` (a list of dicts, one per run that finished at least one epoch),
@@ -121,7 +123,7 @@ class TrainingPanel(widgets.VBox):
         sizes = lesson_sizes("04", quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
-        # Four controls a row, within a notebook's width at 1280 px (wider ones were cut off).
+        # Two rows, within a notebook's width at 1280 px (wider ones were cut off).
         small = widgets.Layout(width="16em")
         style = {"description_width": "8em"}
         self.controls = {
@@ -137,6 +139,12 @@ class TrainingPanel(widgets.VBox):
                 description="Bidirectional",
                 indent=False,
                 layout=widgets.Layout(width="9em"),
+            ),
+            "num_layers": widgets.IntText(
+                value=1,
+                description="Layers",
+                layout=widgets.Layout(width="10em"),
+                style={"description_width": "4em"},
             ),
             "units": widgets.IntText(
                 value=sizes["units"], description="Units", layout=small, style=style
@@ -184,8 +192,16 @@ class TrainingPanel(widgets.VBox):
         c = self.controls
         super().__init__(
             [
-                widgets.HBox([c["cell"], c["bidirectional"], c["units"], c["embedding_dim"]]),
-                widgets.HBox([c["epochs"], c["max_length"], self.train_button, self.stop_button]),
+                widgets.HBox([c["cell"], c["bidirectional"], c["num_layers"], c["units"]]),
+                widgets.HBox(
+                    [
+                        c["embedding_dim"],
+                        c["epochs"],
+                        c["max_length"],
+                        self.train_button,
+                        self.stop_button,
+                    ]
+                ),
                 self.progress,
                 self.status,
                 self.epoch_log,
@@ -205,8 +221,8 @@ class TrainingPanel(widgets.VBox):
         """The current settings, checked.
 
         Returns:
-            A dict with `cell`, `bidirectional`, `units`, `embedding_dim`,
-            `epochs` and `max_length`.
+            A dict with `cell`, `bidirectional`, `num_layers`, `units`,
+            `embedding_dim`, `epochs` and `max_length`.
 
         Raises:
             ValueError: with a message for the learner when a setting is
@@ -297,6 +313,7 @@ class TrainingPanel(widgets.VBox):
                 seed=self.seed,
                 cell=settings["cell"],
                 bidirectional=settings["bidirectional"],
+                num_layers=settings["num_layers"],
                 source=self.source,
                 quick=self.quick,
                 quick_epochs=None,
@@ -414,6 +431,7 @@ class TrainingPanel(widgets.VBox):
             cells = (
                 run["number"],
                 cell,
+                run["num_layers"],
                 run["units"],
                 run["embedding_dim"],
                 run["max_length"],
