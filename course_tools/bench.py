@@ -19,7 +19,9 @@ from pathlib import Path
 import keras
 
 from lesson_utils.data.imdb import cache_path, describe_source, load_imdb
+from lesson_utils.data.word_order import WORD_ORDER_PAIRS
 from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
+from lesson_utils.experiments.word_order import pair_probabilities
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.paths import benchmark_results_folder
@@ -64,6 +66,8 @@ def _builder(config):
 def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
     """Trains each named configuration in turn and measures it after every epoch.
 
+    Each recurrent model is also measured on notebook 04's word-order pairs.
+
     Args:
         names: keys of `BENCHMARK_CONFIGS`.
         source: as for `load_imdb`.
@@ -74,8 +78,9 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
 
     Returns:
         A dict name -> figures: seconds, CPU seconds, validation loss and test
-        accuracy after each epoch, and the test accuracy of the epoch with the
-        lowest validation loss (what `train_rnn_model` keeps).
+        accuracy after each epoch, the test accuracy of the epoch with the
+        lowest validation loss (what `train_rnn_model` keeps) and, for a
+        recurrent model, `word_order`: its probabilities on the pairs.
     """
     out = {}
     for name in names:
@@ -107,6 +112,19 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
             test_accuracy_kept=round(accuracy[best], 4),
             params=model.count_params(),
         )
+        if config.get("builder", "rnn") == "rnn":
+            positive, negative = pair_probabilities(
+                model,
+                WORD_ORDER_PAIRS,
+                # A model built for a fixed length (quick mode cuts the reviews) reads that length.
+                max_length=model.input_shape[1] or config["prepare"]["max_length"],
+                source=source,
+            )
+            out[name]["word_order"] = dict(
+                pairs=[[pair["positive"], pair["negative"]] for pair in WORD_ORDER_PAIRS],
+                positive=[round(float(p), 4) for p in positive],
+                negative=[round(float(p), 4) for p in negative],
+            )
         print(
             f"{name}: {len(seconds)} epochs, {out[name]['mean_epoch_seconds']} s "
             f"({out[name]['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "

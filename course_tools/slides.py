@@ -60,7 +60,7 @@ def heading_level(cell):
         source = "".join(source)
     first_line = source.lstrip().split("\n", 1)[0]
     level = len(first_line) - len(first_line.lstrip("#"))
-    if 1 <= level <= 6 and first_line[level:level + 1] in (" ", ""):
+    if 1 <= level <= 6 and first_line[level : level + 1] in (" ", ""):
         return level
     return 0
 
@@ -334,19 +334,25 @@ def add_slides_subcommand(subparsers):
         ),
     )
     parser.add_argument(
-        "notebooks", nargs="*", type=Path,
+        "notebooks",
+        nargs="*",
+        type=Path,
         help="notebooks to work on (default: every notebook in notebooks/)",
     )
     parser.add_argument(
-        "--output-dir", type=Path, default=DEFAULT_SLIDES_DIR,
+        "--output-dir",
+        type=Path,
+        default=DEFAULT_SLIDES_DIR,
         help="folder for the decks (default: artifacts/slides/ in the repository)",
     )
     parser.add_argument(
-        "--execute", action="store_true",
+        "--execute",
+        action="store_true",
         help="run each notebook before exporting, so that the deck shows its figures",
     )
     parser.add_argument(
-        "--tag", action="store_true",
+        "--tag",
+        action="store_true",
         help="write slide metadata into the notebooks instead of exporting",
     )
     parser.set_defaults(func=run_slides_command)

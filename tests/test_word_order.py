@@ -1,5 +1,6 @@
 """The word-order pairs of notebook 04, their measurement, figure and exercise check."""
 
+import json
 from collections import Counter
 
 import numpy as np
@@ -13,7 +14,7 @@ from lesson_utils.data.word_order import (
     words_outside_vocabulary,
 )
 from lesson_utils.exercises import check_word_order_pair
-from lesson_utils.experiments.word_order import word_order_scores
+from lesson_utils.experiments.word_order import saved_word_order_scores, word_order_scores
 from lesson_utils.figures.word_order import plot_word_order
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
@@ -96,6 +97,39 @@ def test_scores_follow_the_pairs_given(models):
     )["LSTM"]
     assert swapped["positive"][0] == pytest.approx(negative)
     assert swapped["negative"][0] == pytest.approx(positive)
+
+
+def write_run(folder, pairs, probabilities):
+    texts = [[pair["positive"], pair["negative"]] for pair in pairs]
+    training = {
+        name: dict(
+            settings={},
+            test_accuracy_kept=0.5,
+            word_order=dict(pairs=texts, positive=positive, negative=negative),
+        )
+        for name, (positive, negative) in probabilities.items()
+    }
+    run = dict(
+        command="python -m course_tools.bench", date="2026-11-30T00:00:00", training=training
+    )
+    (folder / "imdb_test.json").write_text(json.dumps(run))
+
+
+def test_saved_scores_are_scored_as_live_ones(tmp_path):
+    pairs = WORD_ORDER_PAIRS[:3]
+    write_run(tmp_path, pairs, {"gru": ([0.9, 0.2, 0.6], [0.1, 0.3, 0.4])})
+    scores, run = saved_word_order_scores(["gru"], pairs, folder=tmp_path)
+    assert scores["gru"]["correct"].tolist() == [True, False, True]
+    assert scores["gru"]["wrong"] == [pairs[1]]
+    assert scores["gru"]["accuracy"] == pytest.approx(2 / 3)
+    assert scores["gru"]["both_classified"] == pytest.approx(2 / 3)
+    assert run["gru"]["file"] == "imdb_test.json"
+
+
+def test_saved_scores_of_other_pairs_are_refused_with_the_command(tmp_path):
+    write_run(tmp_path, WORD_ORDER_PAIRS[:2], {"gru": ([0.9, 0.2], [0.1, 0.3])})
+    with pytest.raises(ValueError, match="python -m course_tools.bench --configs gru"):
+        saved_word_order_scores(["gru"], WORD_ORDER_PAIRS[:3], folder=tmp_path)
 
 
 def test_plot_word_order(models):

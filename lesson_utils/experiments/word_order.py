@@ -2,13 +2,16 @@
 
 Each model reads both reviews of every pair in `WORD_ORDER_PAIRS`; a pair is
 ordered correctly when the positive review gets the higher probability of
-being positive.
+being positive. The notebook's own LSTM is measured live; the GRU and the
+bidirectional LSTM, trained on full IMDB by the benchmark
+(`python -m course_tools.bench`), are read from its saved run.
 """
 
 import numpy as np
 
 from lesson_utils.data.imdb import encode_review
 from lesson_utils.data.word_order import WORD_ORDER_PAIRS
+from lesson_utils.experiments.benchmarks import load_benchmark_run
 from lesson_utils.models.recurrent import model_vocab_size
 from lesson_utils.settings import DEFAULT_MAX_LENGTH
 from lesson_utils.training.fit import predict_proba
@@ -63,13 +66,53 @@ def word_order_scores(
     scores = {}
     for name, model in models.items():
         positive, negative = pair_probabilities(model, pairs, max_length=max_length, source=source)
-        correct = positive > negative
-        scores[name] = dict(
-            positive=positive,
-            negative=negative,
-            correct=correct,
-            wrong=[pair for pair, ok in zip(pairs, correct) if not ok],
-            accuracy=float(correct.mean()),
-            both_classified=float(np.mean((positive > 0.5) & (negative <= 0.5))),
-        )
+        scores[name] = _scores(pairs, positive, negative)
     return scores
+
+
+def _scores(pairs, positive, negative):
+    """One model's scores on `pairs`, as `word_order_scores` gives them."""
+    positive, negative = np.asarray(positive), np.asarray(negative)
+    correct = positive > negative
+    return dict(
+        positive=positive,
+        negative=negative,
+        correct=correct,
+        wrong=[pair for pair, ok in zip(pairs, correct) if not ok],
+        accuracy=float(correct.mean()),
+        both_classified=float(np.mean((positive > 0.5) & (negative <= 0.5))),
+    )
+
+
+def saved_word_order_scores(names, pairs=WORD_ORDER_PAIRS, *, folder=None):
+    """The scores on the pairs of models trained by the benchmark, from its saved run.
+
+    Args:
+        names: benchmark configurations (e.g. `["gru", "bidirectional"]`),
+            read from the newest run that measured them all.
+        pairs: the pairs the notebook shows; the run must have measured
+            exactly these.
+        folder: where the JSON files are; `None` for the saved results.
+
+    Returns:
+        `(scores, run)`: a dict name -> scores as `word_order_scores` returns
+        them, and the figures of the run (`file`, `date`, `test_accuracy_kept`, ...)
+        by name.
+
+    Raises:
+        ValueError: when no saved run measured these configurations on these
+            pairs (the message gives the command that does).
+    """
+    run = load_benchmark_run(names, folder)
+    texts = [[pair["positive"], pair["negative"]] for pair in pairs]
+    scores = {}
+    for name in names:
+        saved = run[name].get("word_order")
+        if saved is None or saved["pairs"] != texts:
+            raise ValueError(
+                f"The saved benchmark run {run[name]['file']} did not measure {name!r} on "
+                "these word-order pairs: run `python -m course_tools.bench --configs "
+                f"{' '.join(names)}` to measure them."
+            )
+        scores[name] = _scores(pairs, saved["positive"], saved["negative"])
+    return scores, run
