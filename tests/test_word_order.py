@@ -18,6 +18,7 @@ from lesson_utils.experiments.word_order import saved_word_order_scores, word_or
 from lesson_utils.figures.word_order import plot_word_order
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
+from lesson_utils.models.store import save_model
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE
 
 
@@ -149,6 +150,25 @@ def test_check_word_order_pair_accepts_a_pair_and_reports_each_model(models, cap
     )
     out = capsys.readouterr().out
     assert out.startswith("Correct:") and "LSTM: P(positive)" in out and "bag of words" in out
+
+
+@pytest.mark.parametrize("gru_saved", [False, True])
+def test_check_word_order_pair_uses_the_saved_models_and_trains_none(
+    models, capsys, tmp_path, monkeypatch, gru_saved
+):
+    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(tmp_path))
+    save_model(models["LSTM"], "imdb_lstm")
+    if gru_saved:
+        save_model(models["LSTM"], "imdb_gru")
+    monkeypatch.setattr(
+        "lesson_utils.training.pipeline.train_lesson_model",
+        lambda *args, **kwargs: pytest.fail("the check should train no model"),
+    )
+    assert check_word_order_pair(lambda: ("Good acting, poor story.", "Poor acting, good story."))
+    out = capsys.readouterr().out
+    assert "LSTM: P(positive)" in out
+    assert ("GRU: P(positive)" in out) is gru_saved
+    assert ("No GRU saved yet" in out) is not gru_saved
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,108 @@
+"""Notebook 04's embedding, layer-table and reading-direction code, against Keras."""
+
+import keras
+import numpy as np
+import pytest
+
+from lesson_utils.data.text import INDEX_FROM
+from lesson_utils.experiments.architecture import (
+    later_step_changes_earlier_outputs,
+    layer_markdown,
+    layer_rows,
+)
+from lesson_utils.experiments.embeddings import embedding_matrix, group_cosines, nearest_words
+from lesson_utils.models.recurrent import build_rnn_model
+from lesson_utils.scratch.cells import lstm_param_count
+from lesson_utils.scratch.embedding import embedding_lookup, one_hot
+
+
+def test_one_hot_puts_a_single_one_at_each_id():
+    vectors = one_hot(np.array([[2, 0], [1, 2]]), 3)
+    assert vectors.shape == (2, 2, 3)
+    np.testing.assert_array_equal(vectors.sum(axis=-1), 1)
+    np.testing.assert_array_equal(vectors.argmax(axis=-1), [[2, 0], [1, 2]])
+
+
+def test_one_hot_names_ids_outside_the_vocabulary():
+    with pytest.raises(ValueError, match=r"`ids`.*0 to 2.*Received ids from 0 to 3"):
+        one_hot([0, 3], 3)
+
+
+def test_embedding_lookup_equals_keras_embedding():
+    layer = keras.layers.Embedding(50, 4)
+    ids = np.array([[3, 17, 0, 49], [1, 1, 2, 8]])
+    keras_vectors = keras.ops.convert_to_numpy(layer(ids))
+    np.testing.assert_allclose(embedding_lookup(ids, layer.get_weights()[0]), keras_vectors)
+
+
+def test_layer_rows_count_every_parameter_and_show_shapes():
+    model = build_rnn_model(vocab_size=100, embedding_dim=4, lstm_units=3, dense_units=2)
+    rows = {row["name"]: row for row in layer_rows(model)}
+    assert rows["embedding"]["params"] == 100 * 4
+    assert rows["embedding"]["output_shape"] == (None, None, 4)
+    assert rows["lstm"]["params"] == lstm_param_count(4, 3)
+    assert sum(row["params"] for row in rows.values()) == model.count_params()
+    assert sum(row["share"] for row in rows.values()) == pytest.approx(1)
+    table = layer_markdown(layer_rows(model))
+    assert f"**{model.count_params():,}**" in table and "| lstm | LSTM | (None, 3) |" in table
+
+
+def test_a_bidirectional_row_names_the_wrapped_layer_and_doubles_the_width():
+    model = build_rnn_model(
+        vocab_size=100, embedding_dim=4, lstm_units=3, dense_units=0, bidirectional=True
+    )
+    row = layer_rows(model)[1]
+    assert row["kind"] == "Bidirectional(LSTM)"
+    assert row["output_shape"] == (None, 6)
+    assert row["params"] == 2 * lstm_param_count(4, 3)
+
+
+def test_only_a_bidirectional_layer_reads_words_still_to_come():
+    inputs = np.random.default_rng(0).normal(size=(2, 6, 3))
+    one_way = keras.layers.LSTM(4, return_sequences=True)
+    both_ways = keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True))
+    assert later_step_changes_earlier_outputs(one_way, inputs, 4) == 0.0
+    assert later_step_changes_earlier_outputs(both_ways, inputs, 4) > 1e-3
+
+
+def test_later_step_must_be_inside_the_sequence():
+    with pytest.raises(ValueError, match="`step`"):
+        later_step_changes_earlier_outputs(keras.layers.LSTM(2), np.zeros((1, 3, 2)), 3)
+
+
+def word_model(vectors):
+    """A model whose embedding holds `vectors` for the ids INDEX_FROM, INDEX_FROM + 1, ..."""
+    vocab_size = INDEX_FROM + len(vectors)
+    model = keras.Sequential([keras.Input((None,)), keras.layers.Embedding(vocab_size, 2)])
+    matrix = np.ones((vocab_size, 2))
+    matrix[INDEX_FROM:] = vectors
+    model.layers[0].set_weights([matrix])
+    return model
+
+
+WORDS = {"good": 0, "great": 1, "bad": 2, "awful": 3, "film": 4}
+
+
+def test_nearest_words_by_cosine_leave_out_the_word_itself_and_special_ids():
+    model = word_model([[1, 0.1], [2, 0.3], [-1, 0.1], [-3, 0], [0, 1]])
+    neighbours = nearest_words(model, ["good", "bad"], WORDS, count=2)
+    assert [word for word, _ in neighbours["good"]] == ["great", "film"]
+    assert [word for word, _ in neighbours["bad"]] == ["awful", "film"]
+    assert neighbours["good"][0][1] == pytest.approx(
+        (2 + 0.03) / (np.hypot(1, 0.1) * np.hypot(2, 0.3))
+    )
+
+
+def test_group_cosines_within_and_across():
+    model = word_model([[1, 0], [1, 0], [-1, 0], [-1, 0], [0, 1]])
+    cosines = group_cosines(model, ["good", "great"], ["bad", "awful"], WORDS)
+    assert cosines == pytest.approx(dict(within=1.0, across=-1.0))
+
+
+def test_unknown_words_and_models_without_embedding_are_named():
+    model = word_model([[1, 0], [1, 0], [-1, 0], [-1, 0], [0, 1]])
+    with pytest.raises(ValueError, match="'superb' is not among the model's 5 known words"):
+        nearest_words(model, ["superb"], WORDS)
+    dense = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="head")])
+    with pytest.raises(ValueError, match="`model` must have an Embedding layer"):
+        embedding_matrix(dense)
