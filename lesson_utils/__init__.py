@@ -107,6 +107,7 @@ _PUBLIC = {
         "training.fit": ["predict_proba"],
         "training.pipeline": ["train_lesson_model", "lesson_model"],
         "experiments.architecture": [
+            "bidirectional_halves",
             "layer_rows",
             "layer_markdown",
             "later_step_changes_earlier_outputs",

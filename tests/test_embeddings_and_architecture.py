@@ -6,6 +6,7 @@ import pytest
 
 from lesson_utils.data.text import INDEX_FROM
 from lesson_utils.experiments.architecture import (
+    bidirectional_halves,
     later_step_changes_earlier_outputs,
     layer_markdown,
     layer_rows,
@@ -55,6 +56,35 @@ def test_a_bidirectional_row_names_the_wrapped_layer_and_doubles_the_width():
     assert row["kind"] == "Bidirectional(LSTM)"
     assert row["output_shape"] == (None, 6)
     assert row["params"] == 2 * lstm_param_count(4, 3)
+
+
+def test_a_bidirectional_layer_concatenates_its_directions_and_masks_both():
+    model = build_rnn_model(
+        vocab_size=30, embedding_dim=4, lstm_units=3, dense_units=0, bidirectional=True
+    )
+    review = np.array([[5, 9, 12, 7]])
+    padded = np.array([[5, 9, 12, 7, 0, 0, 0]])
+    read = bidirectional_halves(model, review)
+    np.testing.assert_allclose(
+        read["output"], np.concatenate([read["forward"], read["backward"]], axis=1), rtol=1e-6
+    )
+    for name, values in bidirectional_halves(model, padded).items():
+        np.testing.assert_allclose(values, read[name], rtol=1e-5, atol=1e-6, err_msg=name)
+    reversed_review = bidirectional_halves(model, review[:, ::-1])
+    np.testing.assert_allclose(
+        read["backward"],
+        keras.ops.convert_to_numpy(
+            model.get_layer(index=2).backward_layer(model.get_layer("embedding")(review))
+        ),
+        rtol=1e-6,
+    )
+    assert not np.allclose(reversed_review["forward"], read["forward"])
+
+
+def test_bidirectional_halves_needs_a_bidirectional_model():
+    model = build_rnn_model(vocab_size=30, embedding_dim=4, lstm_units=3)
+    with pytest.raises(ValueError, match="one Bidirectional layer"):
+        bidirectional_halves(model, np.array([[1, 2]]))
 
 
 def test_only_a_bidirectional_layer_reads_words_still_to_come():

@@ -2,9 +2,11 @@
 
 `layer_rows` lists a model's layers with their output shapes and parameter
 counts (the embedding's share, the doubled width of a bidirectional layer,
-the sequences passed between stacked layers); `later_step_changes_earlier_outputs`
-shows that a one-way layer's output at a step depends only on the words
-read so far, and a bidirectional one's on words still to come.
+the sequences passed between stacked layers); `bidirectional_halves` reads
+the two directions of a bidirectional layer apart;
+`later_step_changes_earlier_outputs` shows that a one-way layer's output at
+a step depends only on the words read so far, and a bidirectional one's on
+words still to come.
 """
 
 import keras
@@ -79,3 +81,38 @@ def later_step_changes_earlier_outputs(layer, inputs, step, *, seed=0):
     before = keras.ops.convert_to_numpy(layer(inputs))[:, :step]
     after = keras.ops.convert_to_numpy(layer(changed))[:, :step]
     return float(np.abs(after - before).max())
+
+
+def bidirectional_halves(model, ids):
+    """A model's Bidirectional layer on reviews, and each of its two directions alone.
+
+    Args:
+        model: a model from `build_rnn_model(..., bidirectional=True)` with
+            one recurrent layer.
+        ids: post-padded word ids, shape `(reviews, timesteps)`.
+
+    Returns:
+        A dict of float arrays: `output`, the layer's output `(reviews, 2 * units)`;
+        `forward`, the forward layer alone (its state after the last real word)
+        and `backward`, the backward layer alone (its state after reading back
+        to the first word), each `(reviews, units)`.
+    """
+    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Bidirectional)]
+    if len(layers) != 1:
+        raise ValueError(
+            "Argument `model` must have one Bidirectional layer, as "
+            "build_rnn_model(..., bidirectional=True) builds. "
+            f"Received: model={model.name!r} with {len(layers)}."
+        )
+    [layer] = layers
+    embedding = model.get_layer("embedding")
+    ids = np.asarray(ids)
+    vectors, mask = embedding(ids), embedding.compute_mask(ids)
+    read = {
+        "output": layer,
+        "forward": layer.forward_layer,
+        "backward": layer.backward_layer,
+    }
+    return {
+        name: keras.ops.convert_to_numpy(part(vectors, mask=mask)) for name, part in read.items()
+    }
