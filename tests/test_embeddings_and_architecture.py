@@ -46,6 +46,9 @@ def test_layer_rows_count_every_parameter_and_show_shapes():
     assert sum(row["share"] for row in rows.values()) == pytest.approx(1)
     table = layer_markdown(layer_rows(model))
     assert f"**{model.count_params():,}**" in table and "| lstm | LSTM | (None, 3) |" in table
+    assert "| dropout | Dropout | (None, 2) | 0 | 0.0% |" in table
+    big = build_rnn_model(vocab_size=10_000, embedding_dim=32, lstm_units=3, dense_units=2)
+    assert "| 3 | <0.1% |" in layer_markdown(layer_rows(big)), "a tiny share is not shown as 0.0%"
 
 
 def test_a_bidirectional_row_names_the_wrapped_layer_and_doubles_the_width():

@@ -137,6 +137,11 @@ def test_plot_word_order(models):
     scores = word_order_scores({"LSTM": models["LSTM"]}, max_length=20)
     fig = plot_word_order(scores, title="Pairs")
     [ax] = fig.axes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend, axes_box = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    label_box = ax.xaxis.label.get_window_extent(renderer)
+    assert legend.y1 < label_box.y0 < axes_box.y0, "the legend sits below the axis label"
     assert ax.get_title() == "Pairs" and "percentage points" in ax.get_xlabel()
     assert len(ax.patches) == len(WORD_ORDER_PAIRS)
     assert ax.patches[0].get_width() == pytest.approx(

@@ -47,12 +47,17 @@ def layer_rows(model):
     return rows
 
 
+def _percent(share):
+    """A share as a percentage; a layer with a few parameters shows `<0.1%`, not `0.0%`."""
+    return "<0.1%" if 0 < share < 0.0005 else f"{share:.1%}"
+
+
 def layer_markdown(rows):
     """A Markdown table of `layer_rows`, with the total on the last line."""
     lines = ["| layer | kind | output shape | parameters | share |", "|---|---|---|--:|--:|"]
     lines += [
         f"| {row['name']} | {row['kind']} | {row['output_shape']} | {row['params']:,} | "
-        f"{row['share']:.1%} |"
+        f"{_percent(row['share'])} |"
         for row in rows
     ]
     lines.append(f"| **total** | | | **{sum(row['params'] for row in rows):,}** | 100% |")

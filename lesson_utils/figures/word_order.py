@@ -42,6 +42,7 @@ def plot_word_order(scores, *, title="Same words, other order: does the model te
         "P(positive review) − P(negative review), percentage points\n"
         "(right of 0: ordered correctly)"
     )
-    ax.legend(loc="lower right")
+    # Below the axes: inside, the legend would hide the bars of the last pairs.
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
     ax.set_title(title)
     return fig

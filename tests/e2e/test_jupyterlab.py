@@ -309,12 +309,18 @@ def _check_sliders_redraw_figures(page, name):
 def _check_train_buttons(page, name):
     """Each Train button trains and adds a row to the table in its output.
 
+    Where the panel has a Layers box, it is set to 2 first, and the new row must say 2.
+
     Returns:
         How many Train buttons were checked.
     """
     checked = 0
     for output in _widget_outputs_holding(page, "button.widget-button:has-text('Train')"):
         button = output.locator("button.widget-button", has_text="Train").first
+        layers = output.locator(".widget-inline-hbox:has(label:text-is('Layers')) input")
+        if layers.count():
+            layers.first.fill("2")
+            layers.first.press("Tab")
         rows_before = output.locator("tr").count()
         button.scroll_into_view_if_needed()
         button.click()
@@ -333,6 +339,12 @@ def _check_train_buttons(page, name):
             ),
             1,
         )
+        if layers.count():
+            new_row = output.locator("tbody tr").last.locator("td")
+            assert new_row.nth(2).inner_text().strip() == "2", (
+                f"{name}: the panel's Layers box said 2, the new row says "
+                f"{new_row.nth(2).inner_text()!r}"
+            )
         checked += 1
     return checked
 
