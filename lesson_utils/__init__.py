@@ -57,10 +57,9 @@ _PUBLIC = {
             "radius_gradient_curves",
             "growth_by_radius",
             "clipping_comparison",
-            "simple_rnn_tape_gradients",
+            "weight_gradients_against_tape",
             "weight_gradient_shares",
         ],
-        "scratch.bptt": ["simple_rnn_weight_gradients"],
         "figures.gradients": [
             "plot_gradient_norms",
             "plot_clipping_comparison",

@@ -4,7 +4,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lesson_utils.experiments.gradients import simple_rnn_tape_gradients, weight_gradient_shares
+from lesson_utils.experiments.gradients import (
+    simple_rnn_tape_gradients,
+    weight_gradient_shares,
+    weight_gradients_against_tape,
+)
 from lesson_utils.figures.gradients import plot_weight_gradient_shares
 from lesson_utils.figures.style import PALETTE
 from lesson_utils.scratch.bptt import simple_rnn_weight_gradients
@@ -80,3 +84,16 @@ def test_share_figure_is_titled_labelled_and_in_the_course_palette():
         "spectral radius 1: last 2 steps give 75 %",
     ]
     plt.close(fig)
+
+
+def test_weight_gradients_against_tape_reports_each_weights_shape_and_difference():
+    rng = np.random.default_rng(1)
+    differences = weight_gradients_against_tape(
+        rng.normal(size=(2, 7, 3)), rng.normal(size=(2, 5)), units=5
+    )
+    assert {name: shape for name, (shape, _) in differences.items()} == {
+        "W_x": (3, 5),
+        "W_h": (5, 5),
+        "b": (5,),
+    }
+    assert max(difference for _, difference in differences.values()) < 1e-10

@@ -280,6 +280,31 @@ def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=DEFAULT_SEED)
     return [w.numpy() for w in layer.weights], [g.numpy() for g in gradients]
 
 
+def weight_gradients_against_tape(inputs, grad_last, *, units=16, seed=DEFAULT_SEED):
+    """The NumPy loop's weight gradients against `tf.GradientTape`'s, for a Keras SimpleRNN.
+
+    The layer's own weights are run forward in NumPy (`simple_rnn_forward`)
+    and back through `simple_rnn_weight_gradients`; notebook 02 shows the
+    differences without showing the loop, which its exercise 4 asks for.
+
+    Args:
+        inputs: array `(batch, timesteps, features)`.
+        grad_last: the gradient of the loss at the last hidden state, `(batch, units)`.
+        units: the layer's units.
+        seed: seeds the layer's weights.
+
+    Returns:
+        A dict `W_x`, `W_h`, `b` -> `(shape, largest absolute difference)`.
+    """
+    weights, tape_gradients = simple_rnn_tape_gradients(inputs, grad_last, units=units, seed=seed)
+    states, _ = simple_rnn_forward(np.asarray(inputs, dtype="float64"), *weights)
+    *numpy_gradients, _ = simple_rnn_weight_gradients(inputs, states, weights[1], grad_last)
+    return {
+        name: (ours.shape, float(np.abs(ours - theirs).max()))
+        for name, ours, theirs in zip(("W_x", "W_h", "b"), numpy_gradients, tape_gradients)
+    }
+
+
 def weight_gradient_shares(
     radii=(0.9, 1.0), *, timesteps=100, units=16, batch=32, seed=DEFAULT_SEED
 ):
