@@ -15,6 +15,7 @@ from lesson_utils.experiments.benchmarks import (
     load_benchmark_run,
 )
 from lesson_utils.figures.benchmarks import CONFIG_COLORS, plot_benchmark
+from lesson_utils.figures.style import PALETTE, contrast_ratio
 
 
 def figures(accuracy, settings):
@@ -108,6 +109,7 @@ def test_missing_or_foreign_files_say_what_to_do(tmp_path):
 def test_every_benchmark_config_has_a_label_and_its_own_colour():
     assert set(CONFIG_LABELS) == set(CONFIG_COLORS) == set(bench.BENCHMARK_CONFIGS)
     assert len(set(CONFIG_COLORS.values())) == len(CONFIG_COLORS)
+    assert contrast_ratio(PALETTE["grey"], "white") >= 4.5, "the added grey stays readable on white"
 
 
 def test_literature_table_cites_its_sources():

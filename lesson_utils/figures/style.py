@@ -21,6 +21,9 @@ PALETTE = {
     "purple": "#CC79A7",
     "yellow": "#F0E442",
     "black": "#000000",
+    # A ninth colour, for when the eight above are all in use: a neutral grey that keeps a
+    # contrast of 5.7:1 on white.
+    "grey": "#666666",
 }
 
 # One colour per recurrent cell, so that a cell looks the same in every figure.
