@@ -562,24 +562,56 @@ def _notes_cells(notebook):
     ]
 
 
-def _sections_without_notes(notebook):
-    """The numbered sections (`## N. ...`) that hold no speaker notes."""
-    sections = []  # [title or None, has notes] for each # or ## heading
+# The course's calls that train a model (or may: `lesson_model` trains one when none is saved,
+# the training panel on each press of Train). A section that calls one says so in its notes.
+TRAINING_CALLS = re.compile(
+    r"\b(train_memory_model|accuracy_by_lag|memory_comparison|clipping_comparison|"
+    r"padding_comparison|train_lesson_model|training_panel|train_rnn_model|lesson_model|"
+    r"lesson_models|train_language_model|carried_against_reset)\("
+)
+
+
+def _sections(notebook):
+    """The numbered sections (`## N. ...`): {title: (the notes' text, the code)}."""
+    sections, title = {}, None
     for cell in notebook.cells:
         if heading_level(cell) in (1, 2):
-            title = cell.source.lstrip().split("\n", 1)[0]
-            sections.append([title if re.match(r"##\s+\d+\.", title) else None, False])
-        elif sections and cell in _notes_cells(notebook):
-            sections[-1][1] = True
-    return [title for title, noted in sections if title and not noted]
+            first_line = cell.source.lstrip().split("\n", 1)[0]
+            title = first_line if re.match(r"##\s+\d+\.", first_line) else None
+            if title:
+                sections[title] = ("", "")
+        elif title and cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes":
+            notes, code = sections[title]
+            sections[title] = (notes + cell.source, code)
+        elif title and cell.cell_type == "code":
+            notes, code = sections[title]
+            sections[title] = (notes, code + cell.source + "\n")
+    return sections
+
+
+def _sections_without_notes(notebook):
+    """The numbered sections whose notes are missing, ask the room nothing, or leave out a call
+    that trains."""
+    problems = []
+    for title, (notes, code) in _sections(notebook).items():
+        unnamed = sorted(
+            {f"`{call}`" for call in TRAINING_CALLS.findall(code)}
+            - set(re.findall(r"`\w+`", notes))
+        )
+        if not notes:
+            problems.append(f"{title}: no notes")
+        elif "?" not in notes and not re.search(r"\bask\b", notes, re.IGNORECASE):
+            problems.append(f"{title}: the notes ask the room nothing")
+        elif unnamed:
+            problems.append(f"{title}: the notes do not name what trains: {', '.join(unnamed)}")
+    return problems
 
 
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
 def test_speaker_notes_say_so_and_quote_the_saved_timing(path):
     notebook = nbformat.read(path, as_version=4)
     notes = _notes_cells(notebook)
-    if not notes:
-        pytest.skip(f"{path.name} has no speaker notes yet")
+    assert notes, f"{path.name} has no speaker notes (Markdown cells with slide type 'notes')"
     timings = sorted(
         (NOTEBOOKS_DIR.parent / "lesson_utils" / "benchmark_data").glob("notebooks_*.json")
     )
@@ -599,6 +631,5 @@ def test_speaker_notes_say_so_and_quote_the_saved_timing(path):
     assert any(NOTES_TIME.search(cell.source) for cell in notes), (
         f"{path.name}: the notes should say how long the notebook runs ({timings[-1].name})"
     )
-    assert not _sections_without_notes(notebook), (
-        f"{path.name}: sections without speaker notes: {_sections_without_notes(notebook)}"
-    )
+    problems = _sections_without_notes(notebook)
+    assert not problems, f"{path.name}: speaker notes to write:\n" + "\n".join(problems)

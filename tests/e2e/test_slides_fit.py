@@ -3,20 +3,24 @@
 Exported decks: every course notebook is exported once per session as an
 instructor would (`python -m lesson_utils slides --execute`, in quick mode;
 full mode with `E2E_FULL_MODE=1`; `E2E_SLIDES_DIR` measures decks already
-exported there instead) into `artifacts/slides_e2e/`. Each deck is opened at a
+exported there instead) into `artifacts/slides/e2e/`. Each deck is opened at a
 projector's 1280 x 720 and every slide is visited through reveal.js' own API
 (`Reveal.getTotalSlides()`, `Reveal.slide(h, v)`, `Reveal.getCurrentSlide()`)
 with all its fragments shown. A slide whose content is taller than the deck's
 slide (`Reveal.getComputedSlideSize().height`, the configured height) fails the
 deck's test, which names each such slide by its number (as the deck counts it),
-its heading and its height. The title slide must say which mode made the
-figures. A screenshot of every slide goes to
-`artifacts/slide_screenshots/NN_x/NN.png`.
+its heading and its height; so does a slide that shows speaker notes, a deck
+without speaker notes, and a title slide that does not say which mode made the
+figures ("Figures from quick mode" / "Figures from full mode", the mode the
+decks were exported in). A screenshot of every slide goes to
+`artifacts/slides/screenshots/NN_x/NN.png` (kept by CI with the rest of
+`artifacts/`).
 
 RISE: each notebook is run in JupyterLab (quick mode, as the browser suite
 does), saved, and presented with RISE (`/rise/NN_x.ipynb`); every slide is
 visited through the Reveal object RISE drives and measured against RISE's own
-slide height. Screenshots go to `artifacts/slide_screenshots/rise_NN_x/`.
+slide height, and no slide may show speaker notes. Screenshots go to
+`artifacts/slides/screenshots/rise_NN_x/`.
 
 Speaker notes: a notes cell's text is in the deck's `<aside class="notes">`,
 never visible on a slide, and shown by the speaker view (key `S`); RISE keeps
@@ -47,13 +51,16 @@ from course_tools.slides import add_slide_metadata, export_slides, load_offline_
 pytestmark = pytest.mark.e2e
 
 REPO_DIR = Path(__file__).resolve().parents[2]
-DECKS_DIR = REPO_DIR / "artifacts" / "slides_e2e"
-SCREENSHOT_DIR = REPO_DIR / "artifacts" / "slide_screenshots"
+DECKS_DIR = REPO_DIR / "artifacts" / "slides" / "e2e"
+SCREENSHOT_DIR = REPO_DIR / "artifacts" / "slides" / "screenshots"
 PROJECTOR = {"width": 1280, "height": 720}
 EXPORT_TIMEOUT = 3600  # seconds for every deck (quick mode: about 2 minutes on two cores)
 READY_TIMEOUT = 60_000  # ms for a deck or RISE to be drawn
-# What the title slide of a deck exported with --execute says, by mode.
-MODE_WORDS = {"quick": "quick mode", "full": "full mode"}
+# What the title slide of a deck exported with --execute says, by mode
+# (course_tools.slides.figures_mode_line).
+MODE_LINES = {"quick": "Figures from quick mode", "full": "Figures from full mode"}
+# How every speaker-notes cell of the course starts (tests/test_slides.py checks it).
+NOTES_START = "Speaker notes."
 NOTE = "Ask the room what the hidden state remembers."
 
 # RISE drives reveal.js without making `Reveal` global: find the API object in
@@ -100,7 +107,7 @@ _VISIT_SLIDE_JS = """async (n) => {
   }
   return {h, v, current: slide === slides[n], height: slide.scrollHeight, under,
           heading: clean(heading && heading.textContent).slice(0, 70),
-          text: clean(slide.innerText).slice(0, 3000)};
+          text: clean(slide.innerText)};
 }"""
 
 
@@ -176,6 +183,14 @@ def _visit_every_slide(page, size, folder):
     return slides
 
 
+def _notes_shown(name, slides):
+    """The failure message naming every slide whose visible text holds speaker notes, or ''."""
+    shown = [
+        f"slide {number} ({s['h']}.{s['v']})" for number, s in slides if NOTES_START in s["text"]
+    ]
+    return f"{name}: speaker notes show on {', '.join(shown)}" if shown else ""
+
+
 def _too_tall(name, slides, height):
     """The failure message naming every slide taller than `height`, or ''."""
     lines = [
@@ -201,14 +216,23 @@ def test_every_slide_of_the_deck_fits(notebook, exported_decks, projector):
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=READY_TIMEOUT)
     size = page.evaluate(_READY_JS)
     slides = _visit_every_slide(page, size, _screenshot_folder(notebook.stem))
-    problems = [_too_tall(f"{notebook.stem} (deck)", slides, size["height"])]
+    problems = [
+        _too_tall(f"{notebook.stem} (deck)", slides, size["height"]),
+        _notes_shown(f"{notebook.stem} (deck)", slides),
+    ]
     if errors:
         problems.append(f"{notebook.stem}: JavaScript errors in the deck: {errors}")
+    if not page.evaluate("() => document.querySelectorAll('aside.notes').length"):
+        problems.append(f"{notebook.stem}: the deck has no speaker notes")
     title = slides[0][1]["text"]
-    if not any(words in title for words in MODE_WORDS.values()):
+    # Decks exported elsewhere (E2E_SLIDES_DIR) may be of either mode; ours are of _mode().
+    expected = (
+        list(MODE_LINES.values()) if os.environ.get("E2E_SLIDES_DIR") else [MODE_LINES[_mode()]]
+    )
+    if not any(line in title for line in expected):
         problems.append(
-            f"{notebook.stem}: the title slide does not say which mode made the "
-            f"figures: {title[:300]!r}"
+            f"{notebook.stem}: the title slide does not say which mode made the figures "
+            f"({' or '.join(expected)!r}): {title[:300]!r}"
         )
     message = "\n".join(filter(None, problems))
     assert not message, message
@@ -233,8 +257,12 @@ def test_every_slide_fits_in_rise(notebook, jupyter_lab, projector):
         slides = _visit_every_slide(page, size, _screenshot_folder(f"rise_{notebook.stem}"))
     finally:
         jupyter_lab.shutdown_kernels()
-    problem = _too_tall(f"{notebook.stem} (RISE)", slides, size["height"])
-    assert not problem, problem
+    problems = [
+        _too_tall(f"{notebook.stem} (RISE)", slides, size["height"]),
+        _notes_shown(f"{notebook.stem} (RISE)", slides),
+    ]
+    message = "\n".join(filter(None, problems))
+    assert not message, message
 
 
 def _notes_notebook():
