@@ -154,7 +154,9 @@ def estimated_height(cell):
     height of each figure, a widget as large as a figure, tables). Before it
     has run, its outputs are guessed: one line per `print` call and a figure
     for each call that draws one (`plot_...(`, `..._explorer(`,
-    `training_panel(`).
+    `training_panel(`). A cell whose code is left off the slide
+    (`metadata.transient.remove_source`, as `split_tall_cells` makes them)
+    counts its outputs only.
 
     Args:
         cell: a notebook cell (a dict with `cell_type` and `source`, and
@@ -165,7 +167,8 @@ def estimated_height(cell):
     """
     source = _source(cell)
     if cell.get("cell_type") == "code":
-        code = _PX_PER_CODE_CELL + _PX_PER_CODE_LINE * _lines(source)
+        removed = cell.get("metadata", {}).get("transient", {}).get("remove_source")
+        code = _PX_PER_CODE_CELL + (0 if removed else _PX_PER_CODE_LINE * _lines(source))
         if cell.get("outputs"):
             return code + sum(_output_height(output) for output in cell["outputs"])
         return (
@@ -433,6 +436,99 @@ def _add_to_title_slide(notebook, markdown):
     notebook.cells.insert(shown[0] + 1 if shown else 0, line)
 
 
+def _take(output, room):
+    """Splits an output in two: the part that fits in `room` pixels, and the rest.
+
+    A printout is cut between lines, a Markdown output between lines too (a
+    table keeps its header on both parts). Returns `(output, None)` when all of
+    it fits, and `(None, output)` when no part of it does (a figure, a widget).
+    """
+    if _output_height(output) <= room:
+        return output, None
+    if output.get("output_type") == "stream":
+        lines = output["text"].splitlines(keepends=True)
+        header, join = [], "".join
+
+        def part(chosen):
+            return {**output, "text": join(chosen)}
+
+    else:
+        markdown = "".join(output.get("data", {}).get("text/markdown", ""))
+        lines = markdown.splitlines()
+        is_table = len(lines) > 2 and lines[0].startswith("|") and set(lines[1]) <= set("|-: ")
+        header = lines[:2] if is_table else []
+        lines = lines[len(header) :]
+
+        def part(chosen):
+            return {**output, "data": {"text/markdown": "\n".join(header + chosen) + "\n"}}
+
+    for count in range(len(lines) - 1, 0, -1):
+        if _output_height(part(lines[:count])) <= room:
+            return part(lines[:count]), part(lines[count:])
+    return None, output
+
+
+def split_tall_cells(notebook):
+    """Continues every code cell taller than a slide on the sub-slides after it (decks only).
+
+    A cell whose code and outputs do not fit one slide (`estimated_height`
+    above `SLIDE_BUDGET`) keeps its code, with as many of its outputs as fit;
+    the rest follow on sub-slides of their own, without the code; a printout
+    or a Markdown output (a table keeps its header) is cut between lines.
+    Code longer than a slide shows its first lines and says how many more the
+    notebook has. RISE shows the notebook's own cells and cannot do this: the
+    notebook file is not touched.
+
+    Args:
+        notebook: a notebook as `nbformat.read(path, as_version=4)` returns
+            it, usually run (with outputs); changed in place.
+
+    Returns:
+        The same notebook, for chaining.
+    """
+    from nbformat import from_dict
+    from nbformat.v4 import new_code_cell
+
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        shown = cell.metadata.get("slideshow", {}).get("slide_type") not in AUTHOR_SLIDE_TYPES
+        if cell.cell_type != "code" or not shown or estimated_height(cell) <= SLIDE_BUDGET:
+            continue
+        lines = _source(cell).splitlines()
+        keep = (SLIDE_BUDGET - _PX_PER_CODE_CELL) // _PX_PER_CODE_LINE - 1
+        if len(lines) > keep + 1:
+            more = len(lines) - keep
+            cell.source = "\n".join(lines[:keep] + [f"# ... {more} more lines: see the notebook."])
+        pieces, height = [[]], estimated_height({"cell_type": "code", "source": cell.source})
+        for output in cell.outputs:
+            rest = output
+            while rest is not None:
+                head, rest = _take(rest, SLIDE_BUDGET - height)
+                if head is None and height > _PX_PER_CODE_CELL:  # on the next sub-slide
+                    pieces.append([])
+                    height = _PX_PER_CODE_CELL
+                    head, rest = _take(rest, SLIDE_BUDGET - height)
+                if head is None:  # too tall for any slide, and cannot be cut: shown whole
+                    head, rest = rest, None
+                pieces[-1].append(from_dict(head))
+                height += _output_height(head)
+        cell.outputs = pieces[0]
+        for outputs in pieces[1:]:
+            cells.append(
+                new_code_cell(
+                    "",
+                    outputs=outputs,
+                    metadata={
+                        "slideshow": {"slide_type": "subslide"},
+                        "transient": {"remove_source": True},
+                    },
+                )
+            )
+    notebook.cells = cells
+    return notebook
+
+
 def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     """Exports notebooks to reveal.js slide decks that open without internet.
 
@@ -482,6 +578,7 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
         if execute:
             _execute(notebook, path, cell_timeout)
             _add_to_title_slide(notebook, figures_mode_line())
+        split_tall_cells(notebook)
         resources = {
             "metadata": {"name": path.stem, "path": str(path.parent)},
             "offline_assets": assets,

@@ -199,6 +199,57 @@ def test_estimated_height_of_code_that_has_run_reads_its_outputs():
     assert estimated_height(bar) < 100 < 500 < estimated_height(panel)
 
 
+def _figure(height=420):
+    return new_output("display_data", data={"image/png": _png_of_height(height), "text/plain": "F"})
+
+
+def test_a_cell_taller_than_a_slide_continues_on_sub_slides():
+    printed = new_output("stream", name="stdout", text="".join(f"line {i}\n" for i in range(40)))
+    table = "| a | b |\n|---|---|\n" + "".join(f"| {i} | {i * i} |\n" for i in range(30))
+    shown = new_output("display_data", data={"text/markdown": table, "text/plain": "M"})
+    tall = new_code_cell(
+        "show()", outputs=[printed, _figure(), shown], metadata={"slideshow": {"slide_type": "-"}}
+    )
+    short = new_code_cell("x = 1", outputs=[_figure(100)])
+    notes = new_markdown_cell("Speak.", metadata={"slideshow": {"slide_type": "notes"}})
+    notebook = slides.split_tall_cells(new_notebook(cells=[tall, short, notes]))
+    first, *continued, after, kept_notes = notebook.cells
+    assert (first.source, first.metadata.slideshow.slide_type) == ("show()", "-")
+    assert continued and after is short and kept_notes is notes
+    for cell in continued:
+        assert cell.metadata.slideshow.slide_type == "subslide"
+        assert cell.metadata.transient.remove_source  # the code is on the slide before
+    pieces = [first, *continued]
+    assert all(estimated_height(cell) <= slides.SLIDE_BUDGET for cell in pieces)
+    outputs = [output for cell in pieces for output in cell.outputs]
+    # Nothing lost, in order: the printout's lines, the figure, the table's rows.
+    text = "".join(o.text for o in outputs if o.output_type == "stream")
+    assert text == printed.text
+    assert [o.data["text/plain"] for o in outputs if "image/png" in o.get("data", {})] == ["F"]
+    tables = [o.data["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    assert len(tables) > 1 and all(t.startswith("| a | b |\n|---|---|\n") for t in tables)
+    assert "".join(t.split("\n", 2)[2] for t in tables) == table.split("\n", 2)[2]
+
+
+def test_code_longer_than_a_slide_shows_its_first_lines_and_says_so():
+    source = "\n".join(f"assert check_{i}()" for i in range(60))
+    notebook = slides.split_tall_cells(new_notebook(cells=[new_code_cell(source)]))
+    [cell] = notebook.cells
+    lines = cell.source.splitlines()
+    assert lines[:-1] == source.splitlines()[: len(lines) - 1]
+    assert lines[-1] == f"# ... {60 - len(lines) + 1} more lines: see the notebook."
+    assert estimated_height(cell) <= slides.SLIDE_BUDGET
+
+
+def test_cells_off_the_slides_are_never_split():
+    printed = new_output("stream", name="stdout", text="row\n" * 80)
+    skipped = new_code_cell(
+        "show()", outputs=[printed], metadata={"slideshow": {"slide_type": "skip"}}
+    )
+    notebook = slides.split_tall_cells(new_notebook(cells=[skipped]))
+    assert notebook.cells == [skipped] and skipped.outputs == [printed]
+
+
 def test_author_choices_are_kept_and_skipped_over():
     notebook = new_notebook(
         cells=[
