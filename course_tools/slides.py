@@ -13,7 +13,13 @@ laptop. tests/e2e/test_slides_fit.py measures every slide in Chromium.
 
 import base64
 import copy
+import datetime
+import json
+import os
+import platform
 import re
+import sys
+import time
 from pathlib import Path
 
 from course_tools import NOTEBOOKS_DIR, REPO_DIR
@@ -608,6 +614,33 @@ def run_slides_command(args):
         raise SystemExit(f"error: {err}") from None
 
 
+def save_export_timing(path, key, seconds):
+    """Records how long an export took, under `key`, in a JSON file (other keys are kept).
+
+    Args:
+        path: the JSON file, created if missing.
+        key: what was measured: `"quick"` or `"full"` for decks exported with
+            `--execute` in that mode.
+        seconds: a dict from notebook name to the seconds its deck took.
+
+    Returns:
+        The dict saved under `key`: `command`, `date`, `machine`, `seconds`
+        (by notebook) and `total`.
+    """
+    path = Path(path)
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    saved[key] = {
+        "command": " ".join(["python -m lesson_utils", *sys.argv[1:]]),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "seconds": seconds,
+        "total": round(sum(seconds.values()), 1),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    return saved[key]
+
+
 def _run_slides(args):
     if args.tag:
         changed = tag_notebook_files(args.notebooks, execute=args.execute)
@@ -615,14 +648,22 @@ def _run_slides(args):
             print(f"slide metadata written: {path}")
         print(f"{len(changed)} notebook(s) changed.")
         return 0
-    for path in export_slides(args.notebooks, args.output_dir, execute=args.execute):
-        print(f"slides written: {path}")
+    mode = "quick" if is_quick_mode() else "full"
+    seconds = {}
+    for path in notebook_paths(args.notebooks):
+        start = time.perf_counter()
+        [deck] = export_slides([path], args.output_dir, execute=args.execute)
+        seconds[path.stem] = round(time.perf_counter() - start, 1)
+        print(f"slides written: {deck} ({seconds[path.stem]:.0f} s)", flush=True)
+    print(f"{len(seconds)} deck(s) in {sum(seconds.values()):.0f} s.")
     if args.execute:
-        mode = "quick" if is_quick_mode() else "full"
         print(
             f"Figures from {mode} mode (QUICK_TEST_MODE={int(mode == 'quick')}); "
             "the title slides say so."
         )
+    if args.timing_json:
+        save_export_timing(args.timing_json, mode if args.execute else "saved outputs", seconds)
+        print(f"Timing saved in {args.timing_json}")
     return 0
 
 
@@ -666,6 +707,13 @@ def add_slides_subcommand(subparsers):
         "--tag",
         action="store_true",
         help="write slide metadata into the notebooks instead of exporting",
+    )
+    parser.add_argument(
+        "--timing-json",
+        type=Path,
+        default=None,
+        help="also record the seconds each deck took in this JSON file, under the mode "
+        "(quick or full with --execute)",
     )
     parser.set_defaults(func=run_slides_command)
     return parser

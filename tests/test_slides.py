@@ -571,12 +571,28 @@ def test_command_line_exports_and_tags(tmp_path, assets_installed, capsys):
     assert _types(nbformat.read(path, as_version=4))[:2] == ["slide", "slide"]
 
 
+def test_command_line_records_the_export_time_by_mode(tmp_path, assets_installed, monkeypatch):
+    monkeypatch.setattr(slides, "_execute", lambda notebook, path, cell_timeout: None)
+    path = _tiny_course(tmp_path)
+    timing = tmp_path / "timing.json"
+    for quick in ("1", "0"):
+        monkeypatch.setenv("QUICK_TEST_MODE", quick)
+        argv = ["slides", str(path), "--execute", "--output-dir", str(tmp_path / "decks")]
+        assert _cli([*argv, "--timing-json", str(timing)]) == 0
+    saved = json.loads(timing.read_text(encoding="utf-8"))
+    assert sorted(saved) == ["full", "quick"]  # the second run kept the first one's record
+    for record in saved.values():
+        assert list(record["seconds"]) == ["01_tiny"]
+        assert record["total"] == record["seconds"]["01_tiny"] >= 0
+        assert record["machine"]["cpus"] == os.cpu_count()
+
+
 def test_command_line_defaults():
     parser = argparse.ArgumentParser()
     add_slides_subcommand(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["slides"])
     assert args.notebooks == [] and args.output_dir == slides.DEFAULT_SLIDES_DIR
-    assert not args.execute and not args.tag
+    assert not args.execute and not args.tag and args.timing_json is None
 
 
 def test_command_line_error_for_missing_assets(tmp_path, monkeypatch, capsys):
@@ -684,3 +700,26 @@ def test_speaker_notes_say_so_and_quote_the_saved_timing(path):
     )
     problems = _sections_without_notes(notebook)
     assert not problems, f"{path.name}: speaker notes to write:\n" + "\n".join(problems)
+
+
+def test_instructor_guide_quotes_the_saved_export_times():
+    guide = (NOTEBOOKS_DIR.parent / "docs" / "instructors.md").read_text(encoding="utf-8")
+    quoted = re.search(
+        r"the six decks took (\d+) s in full mode and\s+(\d+) s in quick mode.*?"
+        r"`lesson_utils/benchmark_data/(slides_export_[\d-]+\.json)`",
+        guide,
+        flags=re.S,
+    )
+    assert quoted, "docs/instructors.md should say how long the decks take, from the saved timing"
+    saved_files = sorted(
+        (NOTEBOOKS_DIR.parent / "lesson_utils" / "benchmark_data").glob("slides_export_*.json")
+    )
+    assert saved_files and quoted[3] == saved_files[-1].name, (quoted[3], saved_files)
+    saved = json.loads(saved_files[-1].read_text(encoding="utf-8"))
+    notebooks = sorted(path.stem for path in NOTEBOOKS_DIR.glob("*.ipynb"))
+    for mode, seconds in (("full", quoted[1]), ("quick", quoted[2])):
+        assert sorted(saved[mode]["seconds"]) == notebooks, f"{mode}: not every deck was timed"
+        assert "--execute" in saved[mode]["command"]
+        assert abs(int(seconds) - saved[mode]["total"]) <= 0.5, (
+            f"the guide says {seconds} s in {mode} mode, {quoted[3]} {saved[mode]['total']} s"
+        )
