@@ -506,7 +506,7 @@ def split_tall_cells(notebook):
         if len(lines) > keep + 1:
             more = len(lines) - keep
             cell.source = "\n".join(lines[:keep] + [f"# ... {more} more lines: see the notebook."])
-        pieces, height = [[]], estimated_height({"cell_type": "code", "source": cell.source})
+        pieces, height = [[]], _PX_PER_CODE_CELL + _PX_PER_CODE_LINE * _lines(cell.source)
         for output in cell.outputs:
             rest = output
             while rest is not None:

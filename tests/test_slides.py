@@ -231,6 +231,14 @@ def test_a_cell_taller_than_a_slide_continues_on_sub_slides():
     assert "".join(t.split("\n", 2)[2] for t in tables) == table.split("\n", 2)[2]
 
 
+def test_the_outputs_that_fit_stay_under_the_code():
+    printed = new_output("stream", name="stdout", text="lag 1: 100%\n" * 12)
+    cell = new_code_cell("accuracy = train()\nplot_accuracy(accuracy)\nprint(accuracy)")
+    cell.outputs = [printed, _figure()]  # 77 + 242 + 394 px: more than a slide
+    first, continued = slides.split_tall_cells(new_notebook(cells=[cell])).cells
+    assert first.outputs == [printed] and len(continued.outputs) == 1
+
+
 def test_code_longer_than_a_slide_shows_its_first_lines_and_says_so():
     source = "\n".join(f"assert check_{i}()" for i in range(60))
     notebook = slides.split_tall_cells(new_notebook(cells=[new_code_cell(source)]))

@@ -43,7 +43,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from test_jupyterlab import _open_notebook, _run_all_cells
 
 from course_tools.slides import add_slide_metadata, export_slides, load_offline_assets
@@ -378,6 +378,50 @@ def test_speaker_notes_only_in_the_speaker_view(tmp_path, projector):
         "(note) => document.body.innerText.includes(note)", arg=NOTE, timeout=READY_TIMEOUT
     )
     assert not errors, f"JavaScript errors in the deck or its speaker view: {errors}"
+
+
+def _png(width, height):
+    """A blank PNG of `width` x `height` pixels, base64-encoded."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    figure = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100)
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_figure_grows_into_the_room_its_slide_leaves(tmp_path, projector):
+    try:
+        load_offline_assets()
+    except FileNotFoundError as err:
+        _skip_or_fail(str(err))
+    context, errors = projector
+    figure = new_output("display_data", data={"image/png": _png(640, 400), "text/plain": "F"})
+    notebook = add_slide_metadata(
+        new_notebook(
+            cells=[
+                new_markdown_cell("# Figure check"),
+                new_markdown_cell("## A short slide"),
+                new_code_cell("plot()", outputs=[figure]),
+            ]
+        )
+    )
+    path = tmp_path / "figure.ipynb"
+    nbformat.write(notebook, path)
+    [deck] = export_slides([path], tmp_path)
+    page = context.new_page()
+    page.goto(deck.as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=READY_TIMEOUT)
+    page.evaluate(_READY_JS)
+    slide = page.evaluate(_VISIT_SLIDE_JS, 1)
+    shown = page.evaluate("() => Reveal.getCurrentSlide().querySelector('img').offsetHeight")
+    # 380 px at first (the deck's CSS); then up to 1.5 times its 400 px, within the slide.
+    assert 450 < shown <= 600 and slide["height"] <= 720, (shown, slide["height"])
+    assert not errors, errors
 
 
 def test_rise_keeps_speaker_notes_off_the_slide(jupyter_lab, projector):
