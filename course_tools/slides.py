@@ -480,7 +480,8 @@ def split_tall_cells(notebook):
     A cell whose code and outputs do not fit one slide (`estimated_height`
     above `SLIDE_BUDGET`) keeps its code, with as many of its outputs as fit;
     the rest follow on sub-slides of their own, without the code; a printout
-    or a Markdown output (a table keeps its header) is cut between lines.
+    or a Markdown output too tall for a slide of its own is cut between lines
+    (a table keeps its header).
     Code longer than a slide shows its first lines and says how many more the
     notebook has. RISE shows the notebook's own cells and cannot do this: the
     notebook file is not touched.
@@ -510,15 +511,20 @@ def split_tall_cells(notebook):
         for output in cell.outputs:
             rest = output
             while rest is not None:
-                head, rest = _take(rest, SLIDE_BUDGET - height)
-                if head is None and height > _PX_PER_CODE_CELL:  # on the next sub-slide
+                head, tail = _take(rest, SLIDE_BUDGET - height)
+                # An output that fits a slide of its own is not cut: it goes to the next one.
+                fits_alone = _output_height(rest) <= SLIDE_BUDGET - _PX_PER_CODE_CELL
+                if (head is None or (tail is not None and fits_alone)) and (
+                    height > _PX_PER_CODE_CELL
+                ):
                     pieces.append([])
                     height = _PX_PER_CODE_CELL
-                    head, rest = _take(rest, SLIDE_BUDGET - height)
+                    head, tail = _take(rest, SLIDE_BUDGET - height)
                 if head is None:  # too tall for any slide, and cannot be cut: shown whole
-                    head, rest = rest, None
+                    head, tail = rest, None
                 pieces[-1].append(from_dict(head))
                 height += _output_height(head)
+                rest = tail
         cell.outputs = pieces[0]
         for outputs in pieces[1:]:
             cells.append(

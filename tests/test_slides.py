@@ -239,6 +239,15 @@ def test_the_outputs_that_fit_stay_under_the_code():
     assert first.outputs == [printed] and len(continued.outputs) == 1
 
 
+def test_an_output_that_fits_a_slide_of_its_own_is_not_cut():
+    table = "| step | 0 | 1 |\n|---|---|---|\n| input | a | b |\n| target | b | c |\n"
+    shown = new_output("display_data", data={"text/markdown": table, "text/plain": "M"})
+    printed = new_output("stream", name="stdout", text="line\n" * 24)
+    cell = new_code_cell("show()", outputs=[printed, shown])  # 39 + 470 + 195 px
+    first, continued = slides.split_tall_cells(new_notebook(cells=[cell])).cells
+    assert first.outputs == [printed] and continued.outputs == [shown]  # the table whole
+
+
 def test_code_longer_than_a_slide_shows_its_first_lines_and_says_so():
     source = "\n".join(f"assert check_{i}()" for i in range(60))
     notebook = slides.split_tall_cells(new_notebook(cells=[new_code_cell(source)]))
