@@ -3,17 +3,27 @@
 A notebook presents as slides in two ways: live in JupyterLab with RISE
 (`jupyterlab-rise`), and as an HTML deck written by
 `python -m lesson_utils slides`. Both read each cell's `slideshow.slide_type`,
-which `add_slide_metadata` sets from one rule ("one idea per slide"), so no one
-tags cells by hand. The deck embeds reveal.js and MathJax from the npm packages
-in `vendor/` (installed once with `npm ci --prefix vendor`), so it opens without
-internet, e.g. on a classroom laptop.
+which `add_slide_metadata` sets from one rule ("one idea per slide, and no slide
+taller than the screen"), so no one tags cells by hand; an author's "skip" and
+"notes" (speaker notes) are kept. The deck embeds reveal.js, its speaker view and
+MathJax from the npm packages in `vendor/` (installed once with
+`npm ci --prefix vendor`), so it opens without internet, e.g. on a classroom
+laptop. tests/e2e/test_slides_fit.py measures every slide in Chromium.
 """
 
+import base64
 import copy
+import datetime
+import json
+import os
+import platform
 import re
+import sys
+import time
 from pathlib import Path
 
 from course_tools import NOTEBOOKS_DIR, REPO_DIR
+from lesson_utils.settings import is_quick_mode
 
 DEFAULT_SLIDES_DIR = REPO_DIR / "artifacts" / "slides"
 VENDOR_DIR = REPO_DIR / "vendor"
@@ -28,9 +38,16 @@ SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
 AUTHOR_SLIDE_TYPES = ("skip", "notes")
 
 # RISE settings written into each notebook's metadata (an author's own values win):
-# a long slide scrolls instead of being cut off, slides show "current/total", and
-# the "white" theme uses fonts RISE ships (its default theme fetches Google Fonts).
-RISE_SETTINGS = {"scroll": True, "slideNumber": "c/t", "theme": "white"}
+# no scrolling (a room cannot follow a slide that scrolls: every slide fits, as
+# tests/e2e/test_slides_fit.py measures), the slide as large as the screen less a
+# 4 % margin (as in the exported deck), slides numbered "current/total", and the
+# "white" theme, whose fonts RISE ships (its default theme fetches Google Fonts).
+RISE_SETTINGS = {"scroll": False, "margin": 0.04, "slideNumber": "c/t", "theme": "white"}
+
+# The deck's own size in CSS pixels: a 16:9 projector's 1280 x 720, so that the
+# deck fills it and code lines of ~100 characters fit; reveal.js scales the
+# whole slide to any other screen.
+DECK_SIZE = (1280, 720)
 
 # Files of the npm packages in vendor/ that each deck embeds, by the name the
 # template reads them under (`resources.offline_assets.NAME`).
@@ -55,14 +72,16 @@ def heading_level(cell):
     """
     if cell.get("cell_type") != "markdown":
         return 0
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        source = "".join(source)
-    first_line = source.lstrip().split("\n", 1)[0]
+    first_line = _source(cell).lstrip().split("\n", 1)[0]
     level = len(first_line) - len(first_line.lstrip("#"))
     if 1 <= level <= 6 and first_line[level : level + 1] in (" ", ""):
         return level
     return 0
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
 
 
 def _kind(cell):
@@ -71,37 +90,173 @@ def _kind(cell):
     return "code" if cell.get("cell_type") == "code" else "prose"
 
 
-def slide_type_for(cell, previous_cell):
-    """Chooses a cell's slide type so that each slide carries one idea.
+# How tall a cell is on a deck's slide, in CSS pixels, estimated from its source.
+# The weights were fitted on the course's own decks at 1280 x 720 (Markdown at
+# 20 px: within 60 px of the measured height for every prose cell, 18 px typical).
+_PX_PER_CHARACTER = 0.24  # running text, wrapped at the slide's width
+_PX_PER_PARAGRAPH = 35
+_PX_PER_LIST_ITEM = 26
+_PX_PER_HEADING = 22
+_PX_PER_IMAGE = 510  # a diagram in the prose
+_PX_PER_EQUATION_LINE = 14  # each line of a displayed equation ($$ ... $$), on top of its text
+_PX_PER_CODE_LINE = 19  # code and printed text, at the deck's 16 px
+_PX_PER_CODE_CELL = 20
+_PX_PER_OUTPUT = 14  # around each output
+_PX_PER_TABLE_LINE = 55  # a Markdown table (or list) an output displays
+_PX_MAX_FIGURE = 380  # the deck shows a figure at most this tall (the template's CSS)
+_PX_PER_PROGRESS_BAR = 30
+_PX_PER_OTHER_OUTPUT = 200  # HTML and anything else
+_PX_PER_FIGURE = 580  # a figure or a live widget with its controls, before the cell has run
+# Calls that draw a figure or show a widget under their cell (the course's
+# `plot_*` functions, its explorers and panels).
+_DRAWS = re.compile(r"\bplot_\w*\(|\w_explorer\(|\btraining_panel\(")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What a slide may hold: the deck's height, less a margin for the estimates.
+SLIDE_BUDGET = DECK_SIZE[1] - 60
+# A Markdown cell that opens with a bold run-in title ("**Exercise 2. ...**",
+# "**Learning objectives.**") starts a new idea.
+_RUN_IN_TITLE = re.compile(r"^\s*\*\*[^*\n]+\*\*")
 
-    The rules, in order:
-    - the first cell (the title) starts a slide;
-    - a `#` or `##` heading starts a slide, a `###` (or deeper) heading a
-      sub-slide below it;
-    - prose right under a heading stays on the heading's slide;
-    - prose after prose appears as a fragment (the same idea, built up);
-    - prose after code starts a sub-slide (the next idea);
-    - code stays on the slide of the prose that explains it, and code after
-      code starts a sub-slide, so that two figures never share a slide.
+
+def _lines(text):
+    text = "".join(text) if isinstance(text, list) else text
+    return text.count("\n") + (not text.endswith("\n"))
+
+
+def _png_height(data):
+    """The height in pixels of a base64 PNG, read from its header."""
+    header = base64.b64decode("".join(data)[:44])
+    return int.from_bytes(header[20:24], "big")
+
+
+def _output_height(output):
+    if output.get("output_type") == "stream":
+        return _PX_PER_OUTPUT + _PX_PER_CODE_LINE * _lines(output.get("text", ""))
+    if output.get("output_type") == "error":
+        return _PX_PER_OUTPUT + _PX_PER_CODE_LINE * len(output.get("traceback", []))
+    data = output.get("data", {})
+    if "image/png" in data:
+        return _PX_PER_OUTPUT + min(_png_height(data["image/png"]), _PX_MAX_FIGURE)
+    if _WIDGET_VIEW in data:
+        text = "".join(data.get("text/plain", ""))
+        return _PX_PER_PROGRESS_BAR if "Progress(" in text else _PX_PER_FIGURE
+    if "text/markdown" in data:
+        text = "".join(data["text/markdown"])
+        return round(
+            max(
+                _PX_PER_CHARACTER * len(text) + _PX_PER_PARAGRAPH,
+                _PX_PER_TABLE_LINE * (_lines(text) - 1) + 30,
+            )
+        )
+    if "text/plain" in data and len(data) == 1:
+        return _PX_PER_OUTPUT + _PX_PER_CODE_LINE * _lines(data["text/plain"])
+    return _PX_PER_OTHER_OUTPUT
+
+
+def estimated_height(cell):
+    """Estimates how tall a cell is on a slide of the exported deck.
+
+    A code cell that has run is measured by its outputs (printed lines, the
+    height of each figure, a widget as large as a figure, tables). Before it
+    has run, its outputs are guessed: one line per `print` call and a figure
+    for each call that draws one (`plot_...(`, `..._explorer(`,
+    `training_panel(`). A cell whose code is left off the slide
+    (`metadata.transient.remove_source`, as `split_tall_cells` makes them)
+    counts its outputs only.
 
     Args:
-        cell: the cell to place.
-        previous_cell: the cell shown before it, or `None` for the first cell.
+        cell: a notebook cell (a dict with `cell_type` and `source`, and
+            `outputs` for code).
 
     Returns:
-        One of `"slide"`, `"subslide"`, `"fragment"` and `"-"` (same slide).
+        The estimated height in CSS pixels of the deck (`DECK_SIZE`).
     """
-    if previous_cell is None:
-        return "slide"
-    level = heading_level(cell)
-    if level:
-        return "slide" if level <= 2 else "subslide"
-    previous = _kind(previous_cell)
+    source = _source(cell)
     if cell.get("cell_type") == "code":
-        return "subslide" if previous == "code" else "-"
-    if cell.get("cell_type") == "markdown":
-        return {"heading": "-", "prose": "fragment", "code": "subslide"}[previous]
-    return "-"
+        removed = cell.get("metadata", {}).get("transient", {}).get("remove_source")
+        code = _PX_PER_CODE_CELL + (0 if removed else _PX_PER_CODE_LINE * _lines(source))
+        if cell.get("outputs"):
+            return code + sum(_output_height(output) for output in cell["outputs"])
+        return (
+            code
+            + (_PX_PER_OUTPUT + _PX_PER_CODE_LINE) * source.count("print(")
+            + _PX_PER_FIGURE * len(_DRAWS.findall(source))
+        )
+    equations = re.findall(r"\$\$(.*?)\$\$", source, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "", source, flags=re.S)
+    images = len(re.findall(r"!\[", text))
+    text = re.sub(r"!\[.*?\]\(.*?\)", "", text, flags=re.S)
+    text = re.sub(r"\]\([^)]*\)", "]", text)  # a link shows its words, not its address
+    paragraphs = [part for part in re.split(r"\n\s*\n", source) if part.strip()]
+    return round(
+        _PX_PER_CHARACTER * len(text)
+        + _PX_PER_PARAGRAPH * len(paragraphs)
+        + _PX_PER_LIST_ITEM * len(re.findall(r"^\s*(?:[-*+]|\d+\.)\s", source, re.M))
+        + _PX_PER_HEADING * bool(heading_level(cell))
+        + _PX_PER_IMAGE * images
+        + _PX_PER_EQUATION_LINE * sum(e.count("\n") + 1 for e in equations)
+    )
+
+
+def slide_types(cells):
+    """Chooses every cell's slide type so that each slide carries one idea and fits.
+
+    The rules, in order, for the cells shown on slides (cells an author marked
+    `"skip"` or `"notes"` are passed over and keep their type):
+    - the first cell (the title) starts a slide, and holds it alone: the next
+      cell starts a slide too;
+    - code before the first section (the set-up: installs, imports) is
+      skipped on slides; it runs before the talk;
+    - a `#` or `##` heading starts a slide, a `###` (or deeper) heading a
+      sub-slide below it;
+    - prose right under a heading stays on the heading's slide (if it fits);
+    - prose after code starts a sub-slide (the next idea), and so does prose
+      that opens with a bold run-in title (`**Exercise 2. ...**`);
+    - prose after prose appears as a fragment (the same idea, built up);
+    - code stays on the slide of the prose that explains it; code after code
+      starts a sub-slide, so that two figures never share a slide;
+    - a fragment or code that would make its slide taller than `SLIDE_BUDGET`
+      (`estimated_height`) starts a sub-slide instead.
+
+    Args:
+        cells: the notebook's cells, in order.
+
+    Returns:
+        A list with one slide type per cell: `"slide"`, `"subslide"`,
+        `"fragment"`, `"-"` (same slide as the cell before), or the author's
+        `"skip"` / `"notes"`.
+    """
+    types, previous, title, height, in_sections = [], None, None, 0, False
+    for cell in cells:
+        authored = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        level = heading_level(cell)
+        in_sections = in_sections or (previous is not None and 1 <= level <= 2)
+        if authored in AUTHOR_SLIDE_TYPES:
+            types.append(authored)
+            continue
+        kind = _kind(cell)
+        if previous is not None and not in_sections and kind == "code":
+            types.append("skip")
+            continue
+        before = _kind(previous) if previous is not None else None
+        fits = height + estimated_height(cell) <= SLIDE_BUDGET
+        if previous is None or previous is title:
+            chosen = "slide"
+        elif level:
+            chosen = "slide" if level <= 2 else "subslide"
+        elif kind == "prose" and before == "heading":
+            chosen = "-" if fits else "subslide"
+        elif kind == "prose" and (before == "code" or _RUN_IN_TITLE.match(_source(cell))):
+            chosen = "subslide"
+        elif kind == "prose":
+            chosen = "fragment" if fits else "subslide"
+        else:
+            chosen = "-" if before != "code" and fits else "subslide"
+        height = estimated_height(cell) + (0 if chosen in ("slide", "subslide") else height)
+        types.append(chosen)
+        title = cell if previous is None else title
+        previous = cell
+    return types
 
 
 def _check_notebook(notebook):
@@ -116,7 +271,7 @@ def add_slide_metadata(notebook):
     """Sets every cell's `slideshow.slide_type` and the notebook's RISE settings.
 
     Cells an author marked `"skip"` or `"notes"` keep their type; every other
-    cell gets the type `slide_type_for` chooses, so running this again after
+    cell gets the type `slide_types` chooses, so running this again after
     editing a notebook updates the slides. RISE settings the notebook already
     has are kept.
 
@@ -130,14 +285,9 @@ def add_slide_metadata(notebook):
     from nbformat import NotebookNode
 
     _check_notebook(notebook)
-    previous = None
-    for cell in notebook["cells"]:
+    for cell, kind in zip(notebook["cells"], slide_types(notebook["cells"])):
         metadata = cell.setdefault("metadata", NotebookNode())
-        slideshow = metadata.setdefault("slideshow", NotebookNode())
-        if slideshow.get("slide_type") in AUTHOR_SLIDE_TYPES:
-            continue
-        slideshow["slide_type"] = slide_type_for(cell, previous)
-        previous = cell
+        metadata.setdefault("slideshow", NotebookNode())["slide_type"] = kind
     rise = notebook.setdefault("metadata", NotebookNode()).setdefault("rise", NotebookNode())
     for key, value in RISE_SETTINGS.items():
         rise.setdefault(key, value)
@@ -168,14 +318,29 @@ def notebook_paths(notebooks=None):
     return paths
 
 
-def tag_notebook_files(notebooks=None):
+def has_slide_metadata(notebook):
+    """Tells whether every cell of a notebook has a slide type (as RISE reads them)."""
+    return all(
+        cell.get("metadata", {}).get("slideshow", {}).get("slide_type") in SLIDE_TYPES
+        for cell in notebook["cells"]
+    )
+
+
+def tag_notebook_files(notebooks=None, *, execute=False, cell_timeout=600):
     """Writes slide metadata (`add_slide_metadata`) into notebook files.
 
+    With `execute`, each notebook is first run (on a copy; quick mode if
+    `QUICK_TEST_MODE=1`) so that the slide breaks follow what its cells
+    really print and draw; the file itself gets only the metadata, no output.
     A notebook whose metadata is already right is left untouched, so the
-    command can run on every notebook at any time.
+    command can run on every notebook at any time. The file is read again
+    just before it is written; if its cells changed while it ran, it is left
+    as it is and a `RuntimeError` says to run the command again.
 
     Args:
         notebooks: as for `notebook_paths`.
+        execute: whether to run each notebook to measure its outputs.
+        cell_timeout: seconds a cell may run when `execute` is `True`.
 
     Returns:
         The paths of the notebooks that changed.
@@ -184,12 +349,29 @@ def tag_notebook_files(notebooks=None):
 
     changed = []
     for path in notebook_paths(notebooks):
+        measured = nbformat.read(path, as_version=4)
+        cells = _cell_sources(measured)
+        if execute:
+            _execute(measured, path, cell_timeout)
+        add_slide_metadata(measured)
         notebook = nbformat.read(path, as_version=4)
-        tagged = add_slide_metadata(copy.deepcopy(notebook))
+        if _cell_sources(notebook) != cells:
+            raise RuntimeError(
+                f"{path} changed while its slides were measured; nothing was written to it. "
+                "Run the command again."
+            )
+        tagged = copy.deepcopy(notebook)
+        for cell, source in zip(tagged.cells, measured.cells):
+            cell.metadata["slideshow"] = source.metadata.slideshow
+        tagged.metadata["rise"] = measured.metadata.rise
         if tagged != notebook:
             nbformat.write(tagged, path)
             changed.append(path)
     return changed
+
+
+def _cell_sources(notebook):
+    return [(cell.cell_type, _source(cell)) for cell in notebook.cells]
 
 
 def _embeddable(text):
@@ -230,13 +412,143 @@ def _execute(notebook, path, cell_timeout):
     runner.preprocess(notebook, {"metadata": {"path": str(path.parent)}})
 
 
+def figures_mode_line(quick=None):
+    """The line an executed deck's title slide carries: which mode made its figures.
+
+    Args:
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE` (which the
+            kernels running the notebooks inherit).
+
+    Returns:
+        One line of Markdown.
+    """
+    if is_quick_mode(quick):
+        return (
+            "*Figures from quick mode (`QUICK_TEST_MODE=1`): they show that the code runs, "
+            "not what the models can do.*"
+        )
+    return "*Figures from full mode: the sizes the lesson talks about.*"
+
+
+def _add_to_title_slide(notebook, markdown):
+    from nbformat.v4 import new_markdown_cell
+
+    shown = [
+        i
+        for i, cell in enumerate(notebook.cells)
+        if cell.metadata.get("slideshow", {}).get("slide_type") not in AUTHOR_SLIDE_TYPES
+    ]
+    line = new_markdown_cell(markdown, metadata={"slideshow": {"slide_type": "-"}})
+    notebook.cells.insert(shown[0] + 1 if shown else 0, line)
+
+
+def _take(output, room):
+    """Splits an output in two: the part that fits in `room` pixels, and the rest.
+
+    A printout is cut between lines, a Markdown output between lines too (a
+    table keeps its header on both parts). Returns `(output, None)` when all of
+    it fits, and `(None, output)` when no part of it does (a figure, a widget).
+    """
+    if _output_height(output) <= room:
+        return output, None
+    if output.get("output_type") == "stream":
+        lines = output["text"].splitlines(keepends=True)
+        header, join = [], "".join
+
+        def part(chosen):
+            return {**output, "text": join(chosen)}
+
+    else:
+        markdown = "".join(output.get("data", {}).get("text/markdown", ""))
+        lines = markdown.splitlines()
+        is_table = len(lines) > 2 and lines[0].startswith("|") and set(lines[1]) <= set("|-: ")
+        header = lines[:2] if is_table else []
+        lines = lines[len(header) :]
+
+        def part(chosen):
+            return {**output, "data": {"text/markdown": "\n".join(header + chosen) + "\n"}}
+
+    for count in range(len(lines) - 1, 0, -1):
+        if _output_height(part(lines[:count])) <= room:
+            return part(lines[:count]), part(lines[count:])
+    return None, output
+
+
+def split_tall_cells(notebook):
+    """Continues every code cell taller than a slide on the sub-slides after it (decks only).
+
+    A cell whose code and outputs do not fit one slide (`estimated_height`
+    above `SLIDE_BUDGET`) keeps its code, with as many of its outputs as fit;
+    the rest follow on sub-slides of their own, without the code; a printout
+    or a Markdown output too tall for a slide of its own is cut between lines
+    (a table keeps its header).
+    Code longer than a slide shows its first lines and says how many more the
+    notebook has. RISE shows the notebook's own cells and cannot do this: the
+    notebook file is not touched.
+
+    Args:
+        notebook: a notebook as `nbformat.read(path, as_version=4)` returns
+            it, usually run (with outputs); changed in place.
+
+    Returns:
+        The same notebook, for chaining.
+    """
+    from nbformat import from_dict
+    from nbformat.v4 import new_code_cell
+
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        shown = cell.metadata.get("slideshow", {}).get("slide_type") not in AUTHOR_SLIDE_TYPES
+        if cell.cell_type != "code" or not shown or estimated_height(cell) <= SLIDE_BUDGET:
+            continue
+        lines = _source(cell).splitlines()
+        keep = (SLIDE_BUDGET - _PX_PER_CODE_CELL) // _PX_PER_CODE_LINE - 1
+        if len(lines) > keep + 1:
+            more = len(lines) - keep
+            cell.source = "\n".join(lines[:keep] + [f"# ... {more} more lines: see the notebook."])
+        pieces, height = [[]], _PX_PER_CODE_CELL + _PX_PER_CODE_LINE * _lines(cell.source)
+        for output in cell.outputs:
+            rest = output
+            while rest is not None:
+                head, tail = _take(rest, SLIDE_BUDGET - height)
+                # An output that fits a slide of its own is not cut: it goes to the next one.
+                fits_alone = _output_height(rest) <= SLIDE_BUDGET - _PX_PER_CODE_CELL
+                if (head is None or (tail is not None and fits_alone)) and (
+                    height > _PX_PER_CODE_CELL
+                ):
+                    pieces.append([])
+                    height = _PX_PER_CODE_CELL
+                    head, tail = _take(rest, SLIDE_BUDGET - height)
+                if head is None:  # too tall for any slide, and cannot be cut: shown whole
+                    head, tail = rest, None
+                pieces[-1].append(from_dict(head))
+                height += _output_height(head)
+                rest = tail
+        cell.outputs = pieces[0]
+        for outputs in pieces[1:]:
+            cells.append(
+                new_code_cell(
+                    "",
+                    outputs=outputs,
+                    metadata={
+                        "slideshow": {"slide_type": "subslide"},
+                        "transient": {"remove_source": True},
+                    },
+                )
+            )
+    notebook.cells = cells
+    return notebook
+
+
 def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     """Exports notebooks to reveal.js slide decks that open without internet.
 
     Each deck is one HTML file with reveal.js, its theme, MathJax and the
-    notebook's images (cell attachments) embedded. Slide metadata is applied first
-    (`add_slide_metadata`, on a copy), so a notebook not yet tagged still
-    gives one idea per slide.
+    notebook's images (cell attachments) embedded. The deck follows the
+    notebook's own slide metadata, as RISE does; a notebook without it is
+    tagged first (`add_slide_metadata`, on a copy), so that it still gives one
+    idea per slide.
 
     Args:
         notebooks: paths of `.ipynb` files; `None` or an empty list for every
@@ -244,8 +556,9 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
         output_dir: folder for the decks, created if missing; a notebook
             `NAME.ipynb` gives `NAME.slides.html`.
         execute: whether to run each notebook first, so that the deck shows
-            its figures (quick mode if `QUICK_TEST_MODE=1`). Otherwise the deck
-            shows the outputs saved in the file: none for a committed notebook.
+            its figures (quick mode if `QUICK_TEST_MODE=1`); the title slide
+            then says which mode made them (`figures_mode_line`). Otherwise the
+            deck shows the outputs saved in the file: none for a committed notebook.
         cell_timeout: seconds a cell may run when `execute` is `True`.
 
     Returns:
@@ -264,17 +577,20 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
         template_name=_TEMPLATE_NAME,
         embed_images=True,
         reveal_number="c/t",
-        # A 16:10 canvas as wide as a laptop screen: code lines of ~100 characters fit.
-        reveal_width="1280",
-        reveal_height="800",
+        reveal_width=str(DECK_SIZE[0]),
+        reveal_height=str(DECK_SIZE[1]),
     )
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in paths:
-        notebook = add_slide_metadata(nbformat.read(path, as_version=4))
+        notebook = nbformat.read(path, as_version=4)
+        if not has_slide_metadata(notebook):
+            add_slide_metadata(notebook)
         if execute:
             _execute(notebook, path, cell_timeout)
+            _add_to_title_slide(notebook, figures_mode_line())
+        split_tall_cells(notebook)
         resources = {
             "metadata": {"name": path.stem, "path": str(path.parent)},
             "offline_assets": assets,
@@ -294,24 +610,66 @@ def run_slides_command(args):
             made.
 
     Returns:
-        The exit status, 0; a missing notebook or missing reveal.js ends the
-        program with the error's message instead of a traceback.
+        The exit status, 0; a missing notebook, a missing reveal.js or a
+        notebook edited while it was tagged ends the program with the error's
+        message instead of a traceback.
     """
     try:
         return _run_slides(args)
-    except FileNotFoundError as err:
+    except (FileNotFoundError, RuntimeError) as err:
         raise SystemExit(f"error: {err}") from None
+
+
+def save_export_timing(path, key, seconds):
+    """Records how long an export took, under `key`, in a JSON file (other keys are kept).
+
+    Args:
+        path: the JSON file, created if missing.
+        key: what was measured: `"quick"` or `"full"` for decks exported with
+            `--execute` in that mode.
+        seconds: a dict from notebook name to the seconds its deck took.
+
+    Returns:
+        The dict saved under `key`: `command`, `date`, `machine`, `seconds`
+        (by notebook) and `total`.
+    """
+    path = Path(path)
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    saved[key] = {
+        "command": " ".join(["python -m lesson_utils", *sys.argv[1:]]),
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "seconds": seconds,
+        "total": round(sum(seconds.values()), 1),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(saved, indent=2) + "\n", encoding="utf-8")
+    return saved[key]
 
 
 def _run_slides(args):
     if args.tag:
-        changed = tag_notebook_files(args.notebooks)
+        changed = tag_notebook_files(args.notebooks, execute=args.execute)
         for path in changed:
             print(f"slide metadata written: {path}")
         print(f"{len(changed)} notebook(s) changed.")
         return 0
-    for path in export_slides(args.notebooks, args.output_dir, execute=args.execute):
-        print(f"slides written: {path}")
+    mode = "quick" if is_quick_mode() else "full"
+    seconds = {}
+    for path in notebook_paths(args.notebooks):
+        start = time.perf_counter()
+        [deck] = export_slides([path], args.output_dir, execute=args.execute)
+        seconds[path.stem] = round(time.perf_counter() - start, 1)
+        print(f"slides written: {deck} ({seconds[path.stem]:.0f} s)", flush=True)
+    print(f"{len(seconds)} deck(s) in {sum(seconds.values()):.0f} s.")
+    if args.execute:
+        print(
+            f"Figures from {mode} mode (QUICK_TEST_MODE={int(mode == 'quick')}); "
+            "the title slides say so."
+        )
+    if args.timing_json:
+        save_export_timing(args.timing_json, mode if args.execute else "saved outputs", seconds)
+        print(f"Timing saved in {args.timing_json}")
     return 0
 
 
@@ -348,12 +706,20 @@ def add_slides_subcommand(subparsers):
     parser.add_argument(
         "--execute",
         action="store_true",
-        help="run each notebook before exporting, so that the deck shows its figures",
+        help="run each notebook first: the deck shows its figures (with --tag: the slide "
+        "breaks follow what the cells print and draw)",
     )
     parser.add_argument(
         "--tag",
         action="store_true",
         help="write slide metadata into the notebooks instead of exporting",
+    )
+    parser.add_argument(
+        "--timing-json",
+        type=Path,
+        default=None,
+        help="also record the seconds each deck took in this JSON file, under the mode "
+        "(quick or full with --execute)",
     )
     parser.set_defaults(func=run_slides_command)
     return parser
