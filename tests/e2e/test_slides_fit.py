@@ -262,7 +262,7 @@ RISE_TOO_TALL = {
         "results = load_benchmark_results()",
         'history, metrics, model = train_lesson_model("lstm")',
         "(x_train, y_train), _ = prepare_imdb_data(",
-        'gru_model, gru_note = lesson_model("gru")',
+        'live = word_order_scores({"LSTM": lstm_model}',
         "start = time.perf_counter()",
     ),
     "05_inside_the_model": (
