@@ -287,21 +287,31 @@ def _known_too_tall(stem, slides, height):
     return bool(tall) and all(any(s["code"].startswith(k[:40]) for k in known) for s in tall)
 
 
+def _present_in_rise(context, jupyter_lab, name):
+    """Runs notebook `name` in JupyterLab, saves it with its outputs, and opens it in RISE.
+
+    Returns:
+        The page of RISE's presentation, once its reveal.js is ready.
+    """
+    lab = context.new_page()
+    _open_notebook(lab, jupyter_lab, name)
+    _run_all_cells(lab, name)
+    lab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    lab.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+        timeout=READY_TIMEOUT,
+    )
+    page = context.new_page()
+    page.goto(f"{jupyter_lab.url}/rise/{name}?token={jupyter_lab.token}")
+    page.wait_for_function(_FIND_RISE_REVEAL_JS, timeout=READY_TIMEOUT)
+    return page
+
+
 def test_every_slide_fits_in_rise(notebook, jupyter_lab, projector):
     context, _ = projector
     name = notebook.name
     try:
-        lab = context.new_page()
-        _open_notebook(lab, jupyter_lab, name)
-        _run_all_cells(lab, name)
-        lab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-        lab.wait_for_function(
-            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-            timeout=READY_TIMEOUT,
-        )
-        page = context.new_page()
-        page.goto(f"{jupyter_lab.url}/rise/{name}?token={jupyter_lab.token}")
-        page.wait_for_function(_FIND_RISE_REVEAL_JS, timeout=READY_TIMEOUT)
+        page = _present_in_rise(context, jupyter_lab, name)
         size = page.evaluate(_READY_JS)
         slides = _visit_every_slide(page, size, _screenshot_folder(f"rise_{notebook.stem}"))
         # RISE reads notebooks/rise.css: figures as tall as in the deck, at most.
@@ -461,17 +471,7 @@ def test_rise_draws_widgets(jupyter_lab, projector):
     )
     nbformat.write(add_slide_metadata(notebook), jupyter_lab.root / "widget_check.ipynb")
     try:
-        lab = context.new_page()
-        _open_notebook(lab, jupyter_lab, "widget_check.ipynb")
-        _run_all_cells(lab, "widget_check.ipynb")
-        lab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-        lab.wait_for_function(
-            "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-            timeout=READY_TIMEOUT,
-        )
-        page = context.new_page()
-        page.goto(f"{jupyter_lab.url}/rise/widget_check.ipynb?token={jupyter_lab.token}")
-        page.wait_for_function(_FIND_RISE_REVEAL_JS, timeout=READY_TIMEOUT)
+        page = _present_in_rise(context, jupyter_lab, "widget_check.ipynb")
         page.wait_for_timeout(3000)
         shown = page.evaluate(
             "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
