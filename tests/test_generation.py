@@ -156,7 +156,7 @@ def test_carried_and_reset_readings_equal_keras_stateful_and_fresh_windows():
 
 def test_a_text_too_short_to_score_is_named():
     model = build_language_model(V, units=4, embedding_dim=3)
-    with pytest.raises(ValueError, match="too short to score"):
+    with pytest.raises(ValueError, match="too short for"):
         text_surprise(model, _random_ids(50), window=10, carry=True)
 
 

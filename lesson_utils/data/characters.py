@@ -159,6 +159,23 @@ def text_rows(ids, rows, length=None):
     return streams[:, :-1], streams[:, 1:]
 
 
+def whole_windows(ids, rows, window):
+    """How many whole windows of `window` steps each of `rows` streams of a text holds.
+
+    Raises:
+        ValueError: when the text does not fill one window in every stream
+            (it takes `rows * window + 1` ids: each target is the next id).
+    """
+    window = check_positive_int("window", window)
+    windows = (len(ids) - 1) // check_positive_int("rows", rows) // window
+    if windows == 0:
+        raise ValueError(
+            f"Argument `ids` is too short for {rows} rows of at least one window of "
+            f"{window} steps (that takes {rows * window + 1} ids). Received: {len(ids)} ids"
+        )
+    return windows
+
+
 def stream_windows(ids, rows, window):
     """Cuts a long text into windows, in the order that lets a model carry its state across them.
 
@@ -178,13 +195,7 @@ def stream_windows(ids, rows, window):
         the rows of batch `k` are `inputs[k * rows:(k + 1) * rows]`. The end
         of each stream that does not fill a window is left out.
     """
-    window = check_positive_int("window", window)
-    windows = (len(ids) - 1) // check_positive_int("rows", rows) // window
-    if windows == 0:
-        raise ValueError(
-            f"Argument `ids` is too short for {rows} rows of one window of "
-            f"{window} steps. Received: {len(ids)} ids"
-        )
+    windows = whole_windows(ids, rows, window)
 
     def by_batch(part):
         return part.reshape(rows, windows, window).transpose(1, 0, 2).reshape(-1, window)

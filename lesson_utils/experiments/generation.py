@@ -30,6 +30,7 @@ from lesson_utils.data.characters import (
     encode_text,
     stream_windows,
     text_rows,
+    whole_windows,
 )
 from lesson_utils.models.language_model import (
     build_language_model,
@@ -189,14 +190,7 @@ def _heldout_rows(ids, window, rows):
     `rows` streams of whole windows (`text_rows`), so that every model and
     every way of reading scores exactly the same characters.
     """
-    window = check_positive_int("window", window)
-    windows = (len(ids) - 1) // check_positive_int("rows", rows) // window
-    if windows == 0:
-        raise ValueError(
-            f"Argument `ids` is too short to score in {rows} rows of at least one "
-            f"window of {window} characters (that takes {rows * window + 1} ids). "
-            f"Received: {len(ids)} ids"
-        )
+    windows = whole_windows(ids, rows, window)
     return (*text_rows(ids, rows, windows * window), windows)
 
 
