@@ -48,6 +48,28 @@ def _call_safely(function, *args):
         return None, f"your function raised {type(error).__name__}: {error}"
 
 
+def _call_for_a_number(function, name, args, meaning):
+    """Calls the learner's function for an answer that is one number.
+
+    Args:
+        function, name: the learner's function and its name, for the messages.
+        args: the arguments to call it with.
+        meaning: what the number is, e.g. "the factor per step".
+
+    Returns:
+        `(number, None)`, or `(None, message)` saying what went wrong.
+    """
+    result, error = _call_safely(function, *args)
+    if error:
+        return None, error
+    if result is None:
+        return None, f"{name} returned None: `return` one number, {meaning}."
+    try:
+        return float(np.squeeze(result)), None
+    except (TypeError, ValueError):
+        return None, f"{name} should return one number, got {type(result).__name__}."
+
+
 def _compare_arrays(result, reference, known_mistakes, what):
     """Compares an array answer with the reference and with known wrong answers.
 
@@ -746,17 +768,11 @@ def check_geometric_mean(geometric_mean):
     name = getattr(geometric_mean, "__name__", "your function")
     cases = [np.array([0.5, 2.0]), np.random.default_rng(14).uniform(0.3, 1.8, size=50)]
     for factors in cases:
-        result, error = _call_safely(geometric_mean, factors.copy())
-        if error:
-            return _report(False, error)
-        if result is None:
-            return _report(
-                False, f"{name} returned None: `return` one number, the factor per step."
-            )
-        try:
-            result = float(np.squeeze(result))
-        except (TypeError, ValueError):
-            return _report(False, f"{name} should return one number, got {type(result).__name__}.")
+        result, problem = _call_for_a_number(
+            geometric_mean, name, [factors.copy()], "the factor per step"
+        )
+        if problem:
+            return _report(False, problem)
         mistakes = [
             (
                 np.mean(factors),
@@ -978,17 +994,14 @@ def check_bits_per_character(bits_per_character):
     rng = np.random.default_rng(17)
     probabilities = np.array([_softmax_at(row, 1.0) for row in rng.normal(scale=2, size=(40, 6))])
     targets = rng.integers(0, 6, size=40)
-    result, error = _call_safely(bits_per_character, probabilities.copy(), targets.copy())
-    if error:
-        return _report(False, error)
-    if result is None:
-        return _report(
-            False, f"{name} returned None: `return` one number, the mean surprise in bits."
-        )
-    try:
-        result = float(np.squeeze(result))
-    except (TypeError, ValueError):
-        return _report(False, f"{name} should return one number, got {type(result).__name__}.")
+    result, problem = _call_for_a_number(
+        bits_per_character,
+        name,
+        [probabilities.copy(), targets.copy()],
+        "the mean surprise in bits",
+    )
+    if problem:
+        return _report(False, problem)
     given = probabilities[np.arange(len(targets)), targets]
     expected = float(np.mean(-np.log2(given)))
     mistakes = [
