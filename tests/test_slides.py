@@ -740,3 +740,16 @@ def test_instructor_guide_quotes_the_saved_export_times():
         assert abs(int(seconds) - saved[mode]["total"]) <= 0.5, (
             f"the guide says {seconds} s in {mode} mode, {quoted[3]} {saved[mode]['total']} s"
         )
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_speaker_notes_never_split_a_sentence_of_the_notebook(path):
+    """A learner reads the notes in JupyterLab: they sit between paragraphs, not inside one."""
+    cells = nbformat.read(path, as_version=4).cells
+    for notes, after in zip(cells, cells[1:]):
+        if notes.metadata.get("slideshow", {}).get("slide_type") != "notes":
+            continue
+        continues = after.cell_type == "markdown" and after.source[:1].islower()
+        assert not continues, (
+            f"{path.name}: speaker notes inside a sentence, before {after.source[:60]!r}"
+        )
