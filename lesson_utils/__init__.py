@@ -137,7 +137,12 @@ _PUBLIC = {
         "figures.training": ["plot_history"],
         "figures.reviews": ["plot_review_lengths"],
         "figures.benchmarks": ["plot_benchmark"],
-        "experiments.word_order": ["word_order_scores", "saved_word_order_scores"],
+        "experiments.word_order": [
+            "word_order_scores",
+            "saved_word_order_scores",
+            "pairs_markdown",
+            "wrong_pairs_markdown",
+        ],
         "figures.evaluation": ["plot_confusion_matrix"],
         "figures.word_order": ["plot_word_order"],
         "widgets.training_panel": ["training_panel"],
@@ -181,6 +186,7 @@ _PUBLIC = {
             "next_character_distributions",
             "generate_text",
             "carried_against_reset",
+            "carried_reset_markdown",
         ],
         "figures.generation": [
             "plot_training_bits",

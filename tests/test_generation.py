@@ -20,6 +20,7 @@ from lesson_utils.data.characters import (
 from lesson_utils.data.imdb import get_word_index
 from lesson_utils.experiments.generation import (
     carried_against_reset,
+    carried_reset_markdown,
     count_ngrams,
     generate_text,
     next_character_distributions,
@@ -218,6 +219,17 @@ def test_carried_against_reset_trains_both_and_reads_each_both_ways():
         assert result["by_position"].shape == (TINY["window"],)
         assert np.isclose(result["by_position"].mean(), result["bits"])
         assert result["read_other_way"] != result["bits"]
+
+
+def test_carried_reset_markdown_bolds_each_model_read_as_it_was_trained():
+    comparison = {
+        "carried": {"bits": 2.1234, "read_other_way": 2.5, "seconds": 12.4},
+        "reset": {"bits": 2.3, "read_other_way": 2.2, "seconds": 9.6},
+    }
+    header, rule, carried, reset = carried_reset_markdown(comparison).split("\n")
+    assert header.count("|") == rule.count("|") == 5
+    assert carried == "| carried | **2.123** | 2.500 | 12 s |"
+    assert reset == "| reset | 2.200 | **2.300** | 10 s |"
 
 
 def test_real_word_share_leaves_out_the_last_word():

@@ -1,4 +1,5 @@
-"""The repository's conftest fails a notebook cell that writes to standard error under nbval."""
+"""The repository's conftest fails a notebook cell that writes to standard error, or shows a
+figure twice, under nbval."""
 
 from pathlib import Path
 
@@ -41,3 +42,20 @@ def test_cells_writing_only_to_stdout_pass(pytester):
         "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
     )
     result.assert_outcomes(passed=2)
+
+
+def test_a_cell_showing_its_figure_twice_fails(pytester):
+    draw = (
+        "import matplotlib.pyplot as plt\n"
+        "def plot_line():\n"
+        "    fig, ax = plt.subplots()\n"
+        "    ax.plot([0, 1])\n"
+        "    plt.show()\n"
+        "    return fig\n"
+    )
+    _notebook(pytester, "%matplotlib inline\n" + draw, "plot_line()", "fig = plot_line()")
+    result = pytester.runpytest_subprocess(
+        "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*Cell 1 shows the same figure twice*"])

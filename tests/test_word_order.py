@@ -14,7 +14,12 @@ from lesson_utils.data.word_order import (
     words_outside_vocabulary,
 )
 from lesson_utils.exercises import check_word_order_pair
-from lesson_utils.experiments.word_order import saved_word_order_scores, word_order_scores
+from lesson_utils.experiments.word_order import (
+    pairs_markdown,
+    saved_word_order_scores,
+    word_order_scores,
+    wrong_pairs_markdown,
+)
 from lesson_utils.figures.word_order import plot_word_order
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
@@ -131,6 +136,35 @@ def test_saved_scores_of_other_pairs_are_refused_with_the_command(tmp_path):
     write_run(tmp_path, WORD_ORDER_PAIRS[:2], {"gru": ([0.9, 0.2], [0.1, 0.3])})
     with pytest.raises(ValueError, match="python -m course_tools.bench --configs gru"):
         saved_word_order_scores(["gru"], WORD_ORDER_PAIRS[:3], folder=tmp_path)
+
+
+def test_pairs_markdown_numbers_every_pair_with_its_probability():
+    pairs = WORD_ORDER_PAIRS[:2]
+    lines = pairs_markdown(pairs, [0.5, 0.12345], "P(positive)").split("\n")
+    assert lines[0] == "| pair | positive review | negative review | P(positive) |"
+    assert lines[2] == f"| 1 | {pairs[0]['positive']} | {pairs[0]['negative']} | 0.500 |"
+    assert lines[3].startswith("| 2 |") and lines[3].endswith("| 0.123 |")
+    with pytest.raises(ValueError):
+        pairs_markdown(pairs, [0.5], "P(positive)")
+
+
+def test_wrong_pairs_markdown_lists_the_pairs_some_model_orders_wrongly():
+    pairs = WORD_ORDER_PAIRS[:3]
+    scores = {
+        "LSTM": {"correct": np.array([True, False, True])},
+        "GRU": {"correct": np.array([True, False, False])},
+    }
+    lines = wrong_pairs_markdown(scores, pairs).split("\n")
+    assert lines[0] == "| pair | positive review | negative review | LSTM | GRU |"
+    assert lines[1] == "|---|---|---|---|---|"
+    assert (
+        lines[2]
+        == f"| 2 | {pairs[1]['positive']} | {pairs[1]['negative']} | **wrong** | **wrong** |"
+    )
+    assert lines[3].startswith("| 3 |") and lines[3].endswith("| right | **wrong** |")
+    assert len(lines) == 4, "pair 1, which both order correctly, has no row"
+    every = {name: {"correct": np.ones(3, bool)} for name in scores}
+    assert wrong_pairs_markdown(every, pairs) == "Every model orders every pair correctly."
 
 
 def test_plot_word_order(models):

@@ -342,6 +342,31 @@ def carried_against_reset(train_ids, heldout_ids, **sizes):
     return results
 
 
+def carried_reset_markdown(comparison):
+    """A Markdown table of `carried_against_reset`'s two models, each read both ways.
+
+    Args:
+        comparison: as `carried_against_reset` returns it.
+
+    Returns:
+        The table as a string: held-out bits per character of each model read
+        with its state carried and reset (the way it was trained in bold), and
+        its training time.
+    """
+    carried, reset = comparison["carried"], comparison["reset"]
+    return "\n".join(
+        [
+            "| trained with the state | held-out, read with the state carried "
+            "| read with it reset | training time |",
+            "|---|---|---|---|",
+            f"| carried | **{carried['bits']:.3f}** | {carried['read_other_way']:.3f} "
+            f"| {carried['seconds']:.0f} s |",
+            f"| reset | {reset['read_other_way']:.3f} | **{reset['bits']:.3f}** "
+            f"| {reset['seconds']:.0f} s |",
+        ]
+    )
+
+
 def real_word_share(text, vocabulary):
     """The share of a text's words that are words of another text.
 

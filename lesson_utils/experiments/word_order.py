@@ -116,3 +116,55 @@ def saved_word_order_scores(names, pairs=WORD_ORDER_PAIRS, *, folder=None):
             )
         scores[name] = _scores(pairs, saved["positive"], saved["negative"])
     return scores, run
+
+
+def pairs_markdown(pairs, probabilities, column):
+    """A Markdown table of the pairs, with one probability for each pair.
+
+    Args:
+        pairs: a list of dicts with texts `positive` and `negative`.
+        probabilities: one probability per pair (e.g. the bag of words', the
+            same for both reviews).
+        column: the last column's heading.
+
+    Returns:
+        The table as a string, one numbered row per pair.
+    """
+    lines = [f"| pair | positive review | negative review | {column} |", "|---|---|---|---|"]
+    lines += [
+        f"| {i} | {pair['positive']} | {pair['negative']} | {p:.3f} |"
+        for i, (pair, p) in enumerate(zip(pairs, probabilities, strict=True), start=1)
+    ]
+    return "\n".join(lines)
+
+
+def wrong_pairs_markdown(scores, pairs=WORD_ORDER_PAIRS):
+    """A Markdown table of the pairs that at least one model orders wrongly.
+
+    Args:
+        scores: dict model name -> scores on `pairs`, as `word_order_scores`
+            or `saved_word_order_scores` return them.
+        pairs: the pairs scored, numbered as `pairs_markdown` numbers them.
+
+    Returns:
+        The table as a string: one row per such pair, one column per model
+        saying "wrong" or "right"; or a sentence when every model orders every
+        pair correctly. One table rather than a list per model, so that the
+        pairs that every model gets wrong stand out.
+    """
+    names = list(scores)
+    wrong = [i for i in range(len(pairs)) if not all(scores[n]["correct"][i] for n in names)]
+    if not wrong:
+        return "Every model orders every pair correctly."
+    lines = [
+        "| pair | positive review | negative review | " + " | ".join(names) + " |",
+        "|---" * (3 + len(names)) + "|",
+    ]
+    for i in wrong:
+        marks = ["right" if scores[n]["correct"][i] else "**wrong**" for n in names]
+        lines.append(
+            f"| {i + 1} | {pairs[i]['positive']} | {pairs[i]['negative']} | "
+            + " | ".join(marks)
+            + " |"
+        )
+    return "\n".join(lines)

@@ -240,53 +240,6 @@ def test_every_slide_of_the_deck_fits(notebook, exported_decks, projector):
     assert not message, message
 
 
-# Code cells whose code and outputs together are taller than RISE's 691 px slide (1280 x 720 less
-# RISE's 4 % margin), measured in quick mode. The exported deck continues such a cell on the next
-# sub-slide (course_tools.slides.split_tall_cells); RISE shows the notebook's own cells, so only a
-# change to the notebook makes them fit: split each into the cell that draws the figure and a cell
-# of the checks (asserts) after it. Until then the RISE test of these notebooks is an expected
-# failure (xfail), as long as no other slide is too tall; each is named by its code's first line.
-RISE_TOO_TALL = {
-    "02_vanishing_gradients": (
-        "norms = cell_gradient_norms()",
-        "shares = weight_gradient_shares(",
-        "clipping = clipping_comparison()",
-    ),
-    "03_lstm_gru_gates": (
-        "forget_biases = (8.0, 4.0, 1.0, -3.0)",
-        'accuracies = memory_comparison(("lstm", "gru")',
-    ),
-    "04_imdb_sentiment": (
-        "lengths = review_lengths(train_reviews)",
-        'padding_names = ["old_lesson", "pre_padding"',
-        "results = load_benchmark_results()",
-        'history, metrics, model = train_lesson_model("lstm")',
-        "(x_train, y_train), _ = prepare_imdb_data(",
-        'live = word_order_scores({"LSTM": lstm_model}',
-        "start = time.perf_counter()",
-    ),
-    "05_inside_the_model": (
-        'lstm_read = read_reviews(models["lstm"], review)',
-        "lstm_gates = {name: values[0] for name",
-        'gru_read = read_reviews(models["gru"], review)',
-        'sample = slice(0, sizes["pca_reviews"])',
-    ),
-    "06_rnn_that_writes": (
-        "model, history = train_language_model(",
-        "tables, ngram = score_ngrams(",
-        "temperatures = (0.5, 1.0, 2.0)",
-        "comparison = carried_against_reset(",
-    ),
-}
-
-
-def _known_too_tall(stem, slides, height):
-    """Whether every slide taller than `height` is one of RISE_TOO_TALL's cells of `stem`."""
-    known = RISE_TOO_TALL.get(stem, ())
-    tall = [s for _, s in slides if s["height"] > height]
-    return bool(tall) and all(any(s["code"].startswith(k[:40]) for k in known) for s in tall)
-
-
 def _present_in_rise(context, jupyter_lab, name):
     """Runs notebook `name` in JupyterLab, saves it with its outputs, and opens it in RISE.
 
@@ -325,11 +278,6 @@ def test_every_slide_fits_in_rise(notebook, jupyter_lab, projector):
     notes = _notes_shown(f"{notebook.stem} (RISE)", slides)
     assert not notes, notes
     too_tall = _too_tall(f"{notebook.stem} (RISE)", slides, size["height"])
-    if _known_too_tall(notebook.stem, slides, size["height"]):
-        pytest.xfail(f"known, RISE_TOO_TALL: {too_tall}")
-    assert notebook.stem not in RISE_TOO_TALL or too_tall, (
-        f"{notebook.stem}: every slide fits in RISE now: remove it from RISE_TOO_TALL"
-    )
     assert not too_tall, too_tall
 
 
