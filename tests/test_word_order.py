@@ -155,13 +155,9 @@ def test_wrong_pairs_markdown_lists_the_pairs_some_model_orders_wrongly():
         "GRU": {"correct": np.array([True, False, False])},
     }
     lines = wrong_pairs_markdown(scores, pairs).split("\n")
-    assert lines[0] == "| pair | positive review | negative review | LSTM | GRU |"
-    assert lines[1] == "|---|---|---|---|---|"
-    assert (
-        lines[2]
-        == f"| 2 | {pairs[1]['positive']} | {pairs[1]['negative']} | **wrong** | **wrong** |"
-    )
-    assert lines[3].startswith("| 3 |") and lines[3].endswith("| right | **wrong** |")
+    assert lines[0] == "| pair | positive review | negative review | ordered wrongly by |"
+    assert lines[2] == f"| 2 | {pairs[1]['positive']} | {pairs[1]['negative']} | LSTM, GRU |"
+    assert lines[3].startswith("| 3 |") and lines[3].endswith("| GRU |")
     assert len(lines) == 4, "pair 1, which both order correctly, has no row"
     every = {name: {"correct": np.ones(3, bool)} for name in scores}
     assert wrong_pairs_markdown(every, pairs) == "Every model orders every pair correctly."

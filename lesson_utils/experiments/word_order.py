@@ -147,24 +147,19 @@ def wrong_pairs_markdown(scores, pairs=WORD_ORDER_PAIRS):
         pairs: the pairs scored, numbered as `pairs_markdown` numbers them.
 
     Returns:
-        The table as a string: one row per such pair, one column per model
-        saying "wrong" or "right"; or a sentence when every model orders every
-        pair correctly. One table rather than a list per model, so that the
-        pairs that every model gets wrong stand out.
+        The table as a string: one row per such pair, with the models that
+        order it wrongly; or a sentence when every model orders every pair
+        correctly. One table rather than a list per model, so that the pairs
+        that every model gets wrong stand out.
     """
-    names = list(scores)
-    wrong = [i for i in range(len(pairs)) if not all(scores[n]["correct"][i] for n in names)]
-    if not wrong:
-        return "Every model orders every pair correctly."
     lines = [
-        "| pair | positive review | negative review | " + " | ".join(names) + " |",
-        "|---" * (3 + len(names)) + "|",
+        "| pair | positive review | negative review | ordered wrongly by |",
+        "|---|---|---|---|",
     ]
-    for i in wrong:
-        marks = ["right" if scores[n]["correct"][i] else "**wrong**" for n in names]
-        lines.append(
-            f"| {i + 1} | {pairs[i]['positive']} | {pairs[i]['negative']} | "
-            + " | ".join(marks)
-            + " |"
-        )
-    return "\n".join(lines)
+    for i, pair in enumerate(pairs):
+        wrong = [name for name, score in scores.items() if not score["correct"][i]]
+        if wrong:
+            lines.append(
+                f"| {i + 1} | {pair['positive']} | {pair['negative']} | {', '.join(wrong)} |"
+            )
+    return "\n".join(lines) if len(lines) > 2 else "Every model orders every pair correctly."

@@ -11,6 +11,9 @@ test opens it in JupyterLab, runs all cells in quick mode and checks:
 - the interactions `NOTEBOOK_EXPECTATIONS` asks of the notebook (e.g. notebook
   04's Train button trains and adds a row to its runs table).
 A screenshot of the whole notebook goes to `artifacts/screenshots/NAME.png`.
+The notebook is then saved, as a learner saves it, with the outputs of the run;
+`test_slides_fit.py` presents this saved run in RISE instead of running the
+notebook again.
 One more test presents a notebook with RISE and checks that the slides follow
 the metadata `course_tools.slides.add_slide_metadata` writes.
 
@@ -181,6 +184,14 @@ def _run_all_cells(page, name):
             f"(kernel {state['kernel']})"
         )
         time.sleep(1)
+
+
+def _save_notebook(page):
+    """Saves the notebook open in `page` with its outputs (as Ctrl+S does) and waits for it."""
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=60_000
+    )
 
 
 def _widget_problems(state, dom):
@@ -415,6 +426,7 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
         assert page.get_by_text(NEWS_PROMPT).count() == 0, (
             f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)"
         )
+        _save_notebook(page)
     finally:
         _screenshot_whole_notebook(page, name, screenshot_dir)
 

@@ -16,8 +16,9 @@ decks were exported in). A screenshot of every slide goes to
 `artifacts/slides/screenshots/NN_x/NN.png` (kept by CI with the rest of
 `artifacts/`).
 
-RISE: each notebook is run in JupyterLab (quick mode, as the browser suite
-does), saved, and presented with RISE (`/rise/NN_x.ipynb`); every slide is
+RISE: each notebook, run in JupyterLab and saved (by `test_jupyterlab.py`,
+which runs first in the same JupyterLab, or else here), is presented with RISE
+(`/rise/NN_x.ipynb`), in quick mode or in full mode with `E2E_FULL_MODE=1`; every slide is
 visited through the Reveal object RISE drives and measured against RISE's own
 slide height, and no slide may show speaker notes. Screenshots go to
 `artifacts/slides/screenshots/rise_NN_x/`.
@@ -44,7 +45,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from test_jupyterlab import _open_notebook, _run_all_cells
+from test_jupyterlab import _open_notebook, _run_all_cells, _save_notebook
 
 from course_tools.slides import add_slide_metadata, export_slides, load_offline_assets
 
@@ -240,20 +241,27 @@ def test_every_slide_of_the_deck_fits(notebook, exported_decks, projector):
     assert not message, message
 
 
+def _has_run(path):
+    """Whether the notebook file holds a complete run: every code cell saved with its count."""
+    cells = nbformat.read(path, as_version=4).cells
+    return all(cell.execution_count for cell in cells if cell.cell_type == "code")
+
+
 def _present_in_rise(context, jupyter_lab, name):
-    """Runs notebook `name` in JupyterLab, saves it with its outputs, and opens it in RISE.
+    """Opens notebook `name` in RISE once it holds a run, as an instructor presents it.
+
+    The run is the one `test_jupyterlab.py` saved (it runs first, in the same
+    JupyterLab); when there is none (that test failed, or was not selected),
+    the notebook is run in JupyterLab here and saved with its outputs.
 
     Returns:
         The page of RISE's presentation, once its reveal.js is ready.
     """
-    lab = context.new_page()
-    _open_notebook(lab, jupyter_lab, name)
-    _run_all_cells(lab, name)
-    lab.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-    lab.wait_for_function(
-        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
-        timeout=READY_TIMEOUT,
-    )
+    if not _has_run(jupyter_lab.root / name):
+        lab = context.new_page()
+        _open_notebook(lab, jupyter_lab, name)
+        _run_all_cells(lab, name)
+        _save_notebook(lab)
     page = context.new_page()
     page.goto(f"{jupyter_lab.url}/rise/{name}?token={jupyter_lab.token}")
     page.wait_for_function(_FIND_RISE_REVEAL_JS, timeout=READY_TIMEOUT)
