@@ -170,11 +170,12 @@ def test_plot_word_order(models):
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     legend, axes_box = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
-    label_box = ax.xaxis.label.get_window_extent(renderer)
-    assert legend.y1 < label_box.y0 < axes_box.y0, "the legend sits below the axis label"
-    assert ax.get_title() == "Pairs" and "percentage points" in ax.get_xlabel()
+    assert legend.x0 > axes_box.x1, "the legend sits beside the axes, hiding no bar"
+    width, height = fig.get_size_inches() * fig.dpi
+    assert width > 1.4 * height, "a wide figure: on a slide, a tall one would be shrunk"
+    assert ax.get_title() == "Pairs" and "percentage points" in ax.get_ylabel()
     assert len(ax.patches) == len(WORD_ORDER_PAIRS)
-    assert ax.patches[0].get_width() == pytest.approx(
+    assert ax.patches[0].get_height() == pytest.approx(
         100 * (scores["LSTM"]["positive"][0] - scores["LSTM"]["negative"][0])
     )
 

@@ -147,7 +147,8 @@ def plot_gates(panels, *, cell="lstm", title="Gate values after each word"):
     shown_words, start, stop = panels["words"], panels["start"], panels["stop"]
     units = max(len(kept) for kept in panels["units"].values())
     width, label_size = word_axis_layout(len(shown_words))
-    height = figure_size(1.0, 0.3 + 0.45 * len(names))[1]
+    # Panels no taller than the units need: on a slide a tall figure would be shrunk.
+    height = figure_size(1.0, 0.35 + 0.27 * len(names))[1]
     fig, axes = plt.subplots(len(names), 1, figsize=(width, height), sharex=True, squeeze=False)
     for ax, name in zip(axes[:, 0], names):
         shown = np.asarray(panels["values"][name]).T
@@ -248,7 +249,8 @@ def plot_hidden_states(
         A matplotlib `Figure`.
     """
     labels = state_map["labels"]
-    fig, ax = plt.subplots(figsize=figure_size(1.0, 1.4))
+    # Wide, with the legend beside the map: on a slide a tall figure would be shrunk.
+    fig, ax = plt.subplots(figsize=figure_size(1.45, 1.05))
     for value, marker in ((0, "o"), (1, "s")):
         points = state_map["points"][labels == value]
         ax.scatter(
@@ -294,5 +296,5 @@ def plot_hidden_states(
     ax.set_xlabel(f"Component 1 ({explained[0]:.0%} of the variance)")
     ax.set_ylabel(f"Component 2 ({explained[1]:.0%} of the variance)")
     ax.set_title(f"{title} ({cell.upper()})")
-    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    fig.legend(loc="outside right center", fontsize="small")
     return fig

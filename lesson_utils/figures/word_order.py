@@ -11,7 +11,7 @@ _COLORS = [PALETTE["blue"], PALETTE["green"], PALETTE["orange"], PALETTE["purple
 def plot_word_order(scores, *, title="Same words, other order: does the model tell them apart?"):
     """Draws, per pair and per model, P(positive review) minus P(negative review).
 
-    A bar right of zero means the model ordered the pair correctly; a bag of
+    A bar above zero means the model ordered the pair correctly; a bag of
     words gives every pair zero.
 
     Args:
@@ -23,26 +23,25 @@ def plot_word_order(scores, *, title="Same words, other order: does the model te
     """
     names = list(scores)
     pairs = len(next(iter(scores.values()))["correct"])
-    height = 0.8 / len(names)
-    fig, ax = plt.subplots(figsize=figure_size(1.0, 1.6))
+    width = 0.8 / len(names)
+    # Wide rather than tall: a slide shows a figure at most 380 px tall, so a tall figure
+    # would be shrunk, and its labels with it.
+    fig, ax = plt.subplots(figsize=figure_size(1.5, 1.05))
     for i, name in enumerate(names):
         difference = 100 * (scores[name]["positive"] - scores[name]["negative"])
-        ax.barh(
-            np.arange(1, pairs + 1) + (i - (len(names) - 1) / 2) * height,
+        ax.bar(
+            np.arange(1, pairs + 1) + (i - (len(names) - 1) / 2) * width,
             difference,
-            height=height,
+            width=width,
             color=_COLORS[i % len(_COLORS)],
             label=f"{name}: {scores[name]['accuracy']:.0%} of the pairs right",
         )
-    ax.axvline(0, color=PALETTE["black"], linewidth=thin_line())
-    ax.set_yticks(np.arange(1, pairs + 1))
-    ax.invert_yaxis()
-    ax.set_ylabel("Pair")
-    ax.set_xlabel(
-        "P(positive review) − P(negative review), percentage points\n"
-        "(right of 0: ordered correctly)"
-    )
-    # Below the axes: inside, the legend would hide the bars of the last pairs.
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), frameon=False)
+    ax.axhline(0, color=PALETTE["black"], linewidth=thin_line())
+    ax.set_xticks(np.arange(1, pairs + 1))
+    ax.set_xlim(0.4, pairs + 0.6)
+    ax.set_xlabel("Pair")
+    ax.set_ylabel("P(positive) − P(negative), percentage points\n(above 0: ordered correctly)")
+    # Beside the axes: inside, the legend would hide bars; below, it would make the figure taller.
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     ax.set_title(title)
     return fig

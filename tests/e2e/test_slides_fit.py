@@ -9,7 +9,9 @@ projector's 1280 x 720 and every slide is visited through reveal.js' own API
 with all its fragments shown. A slide whose content is taller than the deck's
 slide (`Reveal.getComputedSlideSize().height`, the configured height) fails the
 deck's test, which names each such slide by its number (as the deck counts it),
-its heading and its height; so does a slide that shows speaker notes, a deck
+its heading and its height; so does a figure shrunk to less than
+`MIN_FIGURE_SCALE` of its size (a tall figure under the 380 px cap), a slide
+that shows speaker notes, a deck
 without speaker notes, and a title slide that does not say which mode made the
 figures ("Figures from quick mode" / "Figures from full mode", the mode the
 decks were exported in). A screenshot of every slide goes to
@@ -60,6 +62,10 @@ READY_TIMEOUT = 60_000  # ms for a deck or RISE to be drawn
 # What the title slide of a deck exported with --execute says, by mode
 # (course_tools.slides.figures_mode_line).
 MODE_LINES = {"quick": "Figures from quick mode", "full": "Figures from full mode"}
+# A figure on a slide is shown at 70 % of its size in the notebook or more: the course's figures
+# have labels of 11 px or more (lesson_utils.figures.inspection.MIN_LABEL_PX), so no label is
+# smaller than about 8 px on a 1280 x 720 slide.
+MIN_FIGURE_SCALE = 0.7
 # How every speaker-notes cell of the course starts (tests/test_slides.py checks it).
 NOTES_START = "Speaker notes."
 NOTE = "Ask the room what the hidden state remembers."
@@ -108,7 +114,10 @@ _VISIT_SLIDE_JS = """async (n) => {
   }
   const editor = slide.querySelector('.jp-InputArea-editor');
   const code = editor ? editor.innerText.trim().split('\\n')[0].slice(0, 60) : '';
-  return {h, v, current: slide === slides[n], height: slide.scrollHeight, under, code,
+  const figures = [...slide.querySelectorAll('.jp-OutputArea-output img')]
+    .filter(img => img.naturalHeight > 0)
+    .map(img => ({shown: img.offsetHeight, natural: img.naturalHeight}));
+  return {h, v, current: slide === slides[n], height: slide.scrollHeight, under, code, figures,
           heading: clean(heading && heading.textContent).slice(0, 70),
           text: clean(slide.innerText)};
 }"""
@@ -210,6 +219,24 @@ def _too_tall(name, slides, height):
     )
 
 
+def _figures_shrunk(name, slides):
+    """The failure message naming every figure shown below MIN_FIGURE_SCALE of its size, or ''."""
+    lines = [
+        f"slide {number} ({s['h']}.{s['v']}) under {s['heading']!r}: a figure {f['natural']} px "
+        f"tall shown at {f['shown']} px ({f['shown'] / f['natural']:.0%})"
+        for number, s in slides
+        for f in s["figures"]
+        if f["shown"] < MIN_FIGURE_SCALE * f["natural"]
+    ]
+    if not lines:
+        return ""
+    return (
+        f"{name}: {len(lines)} figures are shrunk below {MIN_FIGURE_SCALE:.0%} of their size "
+        "(their labels too small for a room; draw them wider rather than taller):\n  "
+        + "\n  ".join(lines)
+    )
+
+
 def test_every_slide_of_the_deck_fits(notebook, exported_decks, projector):
     context, errors = projector
     deck = exported_decks / f"{notebook.stem}.slides.html"
@@ -221,6 +248,7 @@ def test_every_slide_of_the_deck_fits(notebook, exported_decks, projector):
     slides = _visit_every_slide(page, size, _screenshot_folder(notebook.stem))
     problems = [
         _too_tall(f"{notebook.stem} (deck)", slides, size["height"]),
+        _figures_shrunk(f"{notebook.stem} (deck)", slides),
         _notes_shown(f"{notebook.stem} (deck)", slides),
     ]
     if errors:
@@ -285,8 +313,16 @@ def test_every_slide_fits_in_rise(notebook, jupyter_lab, projector):
     assert set(figures) <= {"380px"}, f"{notebook.stem}: RISE did not read rise.css: {figures}"
     notes = _notes_shown(f"{notebook.stem} (RISE)", slides)
     assert not notes, notes
-    too_tall = _too_tall(f"{notebook.stem} (RISE)", slides, size["height"])
-    assert not too_tall, too_tall
+    problems = "\n".join(
+        filter(
+            None,
+            [
+                _too_tall(f"{notebook.stem} (RISE)", slides, size["height"]),
+                _figures_shrunk(f"{notebook.stem} (RISE)", slides),
+            ],
+        )
+    )
+    assert not problems, problems
 
 
 def _notes_notebook():
