@@ -233,6 +233,20 @@ def test_gate_heatmap_shows_the_most_moving_units_on_a_fitted_colour_scale():
     plt.close(fig)
 
 
+def test_gate_panel_labels_do_not_run_into_each_other():
+    words = [f"w{i}" for i in range(37)]
+    fig = plot_gates(gate_panels(words, gate_values(words), ("forget", "input", "output")))
+    fig.canvas.draw()
+    panels = [ax for ax in fig.axes if ax.get_ylabel() and ax.images]
+    boxes = [ax.yaxis.label.get_window_extent() for ax in panels]
+    assert len(boxes) == 3
+    assert not any(a.overlaps(b) for a, b in zip(boxes, boxes[1:])), "the labels overlap"
+    assert all(box.height < ax.get_window_extent().height for box, ax in zip(boxes, panels)), (
+        "each label should be no taller than its panel"
+    )
+    plt.close(fig)
+
+
 def test_paths_that_start_together_get_one_start_marker_and_no_overlapping_labels():
     rng = np.random.default_rng(0)
     finals = rng.normal(size=(40, 4))

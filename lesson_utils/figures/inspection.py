@@ -160,7 +160,14 @@ def plot_gates(panels, *, cell="lstm", title="Gate values after each word"):
             vmin=float(shown.min()),
             vmax=float(shown.max()),
         )
-        ax.set_ylabel(f"{name}\n({GATE_MEANINGS.get(name, 'gate')})", fontsize="small")
+        # Level, not rotated: a rotated label would be taller than its short panel.
+        ax.set_ylabel(
+            f"{name}\n({GATE_MEANINGS.get(name, 'gate')})",
+            fontsize="small",
+            rotation=0,
+            ha="right",
+            va="center",
+        )
         ax.set_yticks([])
         ax.grid(False)
         fig.colorbar(image, ax=ax, label="gate value", pad=0.01, aspect=8)
