@@ -135,7 +135,7 @@ SIZES = {
             clipnorm=1.0,
             clip_batch=64,
         ),
-        "full": dict(timesteps=200, batch=128, clip_steps=300, comparison_lags=(2, 20, 40, 80)),
+        "full": dict(timesteps=200, batch=128, clip_steps=300, comparison_lags=(2, 20, 50)),
         "quick": dict(timesteps=100, batch=32, clip_steps=100, comparison_lags=(2, 30)),
     },
     # 03: the conveyor belt's length, the LSTM/GRU timing (`timing_*`, `units`, `features`),
