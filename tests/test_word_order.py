@@ -144,7 +144,7 @@ def test_pairs_markdown_numbers_every_pair_with_its_probability():
     assert lines[0] == "| pair | positive review | negative review | P(positive) |"
     assert lines[2] == f"| 1 | {pairs[0]['positive']} | {pairs[0]['negative']} | 0.500 |"
     assert lines[3].startswith("| 2 |") and lines[3].endswith("| 0.123 |")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"one probability per pair \(2 pairs\)\. Received: 1"):
         pairs_markdown(pairs, [0.5], "P(positive)")
 
 

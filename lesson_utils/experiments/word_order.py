@@ -129,11 +129,19 @@ def pairs_markdown(pairs, probabilities, column):
 
     Returns:
         The table as a string, one numbered row per pair.
+
+    Raises:
+        ValueError: when `probabilities` does not give one probability per pair.
     """
+    if len(probabilities) != len(pairs):
+        raise ValueError(
+            f"Argument `probabilities` must give one probability per pair ({len(pairs)} pairs). "
+            f"Received: {len(probabilities)} probabilities"
+        )
     lines = [f"| pair | positive review | negative review | {column} |", "|---|---|---|---|"]
     lines += [
         f"| {i} | {pair['positive']} | {pair['negative']} | {p:.3f} |"
-        for i, (pair, p) in enumerate(zip(pairs, probabilities, strict=True), start=1)
+        for i, (pair, p) in enumerate(zip(pairs, probabilities), start=1)
     ]
     return "\n".join(lines)
 
