@@ -147,6 +147,7 @@ _PUBLIC = {
         "figures.word_order": ["plot_word_order"],
         "widgets.training_panel": ["training_panel"],
         "widgets.explorers": ["review_tester"],
+        "tables": ["markdown_table"],
         "exercises": ["check_padding_share", "check_confusion_matrix", "check_word_order_pair"],
     },
     "05_inside_the_model": {
@@ -195,6 +196,7 @@ _PUBLIC = {
             "plot_window_positions",
         ],
         "widgets.generation": ["text_generator"],
+        "tables": ["markdown_table"],
         "exercises": ["check_temperature_softmax", "check_bits_per_character"],
     },
 }

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 
 from lesson_utils.arguments import check_int_in_range
+from lesson_utils.tables import markdown_table
 
 
 def layer_rows(model):
@@ -54,14 +55,19 @@ def _percent(share):
 
 def layer_markdown(rows):
     """A Markdown table of `layer_rows`, with the total on the last line."""
-    lines = ["| layer | kind | output shape | parameters | share |", "|---|---|---|--:|--:|"]
-    lines += [
-        f"| {row['name']} | {row['kind']} | {row['output_shape']} | {row['params']:,} | "
-        f"{_percent(row['share'])} |"
+    table = [
+        (
+            row["name"],
+            row["kind"],
+            row["output_shape"],
+            f"{row['params']:,}",
+            _percent(row["share"]),
+        )
         for row in rows
     ]
-    lines.append(f"| **total** | | | **{sum(row['params'] for row in rows):,}** | 100% |")
-    return "\n".join(lines)
+    table.append(("**total**", "", "", f"**{sum(row['params'] for row in rows):,}**", "100%"))
+    header = ("layer", "kind", "output shape", "parameters", "share")
+    return markdown_table(header, table, right=(3, 4))
 
 
 def later_step_changes_earlier_outputs(layer, inputs, step, *, seed=0):

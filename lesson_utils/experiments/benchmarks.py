@@ -18,6 +18,7 @@ from lesson_utils.settings import (
     DEFAULT_MAX_LENGTH,
     DEFAULT_UNITS,
 )
+from lesson_utils.tables import markdown_table
 
 # How notebook 04 names and colours each benchmark configuration.
 CONFIG_LABELS = {
@@ -174,18 +175,28 @@ def benchmark_markdown(rows):
     Returns:
         The table as a Markdown string, one line per configuration.
     """
-    lines = [
-        "| model | epochs | test accuracy after epoch 1 | after the last epoch | "
-        "kept (epoch of lowest validation loss) | seconds per epoch | CPU seconds per epoch |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        lines.append(
-            f"| {row['label']} | {row['epochs']} | {row['first_epoch_accuracy']:.3f} | "
-            f"{row['final_accuracy']:.3f} | {row['kept_accuracy']:.3f} (epoch {row['kept_epoch']}) "
-            f"| {row['seconds_per_epoch']:.1f} | {row['cpu_seconds_per_epoch']:.1f} |"
+    header = (
+        "model",
+        "epochs",
+        "test accuracy after epoch 1",
+        "after the last epoch",
+        "kept (epoch of lowest validation loss)",
+        "seconds per epoch",
+        "CPU seconds per epoch",
+    )
+    table = [
+        (
+            row["label"],
+            row["epochs"],
+            f"{row['first_epoch_accuracy']:.3f}",
+            f"{row['final_accuracy']:.3f}",
+            f"{row['kept_accuracy']:.3f} (epoch {row['kept_epoch']})",
+            f"{row['seconds_per_epoch']:.1f}",
+            f"{row['cpu_seconds_per_epoch']:.1f}",
         )
-    return "\n".join(lines)
+        for row in rows
+    ]
+    return markdown_table(header, table)
 
 
 def literature_markdown():
@@ -215,9 +226,7 @@ def literature_markdown():
             "(error 4.6%)",
         ),
     ]
-    lines = ["| model | IMDB test accuracy | source |", "|---|---|---|"]
-    lines += [f"| {model} | {accuracy} | {source} |" for model, accuracy, source in rows]
-    return "\n".join(lines)
+    return markdown_table(("model", "IMDB test accuracy", "source"), rows)
 
 
 # The first lesson: embedding 16, LSTM 64, dense 64, batch 128, 256 ids,

@@ -21,6 +21,7 @@ from lesson_utils.scratch.cells import (
     unroll,
 )
 from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.tables import markdown_table
 
 
 def randomize_weights(layer, scale=0.6, seed=DEFAULT_SEED):
@@ -263,13 +264,12 @@ def comparison_markdown(rows):
         The table as a Markdown string, for `IPython.display.Markdown`.
     """
     lags = sorted({lag for row in rows.values() for lag in row["accuracy"]})
-    header = "| cell | parameters | ms per step (CPU) |" + "".join(
-        f" accuracy at lag {lag} |" for lag in lags
-    )
-    lines = [header, "|---" * (3 + len(lags)) + "|"]
-    for cell, row in rows.items():
-        accuracy = "".join(
-            f" {row['accuracy'][lag]:.2f} |" if lag in row["accuracy"] else " - |" for lag in lags
-        )
-        lines.append(f"| {cell.upper()} | {row['params']:,} | {row['ms_per_step']:.3f} |{accuracy}")
-    return "\n".join(lines)
+    header = ["cell", "parameters", "ms per step (CPU)"] + [
+        f"accuracy at lag {lag}" for lag in lags
+    ]
+    table = [
+        [cell.upper(), f"{row['params']:,}", f"{row['ms_per_step']:.3f}"]
+        + [f"{row['accuracy'][lag]:.2f}" if lag in row["accuracy"] else "-" for lag in lags]
+        for cell, row in rows.items()
+    ]
+    return markdown_table(header, table)

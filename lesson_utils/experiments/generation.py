@@ -41,6 +41,7 @@ from lesson_utils.models.language_model import (
 from lesson_utils.progress import track
 from lesson_utils.scratch.cells import gru_step, lstm_step, unroll
 from lesson_utils.settings import CELLS, DEFAULT_SEED, set_global_seed
+from lesson_utils.tables import markdown_table
 
 # ---------------------------------------------------------------------------
 # The trained model in NumPy: read a prompt, then write one character at a time.
@@ -354,17 +355,27 @@ def carried_reset_markdown(comparison):
         its training time.
     """
     carried, reset = comparison["carried"], comparison["reset"]
-    return "\n".join(
-        [
-            "| trained with the state | held-out, read with the state carried "
-            "| read with it reset | training time |",
-            "|---|---|---|---|",
-            f"| carried | **{carried['bits']:.3f}** | {carried['read_other_way']:.3f} "
-            f"| {carried['seconds']:.0f} s |",
-            f"| reset | {reset['read_other_way']:.3f} | **{reset['bits']:.3f}** "
-            f"| {reset['seconds']:.0f} s |",
-        ]
+    header = (
+        "trained with the state",
+        "held-out, read with the state carried",
+        "read with it reset",
+        "training time",
     )
+    rows = [
+        (
+            "carried",
+            f"**{carried['bits']:.3f}**",
+            f"{carried['read_other_way']:.3f}",
+            f"{carried['seconds']:.0f} s",
+        ),
+        (
+            "reset",
+            f"{reset['read_other_way']:.3f}",
+            f"**{reset['bits']:.3f}**",
+            f"{reset['seconds']:.0f} s",
+        ),
+    ]
+    return markdown_table(header, rows)
 
 
 def real_word_share(text, vocabulary):
@@ -394,13 +405,16 @@ def samples_markdown(history, width=90):
         share of its sample's words that are words of the training text, and
         the sample (the end of a review shown as `⏎`).
     """
-    lines = ["| epoch | held-out bits/char | real words | sample |", "|---|---|---|---|"]
-    for row in history:
-        sample = row["sample"][:width].replace(END_OF_REVIEW, " ⏎ ")
-        lines.append(
-            f"| {row['epoch']} | {row['bits']:.2f} | {row['real_words']:.0%} | `{sample}` |"
+    rows = [
+        (
+            row["epoch"],
+            f"{row['bits']:.2f}",
+            f"{row['real_words']:.0%}",
+            "`" + row["sample"][:width].replace(END_OF_REVIEW, " ⏎ ") + "`",
         )
-    return "\n".join(lines)
+        for row in history
+    ]
+    return markdown_table(("epoch", "held-out bits/char", "real words", "sample"), rows)
 
 
 # ---------------------------------------------------------------------------

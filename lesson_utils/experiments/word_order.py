@@ -14,6 +14,7 @@ from lesson_utils.data.word_order import WORD_ORDER_PAIRS
 from lesson_utils.experiments.benchmarks import load_benchmark_run
 from lesson_utils.models.recurrent import model_vocab_size
 from lesson_utils.settings import DEFAULT_MAX_LENGTH
+from lesson_utils.tables import markdown_table
 from lesson_utils.training.fit import predict_proba
 
 
@@ -138,12 +139,11 @@ def pairs_markdown(pairs, probabilities, column):
             f"Argument `probabilities` must give one probability per pair ({len(pairs)} pairs). "
             f"Received: {len(probabilities)} probabilities"
         )
-    lines = [f"| pair | positive review | negative review | {column} |", "|---|---|---|---|"]
-    lines += [
-        f"| {i} | {pair['positive']} | {pair['negative']} | {p:.3f} |"
+    rows = [
+        (i, pair["positive"], pair["negative"], f"{p:.3f}")
         for i, (pair, p) in enumerate(zip(pairs, probabilities), start=1)
     ]
-    return "\n".join(lines)
+    return markdown_table(("pair", "positive review", "negative review", column), rows)
 
 
 def wrong_pairs_markdown(scores, pairs=WORD_ORDER_PAIRS):
@@ -160,14 +160,12 @@ def wrong_pairs_markdown(scores, pairs=WORD_ORDER_PAIRS):
         correctly. One table rather than a list per model, so that the pairs
         that every model gets wrong stand out.
     """
-    lines = [
-        "| pair | positive review | negative review | ordered wrongly by |",
-        "|---|---|---|---|",
-    ]
+    rows = []
     for i, pair in enumerate(pairs):
         wrong = [name for name, score in scores.items() if not score["correct"][i]]
         if wrong:
-            lines.append(
-                f"| {i + 1} | {pair['positive']} | {pair['negative']} | {', '.join(wrong)} |"
-            )
-    return "\n".join(lines) if len(lines) > 2 else "Every model orders every pair correctly."
+            rows.append((i + 1, pair["positive"], pair["negative"], ", ".join(wrong)))
+    if not rows:
+        return "Every model orders every pair correctly."
+    header = ("pair", "positive review", "negative review", "ordered wrongly by")
+    return markdown_table(header, rows)
