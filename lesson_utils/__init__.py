@@ -5,7 +5,8 @@ are grouped by the notebook that teaches them; each lives in a module named
 after what it holds, in layers that import only from the layers before them:
 
     settings, arguments,      seeds, quick mode, the cells, the table of sizes, argument
-    paths, progress           checks, where files live, the progress bar of long cells
+    paths, progress, tables   checks, where files live, the progress bar of long cells,
+                              Markdown tables
     scratch/                  the recurrences in NumPy (notebooks 01 to 03)
     data/                     IMDB reviews, text, batches; the memory task's sequences
     models/                   the Keras models and where trained ones are saved

@@ -16,7 +16,16 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "lesson_utils"
 LAYERS = [
-    {"settings", "arguments", "paths", "progress", "quiet_tensorflow", "hosted", "benchmark_data"},
+    {
+        "settings",
+        "arguments",
+        "paths",
+        "progress",
+        "quiet_tensorflow",
+        "hosted",
+        "benchmark_data",
+        "tables",
+    },
     {"scratch"},
     {"data"},
     {"models"},
