@@ -25,7 +25,7 @@ from lesson_utils.experiments.word_order import pair_probabilities
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.paths import benchmark_results_folder
-from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.settings import course_seed
 from lesson_utils.training.pipeline import run_full_workflow
 
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
@@ -63,7 +63,7 @@ def _builder(config):
     return build
 
 
-def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
+def run(names, source=None, seed=None, epochs=None, quick=False):
     """Trains each named configuration in turn and measures it after every epoch.
 
     Each recurrent model is also measured on notebook 04's word-order pairs.
@@ -82,6 +82,7 @@ def run(names, source=None, seed=DEFAULT_SEED, epochs=None, quick=False):
         lowest validation loss (what `train_rnn_model` keeps) and, for a
         recurrent model, `word_order`: its probabilities on the pairs.
     """
+    seed = course_seed(seed)
     out = {}
     for name in names:
         config = BENCHMARK_CONFIGS[name]

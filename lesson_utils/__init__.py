@@ -36,7 +36,7 @@ _PUBLIC = {
         "training.pipeline": ["run_full_workflow"],
     },
     "every notebook": {
-        "settings": ["is_quick_mode", "quick_mode_note", "lesson_sizes"],
+        "settings": ["is_quick_mode", "quick_mode_note", "lesson_sizes", "course_seed"],
     },
     "01_rnn_loop": {
         "scratch.cells": ["simple_rnn_step", "simple_rnn_forward"],

@@ -19,6 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
+from lesson_utils.settings import DEFAULT_SEED, SEED_ENV_VAR, course_seed
+
 DISTRIBUTION = "rnn-course"
 INSTALL_SOURCE_ENV_VAR = "RNN_COURSE_INSTALL_SOURCE"
 BRANCH = "main"
@@ -244,16 +247,38 @@ def setup_hosted():
     return {"added": missing, "kept": kept, "untested": untested}
 
 
+def setup_notebook():
+    """Every notebook's set-up cell: the hosted set-up, TensorFlow loaded quietly, the seed said.
+
+    TensorFlow writes its start-up lines (oneDNN, CPU features, CUDA) to standard
+    error, a red box under whichever cell first imports it; loading it here,
+    quietly, keeps them away whatever the cells after this one import first.
+
+    Returns:
+        What `setup_hosted` returned: `None` outside a hosted service.
+    """
+    result = setup_hosted()
+    import_tensorflow_quietly()
+    seed = course_seed()
+    if seed != DEFAULT_SEED:
+        print(
+            f"Seed {seed}, from {SEED_ENV_VAR} (the course's is {DEFAULT_SEED}): trained "
+            "results differ from run to run of the course, and the checks hold for any seed."
+        )
+    return result
+
+
 def setup_cell_source():
     """The source of every notebook's first code cell, derived from the repository's address.
 
     In a hosted service the cell fetches the course's package (without its
     dependencies, so nothing preinstalled changes) and hands over to
-    `setup_hosted`; elsewhere it only imports `lesson_utils`, which every
-    notebook does first anyway.
+    `setup_notebook`; elsewhere it loads TensorFlow quietly and says which seed
+    runs when `RNN_COURSE_SEED` is set.
     """
     return (
-        "# Set-up: in a hosted notebook service (Colab), install the course; elsewhere, nothing.\n"
+        "# Set-up: in a hosted notebook service (Colab), install the course; everywhere, load\n"
+        "# TensorFlow quietly and say which seed runs.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
@@ -265,7 +290,7 @@ def setup_cell_source():
         '    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",\n'
         '                    "--root-user-action=ignore", course],\n'
         "                   check=True, stderr=subprocess.STDOUT)\n"
-        "from lesson_utils.hosted import setup_hosted\n"
+        "from lesson_utils.hosted import setup_notebook\n"
         "\n"
-        "setup_hosted()\n"
+        "setup_notebook()\n"
     )

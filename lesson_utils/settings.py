@@ -14,6 +14,9 @@ import numpy as np
 from lesson_utils.arguments import check_choice, check_non_negative_int
 
 DEFAULT_SEED = 42
+# Moves every notebook and every function of the package to another seed at once: the
+# course's claims must hold for any seed (`python -m course_tools.claims` measures them).
+SEED_ENV_VAR = "RNN_COURSE_SEED"
 
 # The recurrent cells the course teaches, by the name every function takes, with
 # the name of their Keras layer (`keras.layers.LSTM`, ...), which is also their label.
@@ -72,6 +75,32 @@ def quick_mode_note(quick=None):
         "reviews, short sequences, one epoch; these figures show the code runs, "
         "not what the model can do)"
     )
+
+
+def course_seed(seed=None):
+    """The seed to use: `seed` if given, else `RNN_COURSE_SEED`, else `DEFAULT_SEED` (42).
+
+    Every function of the course that takes a `seed` defaults to this, so that
+    one environment variable runs every notebook with another seed.
+
+    Args:
+        seed: a non-negative integer, or `None` to read the environment.
+
+    Returns:
+        The seed, an `int`.
+    """
+    if seed is not None:
+        return check_non_negative_int("seed", seed)
+    text = os.environ.get(SEED_ENV_VAR, "").strip()
+    if not text:
+        return DEFAULT_SEED
+    if not text.isdigit():
+        raise ValueError(
+            f"The environment variable {SEED_ENV_VAR} must be a non-negative integer, "
+            f"such as 7. Received: {SEED_ENV_VAR}={text!r}. Set it to a number, or unset it "
+            f"to use the course's seed, {DEFAULT_SEED}."
+        )
+    return int(text)
 
 
 def set_global_seed(seed=DEFAULT_SEED):

@@ -9,10 +9,10 @@ is one number, the lag: how many steps a network must carry the bit.
 import numpy as np
 
 from lesson_utils.arguments import check_int_in_range, check_positive_int
-from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.settings import course_seed
 
 
-def make_memory_task(lag, n_samples, *, shortest_lag=None, seed=DEFAULT_SEED):
+def make_memory_task(lag, n_samples, *, shortest_lag=None, seed=None):
     """Sequences whose target is the bit marked `lag` steps before the end.
 
     Every sequence has `lag + 1` steps and two features, `(bit, marker)`:
@@ -33,6 +33,7 @@ def make_memory_task(lag, n_samples, *, shortest_lag=None, seed=DEFAULT_SEED):
         `(n_samples, lag + 1, 2)` and `(n_samples,)`, target 1.0 for a
         marked +1 and 0.0 for a marked -1.
     """
+    seed = course_seed(seed)
     lag = check_positive_int("lag", lag)
     n_samples = check_positive_int("n_samples", n_samples)
     if shortest_lag is None:

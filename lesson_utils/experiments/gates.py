@@ -20,11 +20,11 @@ from lesson_utils.scratch.cells import (
     lstm_param_count,
     unroll,
 )
-from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.settings import course_seed
 from lesson_utils.tables import markdown_table
 
 
-def randomize_weights(layer, scale=0.6, seed=DEFAULT_SEED):
+def randomize_weights(layer, scale=0.6, seed=None):
     """Gives every weight of a built Keras layer a random normal value, biases included.
 
     A new layer's biases are 0 (and 1 for an LSTM's forget gate), so a test
@@ -38,6 +38,7 @@ def randomize_weights(layer, scale=0.6, seed=DEFAULT_SEED):
     Returns:
         The layer, for chaining.
     """
+    seed = course_seed(seed)
     if not layer.built:
         raise ValueError(
             f"Layer {layer.name!r} has no weights yet: call `layer.build(...)` "
@@ -191,7 +192,7 @@ def gru_forward_other_convention(inputs, kernel, recurrent_kernel, bias, reset_a
     return unroll(step, inputs, h0)
 
 
-def time_per_step(cell, units, features, timesteps, batch, repeats, seed=DEFAULT_SEED):
+def time_per_step(cell, units, features, timesteps, batch, repeats, seed=None):
     """Measures a Keras LSTM or GRU layer's forward pass on CPU, per time step.
 
     Both cells get the same random input. The layer runs inside a compiled
@@ -207,6 +208,7 @@ def time_per_step(cell, units, features, timesteps, batch, repeats, seed=DEFAULT
     Returns:
         Seconds per time step for the whole batch (a float).
     """
+    seed = course_seed(seed)
     check_choice("cell", cell, ("lstm", "gru"))
     for name, value in (
         ("units", units),

@@ -40,7 +40,7 @@ from lesson_utils.models.language_model import (
 )
 from lesson_utils.progress import track
 from lesson_utils.scratch.cells import gru_step, lstm_step, unroll
-from lesson_utils.settings import CELLS, DEFAULT_SEED, set_global_seed
+from lesson_utils.settings import CELLS, course_seed, set_global_seed
 from lesson_utils.tables import markdown_table
 
 # ---------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def next_character_distributions(model, prompt, temperatures):
     }
 
 
-def generate_text(model, prompt, length, temperature=1.0, seed=DEFAULT_SEED):
+def generate_text(model, prompt, length, temperature=1.0, seed=None):
     """Writes text after a prompt, one character at a time, with the NumPy cell.
 
     At each step the model gives its logits for the next character; the
@@ -166,6 +166,7 @@ def generate_text(model, prompt, length, temperature=1.0, seed=DEFAULT_SEED):
         `"surprise"` (each written character's surprise in bits, `-log2 p`,
         under the model's own probabilities at temperature 1).
     """
+    seed = course_seed(seed)
     length = check_positive_int("length", length)
     temperature = check_positive_number("temperature", temperature)
     weights = numpy_weights(model)
@@ -240,7 +241,7 @@ def train_language_model(
     prompt=None,
     sample_length=200,
     temperature=0.8,
-    seed=DEFAULT_SEED,
+    seed=None,
 ):
     """Trains a character model on windows of a long text, scoring it after every epoch.
 
@@ -274,6 +275,7 @@ def train_language_model(
         sample, `"real_words"` (its `real_word_share` among the training
         text's words).
     """
+    seed = course_seed(seed)
     set_global_seed(seed)
     batch_size = check_positive_int("batch_size", batch_size)
     model = build_language_model(

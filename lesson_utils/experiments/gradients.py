@@ -33,7 +33,7 @@ from lesson_utils.scratch.cells import simple_rnn_forward
 from lesson_utils.settings import (
     CELL_TYPES,
     CELLS,
-    DEFAULT_SEED,
+    course_seed,
     lesson_sizes,
     set_global_seed,
 )
@@ -76,7 +76,7 @@ def input_gradient_norms(model, inputs, targets, loss=None):
     return np.linalg.norm(gradients, axis=-1).mean(axis=0)
 
 
-def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
+def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=None):
     """Input-gradient norms of freshly initialised memory models, one per cell.
 
     Each model is `build_memory_model(cell)` with the same number of units,
@@ -96,6 +96,7 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=DEFAULT_SEED):
     Returns:
         A dict `{cell: array (timesteps,)}` as `input_gradient_norms` returns.
     """
+    seed = course_seed(seed)
     settings = lesson_sizes("02", quick)
     inputs, targets = make_memory_task(settings["timesteps"] - 1, settings["batch"], seed=seed)
     for cell in cells:
@@ -179,12 +180,13 @@ def accuracy_table(results):
     return "\n".join(rows)
 
 
-def scaled_orthogonal(units, radius, seed=DEFAULT_SEED):
+def scaled_orthogonal(units, radius, seed=None):
     """A random orthogonal matrix times `radius`: every eigenvalue has modulus `radius`.
 
     It is Keras' default recurrent kernel (`Orthogonal(gain=radius)`), so
     `radius` is both its spectral radius and its largest singular value.
     """
+    seed = course_seed(seed)
     units = check_positive_int("units", units)
     q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(units, units)))
     return radius * q * np.sign(np.diag(r))
@@ -220,7 +222,7 @@ def _radius_rnn(radius, timesteps, units, batch, seed):
     return inputs, weights, states, grad_last
 
 
-def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
+def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=None):
     """Gradient norms back through time for a recurrent matrix of spectral radius `radius`.
 
     The RNN reads memory-task sequences with Keras' SimpleRNN initialisation
@@ -242,6 +244,7 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
         length, `growth_per_step(tanh)`) and `mean_slope` (the arithmetic
         mean of tanh's slope `1 - h**2` over every state and unit).
     """
+    seed = course_seed(seed)
     inputs, (_, recurrent_kernel, _), states, grad_last = _radius_rnn(
         radius, timesteps, units, batch, seed
     )
@@ -254,7 +257,7 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=DE
     return curves
 
 
-def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=DEFAULT_SEED):
+def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=None):
     """The gradients of a Keras SimpleRNN's weights, computed by `tf.GradientTape`.
 
     The loss is `sum(h_{T-1} * grad_last)`, so that `dL/dh_{T-1} = grad_last`,
@@ -270,6 +273,7 @@ def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=DEFAULT_SEED)
         `(weights, gradients)`: the layer's `[kernel, recurrent_kernel, bias]` and
         their gradients, as NumPy arrays.
     """
+    seed = course_seed(seed)
     units = check_positive_int("units", units)
     set_global_seed(seed)
     layer = keras.layers.SimpleRNN(units, dtype="float64")
@@ -280,7 +284,7 @@ def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=DEFAULT_SEED)
     return [w.numpy() for w in layer.weights], [g.numpy() for g in gradients]
 
 
-def weight_gradients_against_tape(inputs, grad_last, *, units=16, seed=DEFAULT_SEED):
+def weight_gradients_against_tape(inputs, grad_last, *, units=16, seed=None):
     """The NumPy loop's weight gradients against `tf.GradientTape`'s, for a Keras SimpleRNN.
 
     The layer's own weights are run forward in NumPy (`simple_rnn_forward`)
@@ -305,9 +309,7 @@ def weight_gradients_against_tape(inputs, grad_last, *, units=16, seed=DEFAULT_S
     }
 
 
-def weight_gradient_shares(
-    radii=(0.9, 1.0), *, timesteps=100, units=16, batch=32, seed=DEFAULT_SEED
-):
+def weight_gradient_shares(radii=(0.9, 1.0), *, timesteps=100, units=16, batch=32, seed=None):
     """Each step's share of the recurrent kernel's gradient, by distance from the loss.
 
     For each spectral radius, a tanh RNN as in `radius_gradient_curves` is run
@@ -324,6 +326,7 @@ def weight_gradient_shares(
         `{radius: array (timesteps,)}`: the share of the step `k` steps back from
         the loss, for `k = 0 .. timesteps - 1` (each array sums to 1).
     """
+    seed = course_seed(seed)
     shares = {}
     for radius in radii:
         inputs, (_, recurrent_kernel, _), states, grad_last = _radius_rnn(
@@ -398,7 +401,7 @@ def train_recording_gradients(model, inputs, targets, *, steps, batch_size):
     return {name: np.array(values) for name, values in record.items()}
 
 
-def clipping_comparison(*, quick=None, seed=DEFAULT_SEED):
+def clipping_comparison(*, quick=None, seed=None):
     """Trains one SimpleRNN twice on the same data, without and with `global_clipnorm`.
 
     The recurrent kernel starts with spectral radius `clip_gain` (2 by
@@ -414,6 +417,7 @@ def clipping_comparison(*, quick=None, seed=DEFAULT_SEED):
         A dict: `clipnorm`, and `without` and `with` (each the record of
         `train_recording_gradients`: `loss` and `gradient_norm` per step).
     """
+    seed = course_seed(seed)
     settings = lesson_sizes("02", quick)
     steps, batch = settings["clip_steps"], settings["clip_batch"]
     inputs, targets = make_memory_task(

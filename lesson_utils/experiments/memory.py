@@ -23,7 +23,7 @@ from lesson_utils.progress import track
 from lesson_utils.settings import (
     CELL_TYPES,
     CELLS,
-    DEFAULT_SEED,
+    course_seed,
     lesson_sizes,
     set_global_seed,
 )
@@ -54,7 +54,7 @@ class _EpochProgress(keras.callbacks.Callback):
         next(self.bar, None)  # past the last epoch: the bar fills and says how long it took
 
 
-def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=False):
+def train_memory_model(cell, lag, *, quick=None, seed=None, progress=False):
     """Trains a memory model at one lag and tests it on fresh sequences.
 
     Training sequences mix every lag from 1 to `lag` (easy cases first
@@ -71,6 +71,7 @@ def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=Fal
     Returns:
         `(model, accuracy)`: the trained model and its test accuracy.
     """
+    seed = course_seed(seed)
     check_choice("cell", cell, CELL_TYPES)
     lag = check_positive_int("lag", lag)
     settings = lesson_sizes("01", quick)
@@ -93,7 +94,7 @@ def train_memory_model(cell, lag, *, quick=None, seed=DEFAULT_SEED, progress=Fal
     return model, memory_accuracy(model, test_inputs, test_targets)
 
 
-def accuracy_by_lag(cell, lags=None, *, quick=None, seed=DEFAULT_SEED):
+def accuracy_by_lag(cell, lags=None, *, quick=None, seed=None):
     """Trains one model per lag and measures how well each recalls the marked bit.
 
     Args:
@@ -108,7 +109,7 @@ def accuracy_by_lag(cell, lags=None, *, quick=None, seed=DEFAULT_SEED):
     return memory_comparison((cell,), lags, quick=quick, seed=seed)[cell]
 
 
-def memory_comparison(cells, lags=None, *, quick=None, seed=DEFAULT_SEED):
+def memory_comparison(cells, lags=None, *, quick=None, seed=None):
     """Trains one model per cell and lag, with one progress bar for them all.
 
     Args:

@@ -14,7 +14,7 @@ from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.progress import track
-from lesson_utils.settings import DEFAULT_SEED, DEFAULT_VOCAB_SIZE, set_global_seed
+from lesson_utils.settings import DEFAULT_VOCAB_SIZE, course_seed, set_global_seed
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
 
 # The live padding comparison of notebook 04, the same in quick and full mode:
@@ -121,7 +121,7 @@ def short_reviews(reviews, labels, count, longest):
     return [list(reviews[i]) for i in chosen], np.asarray(labels)[chosen].astype(int)
 
 
-def padding_comparison(train, test, *, sizes=None, seed=DEFAULT_SEED):
+def padding_comparison(train, test, *, sizes=None, seed=None):
     """Trains the same small LSTM three times, changing only the padding or the mask.
 
     The models are (a) post-padding without a mask, (b) pre-padding without
@@ -142,6 +142,7 @@ def padding_comparison(train, test, *, sizes=None, seed=DEFAULT_SEED):
         `test_accuracy`, `seconds` (training and testing), and
         `mean_padding` (padding zeros per training review).
     """
+    seed = course_seed(seed)
     sizes = dict(PADDING_COMPARISON_SIZES, **(sizes or {}))
     x_train, y_train = short_reviews(*train, sizes["train_reviews"], sizes["longest"])
     x_test, y_test = short_reviews(*test, sizes["test_reviews"], sizes["longest"])

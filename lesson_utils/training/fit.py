@@ -9,11 +9,11 @@ a widget's Stop button.
 import keras
 import numpy as np
 
-from lesson_utils.arguments import check_fraction, check_non_negative_int, check_positive_int
+from lesson_utils.arguments import check_fraction, check_positive_int
 from lesson_utils.data import batching
 from lesson_utils.data.text import review_lengths
 from lesson_utils.models.recurrent import model_masks_padding, model_vocab_size
-from lesson_utils.settings import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DEFAULT_SEED
+from lesson_utils.settings import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, course_seed
 
 
 class StopAfterBatch(keras.callbacks.Callback):
@@ -131,7 +131,7 @@ def train_rnn_model(
     validation_split=0.2,
     verbose=1,
     shuffle=True,
-    seed=DEFAULT_SEED,
+    seed=None,
     callbacks=None,
     restore_best_weights=True,
 ):
@@ -157,11 +157,11 @@ def train_rnn_model(
         A `keras.callbacks.History` with one entry per completed epoch (an
         epoch that a `StopAfterBatch` cut short is not counted).
     """
+    seed = course_seed(seed)
     x_train, y_train = _check_xy(x_train, y_train, "train")
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     validation_split = check_fraction("validation_split", validation_split)
-    check_non_negative_int("seed", seed)
     _check_ids_fit(model, x_train)
 
     split_at = int(len(x_train) * (1 - validation_split))

@@ -19,11 +19,11 @@ from lesson_utils.settings import (
     DEFAULT_EMBEDDING_DIM,
     DEFAULT_EPOCHS,
     DEFAULT_MAX_LENGTH,
-    DEFAULT_SEED,
     DEFAULT_UNITS,
     DEFAULT_VOCAB_SIZE,
     GATED_CELLS,
     QUICK_EPOCHS,
+    course_seed,
     is_quick_mode,
     lesson_sizes,
     quick_mode_note,
@@ -69,7 +69,7 @@ def run_full_workflow(
     validation_split=0.2,
     verbose=1,
     shuffle=True,
-    seed=DEFAULT_SEED,
+    seed=None,
     *,
     cell="lstm",
     bidirectional=False,
@@ -117,6 +117,7 @@ def run_full_workflow(
         before its first epoch finished: there is nothing to test); and the
         trained model.
     """
+    seed = course_seed(seed)
     quick = is_quick_mode(quick)
     if quick and quick_epochs is not None:
         epochs = min(epochs, quick_epochs)

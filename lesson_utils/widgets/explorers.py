@@ -21,7 +21,7 @@ from lesson_utils.figures.gradients import plot_radius_gradients
 from lesson_utils.figures.hidden_states import plot_hidden_state_over_time
 from lesson_utils.figures.style import PALETTE
 from lesson_utils.scratch.cells import simple_rnn_forward
-from lesson_utils.settings import DEFAULT_MAX_LENGTH, DEFAULT_SEED
+from lesson_utils.settings import DEFAULT_MAX_LENGTH, course_seed
 from lesson_utils.widgets.figure_widget import FigureWidget
 
 # ---------------------------------------------------------------------------
@@ -108,7 +108,8 @@ class SpectralRadiusExplorer(FigureWidget):
     `radius_gradient_curves` dict).
     """
 
-    def __init__(self, radius=1.0, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
+    def __init__(self, radius=1.0, *, timesteps=100, units=32, batch=16, seed=None):
+        seed = course_seed(seed)
         self.timesteps, self.units, self.batch, self.seed = timesteps, units, batch, seed
         self.controls = {
             "radius": widgets.FloatSlider(
@@ -142,7 +143,7 @@ class SpectralRadiusExplorer(FigureWidget):
         )
 
 
-def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, seed=DEFAULT_SEED):
+def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, seed=None):
     """Builds notebook 02's spectral-radius explorer.
 
     Args:

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 from lesson_utils.data.characters import END_OF_REVIEW
 from lesson_utils.experiments.generation import generate_text, next_character_distributions
 from lesson_utils.figures.generation import plot_generation
-from lesson_utils.settings import DEFAULT_SEED
+from lesson_utils.settings import course_seed
 from lesson_utils.widgets.figure_widget import FigureWidget
 
 
@@ -39,8 +39,9 @@ class TextGenerator(FigureWidget):
         prompt="this movie is ",
         temperature=0.8,
         length=300,
-        seed=DEFAULT_SEED,
+        seed=None,
     ):
+        seed = course_seed(seed)
         self.model, self.heldout_bits, self.seed = model, heldout_bits, seed
         wide = {"style": {"description_width": "7em"}, "layout": widgets.Layout(width="26em")}
         self.controls = {
@@ -94,7 +95,7 @@ class TextGenerator(FigureWidget):
 
 
 def text_generator(
-    model, heldout_bits, *, prompt="this movie is ", temperature=0.8, length=300, seed=DEFAULT_SEED
+    model, heldout_bits, *, prompt="this movie is ", temperature=0.8, length=300, seed=None
 ):
     """Builds notebook 06's text generator.
 

@@ -30,7 +30,7 @@ from lesson_utils.arguments import check_int_in_range
 from lesson_utils.data.imdb import ImdbDataError
 from lesson_utils.figures.style import PALETTE, figure_png
 from lesson_utils.figures.training import plot_history
-from lesson_utils.settings import CELLS, DEFAULT_BATCH_SIZE, DEFAULT_SEED, lesson_sizes
+from lesson_utils.settings import CELLS, DEFAULT_BATCH_SIZE, course_seed, lesson_sizes
 from lesson_utils.training.fit import StopAfterBatch
 from lesson_utils.training.pipeline import run_full_workflow
 
@@ -117,9 +117,8 @@ class TrainingPanel(widgets.VBox):
     Keras History, finished epochs only).
     """
 
-    def __init__(
-        self, *, source=None, quick=None, seed=DEFAULT_SEED, batch_size=DEFAULT_BATCH_SIZE
-    ):
+    def __init__(self, *, source=None, quick=None, seed=None, batch_size=DEFAULT_BATCH_SIZE):
+        seed = course_seed(seed)
         sizes = lesson_sizes("04", quick)
         self.source, self.quick, self.seed, self.batch_size = source, quick, seed, batch_size
         self.vocab_size, self.dense_units = sizes["vocab_size"], sizes["dense_units"]
@@ -448,7 +447,7 @@ class TrainingPanel(widgets.VBox):
         )
 
 
-def training_panel(*, source=None, quick=None, seed=DEFAULT_SEED):
+def training_panel(*, source=None, quick=None, seed=None):
     """Builds notebook 04's training panel.
 
     Args:

@@ -108,9 +108,10 @@ def _write_json(path, data):
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
-def _server_environment(home):
-    """The server's (and so the kernel's) environment: quick mode, private Jupyter folders."""
-    env = dict(os.environ)
+def _server_environment(home, learner_environment):
+    """The server's (and so the kernel's) environment: the learner's (the one the test run
+    started with, before a test changed this process'), quick mode, private Jupyter folders."""
+    env = dict(learner_environment)
     # The tests' own Agg backend would stop the kernel from showing figures inline.
     env.pop("MPLBACKEND", None)
     env.update(
@@ -204,7 +205,7 @@ def _wait_until_up(server):
 
 
 @pytest.fixture(scope="session")
-def jupyter_lab(tmp_path_factory):
+def jupyter_lab(tmp_path_factory, learner_environment):
     """JupyterLab serving a copy of `notebooks/` with the course's settings, as `make lab` does."""
     home = tmp_path_factory.mktemp("jupyter_home")
     root = tmp_path_factory.mktemp("course") / "notebooks"
@@ -226,7 +227,11 @@ def jupyter_lab(tmp_path_factory):
     ]
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            command, env=_server_environment(home), cwd=root, stdout=log, stderr=subprocess.STDOUT
+            command,
+            env=_server_environment(home, learner_environment),
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = JupyterLabServer(process, port, token, log_path, root)
     try:
