@@ -112,7 +112,7 @@ _PUBLIC = {
             "layer_markdown",
             "later_step_changes_earlier_outputs",
         ],
-        "experiments.embeddings": ["nearest_words", "group_cosines"],
+        "experiments.embeddings": ["nearest_words", "group_cosines", "PRAISE", "COMPLAINT"],
         "experiments.reviews": [
             "truncated_share",
             "padding_examples",

@@ -63,6 +63,11 @@ def nearest_words(model, words, word_index, *, count=5):
     return neighbours
 
 
+# Notebook 04's words of each sentiment, whose cosines `group_cosines` compares.
+PRAISE = ("excellent", "wonderful", "great", "best", "loved", "perfect")
+COMPLAINT = ("awful", "boring", "worst", "waste", "terrible", "poor")
+
+
 def group_cosines(model, first, second, word_index):
     """Mean cosine similarity within two groups of words, and across them.
 

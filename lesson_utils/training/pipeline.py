@@ -173,7 +173,7 @@ def run_full_workflow(
     return history, metrics, model
 
 
-def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
+def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None, seed=None):
     """Trains the course's model with `cell` at notebook 04's sizes.
 
     Args:
@@ -181,6 +181,7 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
         verbose: Keras' verbosity.
         source: as for `load_imdb`.
+        seed: seeds the weights and the shuffling (default: `course_seed()`).
 
     Returns:
         `(history, metrics, model)`, as `run_full_workflow` returns them.
@@ -199,6 +200,7 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None):
         cell=cell,
         source=source,
         quick=quick,
+        seed=seed,
     )
 
 
