@@ -113,3 +113,20 @@ def test_only_experiments_with_a_claim_asserted_in_the_mode_run_and_imdb_gets_fe
     assert "04_course_model" in experiments_in("full", EXPERIMENTS)
     assert seeds_for("04_imdb", "full") == 3 and seeds_for("01_memory", "full") == 5
     assert seeds_for("04_imdb", "quick") == 20
+
+
+def test_a_sweep_judged_again_uses_todays_thresholds_and_drops_claims_that_are_gone():
+    from course_tools.claims import rejudged
+
+    old = dict(
+        notebook="01",
+        value="longest_lag",
+        mode="quick",
+        arithmetic="default",
+        threshold=0.5,
+        held=0,
+        values=[0.55, 0.6],
+    )
+    gone = dict(old, value="a_claim_no_longer_made")
+    (row,) = rejudged({"runs": [], "claims": [old, gone]})["claims"]
+    assert (row["threshold"], row["held"], row["seeds"]) == (0.7, 2, 2)

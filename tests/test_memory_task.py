@@ -73,11 +73,14 @@ def test_bad_cell_and_gain_are_named():
         build_memory_model("gru", recurrent_gain=0)
 
 
-def test_settings_are_smaller_in_quick_mode():
+def test_quick_mode_tries_fewer_lags_on_fewer_sequences_with_the_same_training():
+    # The same training in both modes: trained longer, a SimpleRNN learns even lag 100 for some
+    # seeds, and the lesson would depend on the seed (settings.SIZES, course_tools.claims).
     quick, full = lesson_sizes("01", True), lesson_sizes("01", False)
     assert set(quick) == set(full)
-    assert max(quick["lags"]) <= max(full["lags"])
-    assert quick["train_samples"] * quick["epochs"] < full["train_samples"] * full["epochs"]
+    assert len(quick["lags"]) < len(full["lags"]) and max(quick["lags"]) <= max(full["lags"])
+    assert quick["test_samples"] < full["test_samples"]
+    assert (quick["train_samples"], quick["epochs"]) == (full["train_samples"], full["epochs"])
 
 
 def test_a_simple_rnn_learns_a_short_lag():

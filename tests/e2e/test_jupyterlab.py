@@ -36,6 +36,7 @@ RUN_ALL_TIMEOUT = 600  # seconds for all cells of one notebook (quick mode: abou
 WIDGET_RENDER_TIMEOUT = 60
 REDRAW_TIMEOUT = 15
 TRAIN_TIMEOUT = 300
+LATE_OUTPUT_SECONDS = 2  # TensorFlow's C++ lines can reach JupyterLab after the kernel is idle
 
 # What a notebook must offer on top of the checks every notebook gets. Keys are
 # name prefixes, so that "04_" covers the IMDB notebook whatever its final name.
@@ -176,6 +177,8 @@ def _run_all_cells(page, name):
         assert not errors, f"{name} has error output:\n" + "\n".join(errors)
         pending = [c["index"] for c in state["cells"] if c["hasCode"] and c["count"] is None]
         if not pending and state["kernel"] == "idle":
+            time.sleep(LATE_OUTPUT_SECONDS)  # lines the kernel sends after a cell's reply count too
+            state = _cell_state(page)
             red = _stderr_outputs(state)
             assert not red, f"{name} writes to standard error (red boxes) in {', '.join(red)}"
             return state
