@@ -75,6 +75,10 @@ class Claim:
         return measured - self.threshold if self.op == _ABOVE else self.threshold - measured
 
 
+# The measurements. Each imports what it uses: the process that runs the sweep never loads
+# TensorFlow, whose arithmetic each child process sets before it does.
+
+
 def _memory_01(seed, quick):
     from lesson_utils.experiments.memory import accuracy_by_lag, train_memory_model
     from lesson_utils.settings import lesson_sizes
