@@ -263,7 +263,7 @@ def setup_notebook():
     if seed != DEFAULT_SEED:
         print(
             f"Seed {seed}, from {SEED_ENV_VAR} (the course's is {DEFAULT_SEED}): trained "
-            "results differ from run to run of the course, and the checks hold for any seed."
+            "results differ from seed to seed; the notebook's checks hold for any."
         )
     return result
 
