@@ -9,9 +9,13 @@ course's notebooks are committed without outputs, so this hook fails:
   finished: nbval stops reading a cell's output at the kernel's "idle", but a
   line that the kernel forwards a moment later still shows under that cell in
   JupyterLab (TensorFlow's C++ log lines arrive that way);
-- a cell that shows the same figure twice: a cell whose last line is a bare
-  `plot_...(...)` call draws the figure, then displays the figure the call
-  returned (the course writes `fig = plot_...(...)`).
+- whatever else `course_tools.executed.output_problems`, the course's one rule
+  of a bad output, finds (an error, a figure shown twice, a widget as text).
+
+A course notebook that passes every cell is saved, executed, into
+`artifacts/executed/<mode>/` (`course_tools.executed.record_run`), with the
+widgets' state and each cell's timing, so that the slide decks and the site are
+built from this very run instead of running the notebook again.
 
 And each notebook's kernel starts with the environment the test run started
 with, not the one the tests have changed since: importing `lesson_utils` in a
@@ -19,9 +23,12 @@ unit test sets `TF_CPP_MIN_LOG_LEVEL` in this process, which a kernel that
 inherited it would use to hide the very lines a learner's kernel shows.
 """
 
+import base64
+import datetime
 import os
 import queue
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -51,25 +58,6 @@ def _as_a_learner():
         os.environ.update(saved)
 
 
-def stderr_text(outputs):
-    """The text a cell's outputs wrote to standard error ('' if none)."""
-    return "".join(
-        output.get("text", "")
-        for output in outputs
-        if output.get("output_type") == "stream" and output.get("name") == "stderr"
-    )
-
-
-def repeated_images(outputs):
-    """How many of a cell's images repeat an image shown before them in the same cell."""
-    images = [
-        "".join(output["data"]["image/png"])
-        for output in outputs
-        if "image/png" in output.get("data", {})
-    ]
-    return len(images) - len(set(images))
-
-
 def _is_notebook_cell(item):
     return type(item).__name__ == "IPyNbCell"
 
@@ -94,6 +82,8 @@ def _run_notebooks_as_a_learner():
     start = IPyNbFile.setup
 
     def setup(self):
+        self.late_stderr, self.widgets, self.run_failed = [], {}, False
+        self.source_hash = _course_hash(self.path)
         with _as_a_learner():
             start(self)
 
@@ -107,13 +97,62 @@ def _run_notebooks_as_a_learner():
         if message.get("msg_type") == "stream" and content.get("name") == "stderr":
             parent = message.get("parent_header", {}).get("msg_id")
             if parent != getattr(self.kernel, "current_msg_id", None):
-                self.late_stderr = getattr(self, "late_stderr", []) + [content.get("text", "")]
+                self.late_stderr.append(content.get("text", ""))
+        elif message.get("msg_type") in ("comm_open", "comm_msg"):
+            _keep_widget_state(self.widgets, message)
         return message
 
     RunningKernel.execute_cell_input = execute_cell_input
     IPyNbFile.get_kernel_message = get_kernel_message
     IPyNbFile.setup = setup
     IPyNbFile._course_watched = True
+
+
+def _course_hash(path):
+    """The content hash of a course notebook's run, or None for a notebook outside `notebooks/`."""
+    from course_tools import NOTEBOOKS_DIR
+    from course_tools.executed import content_hash
+
+    path = Path(path)
+    return content_hash(path.name) if path.parent.resolve() == NOTEBOOKS_DIR else None
+
+
+def _keep_widget_state(widgets, message):
+    """Adds a widget message's state to `widgets`, as nbclient stores it in a notebook."""
+    content = message["content"]
+    data = content.get("data", {})
+    if "state" not in data:
+        return
+    entry = widgets.setdefault(content["comm_id"], {"state": {}, "buffers": {}})
+    entry["state"].update(data["state"])
+    for path, buffer in zip(data.get("buffer_paths", []), message.get("buffers", [])):
+        entry["buffers"][tuple(path)] = {
+            "path": path,
+            "encoding": "base64",
+            "data": base64.b64encode(bytes(buffer)).decode("ascii"),
+        }
+
+
+def _widget_metadata(widgets):
+    state = {}
+    for model_id, entry in widgets.items():
+        if "_model_name" not in entry["state"]:
+            continue
+        state[model_id] = {
+            "model_name": entry["state"]["_model_name"],
+            "model_module": entry["state"].get("_model_module"),
+            "model_module_version": entry["state"].get("_model_module_version"),
+            "state": entry["state"],
+        }
+        if entry["buffers"]:
+            state[model_id]["buffers"] = list(entry["buffers"].values())
+    return {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": state,
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
 
 
 def _drain(notebook):
@@ -127,6 +166,25 @@ def _drain(notebook):
         content = message.get("content", {})
         if message.get("msg_type") == "stream" and content.get("name") == "stderr":
             late.append(content.get("text", ""))
+
+
+def _record(notebook):
+    """Saves a course notebook's finished run in `artifacts/executed/<mode>/`."""
+    from course_tools.executed import mode_and_seed, record_run
+
+    mode, seed = mode_and_seed(LEARNER_ENVIRONMENT)
+    record_run(
+        notebook.nb,
+        Path(notebook.path).name,
+        mode=mode,
+        seed=seed,
+        engine="nbval",
+        source_hash=notebook.source_hash,
+    )
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
 
 
 def pytest_configure(config):
@@ -144,31 +202,42 @@ def pytest_collection_modifyitems(items):
 def pytest_runtest_call(item):
     if not _is_notebook_cell(item):
         return (yield)
+    from course_tools.executed import output_problems
+
     notebook = item.parent
-    notebook.late_stderr = []
+    last = getattr(item, "last_in_notebook", False)
+    started = _now()
     try:
         result = yield
+    except BaseException:
+        notebook.run_failed = True
+        raise
     finally:
-        if getattr(item, "last_in_notebook", False) and notebook.kernel.is_alive():
+        if last and notebook.kernel.is_alive():
             notebook.late_stderr += _drain(notebook)
-    outputs = getattr(item, "test_outputs", None) or []
-    written = stderr_text(outputs)
-    if written:
-        pytest.fail(
-            f"{item.name} wrote to standard error (a red box in JupyterLab):\n{written[:2000]}",
-            pytrace=False,
-        )
+    outputs = list(getattr(item, "test_outputs", None) or [])
+    item.cell.outputs = outputs
+    item.cell.execution_count = item.cell_num + 1
+    item.cell.metadata["execution"] = {
+        "iopub.execute_input": started,
+        "shell.execute_reply": _now(),
+    }
     late = "".join(notebook.late_stderr)
     if late:
+        notebook.run_failed = True
         pytest.fail(
             f"{item.name}, or the cell before it, wrote to standard error after it had finished "
             f"(JupyterLab shows it as a red box under that cell):\n{late[:2000]}",
             pytrace=False,
         )
-    if repeated_images(outputs):
-        pytest.fail(
-            f"{item.name} shows the same figure twice: a cell that ends with a call returning a "
-            "figure displays it again; assign it (fig = plot_...(...))",
-            pytrace=False,
-        )
+    problems = output_problems(outputs)
+    if problems:
+        notebook.run_failed = True
+        pytest.fail(f"{item.name} " + "\n".join(problems), pytrace=False)
+    every_cell_ran = all(
+        cell.execution_count for cell in notebook.nb.cells if cell.cell_type == "code"
+    )
+    if last and every_cell_ran and not notebook.run_failed and notebook.source_hash:
+        notebook.nb.metadata["widgets"] = _widget_metadata(notebook.widgets)
+        _record(notebook)
     return result

@@ -1,17 +1,17 @@
-"""The course's diagrams, drawn with matplotlib and kept inside the notebooks.
+"""The course's diagrams, drawn with matplotlib into `images/`.
 
-Each diagram is a PNG attachment of the Markdown cell that shows it
-(`![alt text](attachment:NAME.png)`), so it shows wherever the notebook is
+`python -m course_tools.diagrams` draws every diagram into `images/NAME.png`,
+the course's pictures for a maintainer or an instructor's own slides. A
+notebook shows one as a PNG attachment of the Markdown cell that shows it
+(`![alt text](attachment:NAME.png)`), so that it shows wherever the notebook is
 opened: JupyterLab with any root folder, a notebook uploaded on its own or
-opened in a hosted service, an exported slide deck. Run
-`python -m course_tools.diagrams` after changing a drawing to redraw every
-attachment. Each `draw_*` function returns a matplotlib `Figure`, and
-`DIAGRAMS` (at the end) lists them by attachment name.
+opened in a hosted service, an exported slide deck. The attachments are
+written from `images/` by `python -m course_tools sync`, never by hand. Each
+`draw_*` function returns a matplotlib `Figure`, and `DIAGRAMS` (at the end)
+lists them by file name.
 """
 
-import base64
 import io
-import json
 import re
 from pathlib import Path
 
@@ -19,9 +19,10 @@ import matplotlib
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from course_tools import NOTEBOOKS_DIR
+from course_tools import REPO_DIR
 from lesson_utils.figures.style import PALETTE
 
+IMAGES_DIR = REPO_DIR / "images"
 # A Markdown image shown from a cell attachment: `![alt](attachment:NAME.png)`.
 ATTACHED_IMAGE = re.compile(r"!\[([^\]]*)\]\(attachment:([^)\s]+)\.png\)")
 
@@ -44,27 +45,6 @@ def diagram_png(name):
     fig.savefig(buffer, format="png", dpi=100)
     plt.close(fig)
     return buffer.getvalue()
-
-
-def embed_diagrams(notebook):
-    """Redraws every diagram a notebook shows into its cell attachments, in place.
-
-    Args:
-        notebook: a notebook as a dict (`json.load` of an `.ipynb` file).
-
-    Returns:
-        The names of the diagrams embedded.
-    """
-    embedded = []
-    for cell in notebook["cells"]:
-        if cell["cell_type"] != "markdown":
-            continue
-        for _, name in ATTACHED_IMAGE.findall("".join(cell["source"])):
-            if name in DIAGRAMS:
-                data = base64.b64encode(diagram_png(name)).decode("ascii")
-                cell.setdefault("attachments", {})[f"{name}.png"] = {"image/png": data}
-                embedded.append(name)
-    return embedded
 
 
 # ---------------------------------------------------------------------------
@@ -341,25 +321,24 @@ DIAGRAMS = {
 }
 
 
-def main(notebooks_dir=NOTEBOOKS_DIR):
-    """Redraws the diagrams inside every notebook of `notebooks_dir`.
+def main(images_dir=IMAGES_DIR):
+    """Draws every diagram into `images_dir` as `NAME.png`.
 
     Returns:
-        `{notebook file name: [diagram names]}` for the notebooks that show one.
+        The paths written.
     """
-    written = {}
-    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        names = embed_diagrams(notebook)
-        if names:
-            path.write_text(
-                json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
-            written[path.name] = names
+    images_dir = Path(images_dir)
+    images_dir.mkdir(exist_ok=True)
+    written = []
+    for name in DIAGRAMS:
+        path = images_dir / f"{name}.png"
+        path.write_bytes(diagram_png(name))
+        written.append(path)
     return written
 
 
 if __name__ == "__main__":
     matplotlib.use("Agg")
-    for notebook_name, names in main().items():
-        print(f"{notebook_name}: drew {', '.join(names)}")
+    for path in main():
+        print(f"drew {path}")
+    print("Attach them to the notebooks: python -m course_tools sync")

@@ -3,10 +3,11 @@
 `python -m course_tools.site --mode full|quick --out DIR` (or `make site`, full
 mode) builds the site in four steps:
 
-1. copies `notebooks/` into a build folder and executes each notebook there with
-   nbclient, in the chosen mode (`QUICK_TEST_MODE`), `IMDB_DATA_DIR` passed
-   through and the trained models kept in the build folder, so that every figure
-   comes from this run;
+1. reads each notebook's executed copy in the chosen mode from
+   `artifacts/executed/<mode>/` (`course_tools.executed`: the run that
+   `make test`, `make test-full` or JupyterLab saved), running with nbclient
+   only a notebook that has no current run, so that `make site` after
+   `make test-full` runs nothing;
 2. replaces each widget output by a static view of its stored state (its
    figure, its controls as they were drawn) with one line saying that it moves
    in a running notebook and where to run it;
@@ -14,7 +15,8 @@ mode) builds the site in four steps:
    contents, the instructor guide and MathJax from `vendor/` are added) and
    builds it with `jupyter-book build`;
 4. checks that no page refers to a script, style sheet, font or image outside
-   the site, and writes `build_info.json` (mode, versions, seconds per notebook).
+   the site, and writes `build_info.json` (mode, versions, and for each notebook
+   the run it shows: its engine, seed and seconds).
 
 Quick mode (CI) shrinks every experiment; each page then says so in a banner.
 """
@@ -26,22 +28,18 @@ import datetime
 import html
 import importlib.metadata
 import json
-import os
 import platform
 import re
 import shutil
 import subprocess
-import sys
 import sysconfig
 import time
 from pathlib import Path
 
 import nbformat
 import yaml
-from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
+from course_tools.executed import RUN_KEY, executed_notebook, notebook_names
 from lesson_utils.hosted import binder_url, colab_url, install_line, repository_url
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -52,7 +50,6 @@ MATHJAX_FILE = REPO_DIR / "vendor" / "node_modules" / "mathjax" / "es5" / "tex-s
 DEFAULT_OUT = REPO_DIR / "artifacts" / "site"
 
 MODES = ("full", "quick")
-CELL_TIMEOUT = 600  # seconds, as nbval's --nbval-cell-timeout
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BUILD_INFO = "build_info.json"
 # Versions recorded in build_info.json and on the home page.
@@ -476,80 +473,7 @@ _DRAW = {
 }
 
 
-# --- Executing the notebooks ---------------------------------------------------------------------
-
-
-def execution_environment(mode, models_dir):
-    """The kernel's environment: this one (so `IMDB_DATA_DIR` passes through), in `mode`.
-
-    Args:
-        mode: `"full"` or `"quick"`.
-        models_dir: where the notebooks save and load the trained models (notebook
-            04 saves the LSTM that notebook 05 opens).
-    """
-    _check_mode(mode)
-    env = dict(os.environ)
-    # A headless backend chosen by a caller would stop the kernel from drawing inline figures.
-    env.pop("MPLBACKEND", None)
-    env["QUICK_TEST_MODE"] = "1" if mode == "quick" else "0"
-    env["RNN_COURSE_MODELS_DIR"] = str(models_dir)
-    return env
-
-
-def stderr_cells(notebook):
-    """The indices of the code cells that wrote to standard error."""
-    return [
-        index
-        for index, cell in enumerate(notebook["cells"])
-        if any(
-            output.get("output_type") == "stream" and output.get("name") == "stderr"
-            for output in cell.get("outputs", [])
-        )
-    ]
-
-
-def execute_notebook(path, env, kernel_dir):
-    """Runs a notebook top to bottom in its own folder, storing the widgets' state.
-
-    Args:
-        path: the notebook file (a copy: its folder is the kernel's working folder).
-        env: the kernel's environment (`execution_environment`).
-        kernel_dir: a folder of kernel specs whose `python3` is this interpreter.
-
-    Returns:
-        The executed notebook.
-    """
-    notebook = nbformat.read(path, as_version=4)
-    kernel = KernelManager(
-        kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernel_dir)])
-    )
-    client = NotebookClient(
-        notebook,
-        km=kernel,
-        timeout=CELL_TIMEOUT,
-        store_widget_state=True,
-        resources={"metadata": {"path": str(path.parent)}},
-        # The kernel's own log in this terminal: errors only.
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    client.execute(env=env, cleanup_kc=True)  # the kernel ends with its notebook
-    written = stderr_cells(notebook)
-    if written:
-        raise RuntimeError(
-            f"{path.name}: cell(s) {written} wrote to standard error (a red box "
-            "for a learner, and on the site): fix the notebook first."
-        )
-    return notebook
-
-
-def _write_kernel_spec(kernel_dir):
-    spec = {
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (course venv)",
-        "language": "python",
-    }
-    (kernel_dir / "python3").mkdir(parents=True, exist_ok=True)
-    (kernel_dir / "python3" / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+# --- The notebooks' pages ------------------------------------------------------------------------
 
 
 def extract_attachments(notebook, folder, prefix):
@@ -692,7 +616,7 @@ def stage_book(book_dir, titles, mode, versions):
 
 
 def build_site(mode, out=DEFAULT_OUT, notebooks=None):
-    """Executes the notebooks in `mode` and builds the site into `out`.
+    """Builds the site into `out` from the notebooks' executed copies in `mode`.
 
     Args:
         mode: `"full"` (every experiment at the size the prose talks about) or
@@ -703,34 +627,19 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
             `["03_lstm_gru_gates.ipynb"]`; `None` puts every one on the site.
 
     Returns:
-        The build's record (`build_info.json`): mode, versions, seconds.
+        The build's record (`build_info.json`): mode, versions, the run of each
+        notebook, seconds.
     """
     _check_mode(mode)
     started = time.monotonic()
     out = Path(out).resolve()
     work = out.with_name(out.name + "_build")
     shutil.rmtree(work, ignore_errors=True)
-    run_dir, book_dir, kernel_dir = work / "run", work / "book", work / "kernels"
-    shutil.copytree(NOTEBOOKS_DIR, run_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    _write_kernel_spec(kernel_dir)
-    names = sorted(notebooks or (path.name for path in NOTEBOOKS_DIR.glob("*.ipynb")))
-    missing = [name for name in names if not (NOTEBOOKS_DIR / name).is_file()]
-    if missing:
-        raise ValueError(
-            f"Argument `notebooks` must name notebooks in {NOTEBOOKS_DIR}. "
-            f"Received: notebooks={missing!r}"
-        )
-    env = execution_environment(mode, "models")  # relative: run/models, printed as models/...
-    versions = package_versions()
-    executed, seconds = {}, {}
-    for name in names:
-        print(f"Executing {name} in {mode} mode ...", flush=True)
-        start = time.monotonic()
-        executed[name] = execute_notebook(run_dir / name, env, kernel_dir)
-        nbformat.write(executed[name], run_dir / name)  # kept as run, widget state included
-        seconds[name] = round(time.monotonic() - start, 1)
-        print(f"  {seconds[name]} s", flush=True)
+    book_dir = work / "book"
+    executed = {name: executed_notebook(name, mode) for name in notebook_names(notebooks)}
     execution_seconds = round(time.monotonic() - started, 1)
+    runs = {name: notebook["metadata"][RUN_KEY] for name, notebook in executed.items()}
+    versions = package_versions()
     titles = {name: notebook_title(notebook) for name, notebook in executed.items()}
     stage_book(book_dir, titles, mode, versions)
     (book_dir / "notebooks").mkdir()
@@ -769,7 +678,15 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
         "built": datetime.datetime.now().isoformat(timespec="seconds"),
         "commit": _commit(),
         "versions": versions,
-        "notebook_seconds": seconds,
+        "runs": {
+            name: {
+                "engine": run["engine"],
+                "seed": run["seed"],
+                "finished": run["finished"],
+                "seconds": round(sum(t for t in run["cell_seconds"] if t is not None), 1),
+            }
+            for name, run in runs.items()
+        },
         "execution_seconds": execution_seconds,
         "total_seconds": round(time.monotonic() - started, 1),
     }
@@ -816,7 +733,8 @@ def main(argv=None):
     info = build_site(args.mode, args.out, args.notebooks or None)
     print(
         f"Site built in {info['mode']} mode in {info['total_seconds']} s "
-        f"(notebooks: {info['execution_seconds']} s): open {args.out.resolve() / 'index.html'}"
+        f"(running notebooks: {info['execution_seconds']} s): "
+        f"open {args.out.resolve() / 'index.html'}"
     )
 
 

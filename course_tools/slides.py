@@ -326,12 +326,12 @@ def has_slide_metadata(notebook):
     )
 
 
-def tag_notebook_files(notebooks=None, *, execute=False, cell_timeout=600):
+def tag_notebook_files(notebooks=None, *, execute=False):
     """Writes slide metadata (`add_slide_metadata`) into notebook files.
 
-    With `execute`, each notebook is first run (on a copy; quick mode if
-    `QUICK_TEST_MODE=1`) so that the slide breaks follow what its cells
-    really print and draw; the file itself gets only the metadata, no output.
+    With `execute`, the slide breaks follow what the notebook's executed run
+    (`course_tools.executed`, in quick mode if `QUICK_TEST_MODE=1`) really
+    prints and draws; the file itself gets only the metadata, no output.
     A notebook whose metadata is already right is left untouched, so the
     command can run on every notebook at any time. The file is read again
     just before it is written; if its cells changed while it ran, it is left
@@ -339,8 +339,7 @@ def tag_notebook_files(notebooks=None, *, execute=False, cell_timeout=600):
 
     Args:
         notebooks: as for `notebook_paths`.
-        execute: whether to run each notebook to measure its outputs.
-        cell_timeout: seconds a cell may run when `execute` is `True`.
+        execute: whether to measure the outputs of each notebook's executed run.
 
     Returns:
         The paths of the notebooks that changed.
@@ -349,13 +348,11 @@ def tag_notebook_files(notebooks=None, *, execute=False, cell_timeout=600):
 
     changed = []
     for path in notebook_paths(notebooks):
-        measured = nbformat.read(path, as_version=4)
-        cells = _cell_sources(measured)
-        if execute:
-            _execute(measured, path, cell_timeout)
+        cells = _cell_sources(nbformat.read(path, as_version=4))
+        measured = _executed(path) if execute else nbformat.read(path, as_version=4)
         add_slide_metadata(measured)
         notebook = nbformat.read(path, as_version=4)
-        if _cell_sources(notebook) != cells:
+        if _cell_sources(notebook) != cells or _cell_sources(measured) != cells:
             raise RuntimeError(
                 f"{path} changed while its slides were measured; nothing was written to it. "
                 "Run the command again."
@@ -405,11 +402,22 @@ def load_offline_assets(vendor_dir=None):
     }
 
 
-def _execute(notebook, path, cell_timeout):
-    from nbconvert.preprocessors import ExecutePreprocessor
+def _executed(path):
+    """The executed run of the course notebook at `path`, in the mode `QUICK_TEST_MODE` sets.
 
-    runner = ExecutePreprocessor(timeout=cell_timeout, kernel_name="python3")
-    runner.preprocess(notebook, {"metadata": {"path": str(path.parent)}})
+    The run is the one `course_tools.executed` keeps (saved by `make test`,
+    `make test-full` or JupyterLab), made first if there is none that is current.
+    """
+    from course_tools.executed import executed_notebook
+
+    path = Path(path)
+    if path.resolve().parent != NOTEBOOKS_DIR.resolve():
+        raise ValueError(
+            "With `execute`, a deck shows a course notebook's executed run "
+            f"(course_tools.executed), so the notebook must be in {NOTEBOOKS_DIR}. "
+            f"Received: {str(path)!r}"
+        )
+    return executed_notebook(path.name, "quick" if is_quick_mode() else "full")
 
 
 def figures_mode_line(quick=None):
@@ -541,7 +549,7 @@ def split_tall_cells(notebook):
     return notebook
 
 
-def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
+def export_slides(notebooks, output_dir, *, execute=False):
     """Exports notebooks to reveal.js slide decks that open without internet.
 
     Each deck is one HTML file with reveal.js, its theme, MathJax and the
@@ -555,11 +563,12 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
             notebook in `notebooks/`.
         output_dir: folder for the decks, created if missing; a notebook
             `NAME.ipynb` gives `NAME.slides.html`.
-        execute: whether to run each notebook first, so that the deck shows
-            its figures (quick mode if `QUICK_TEST_MODE=1`); the title slide
-            then says which mode made them (`figures_mode_line`). Otherwise the
-            deck shows the outputs saved in the file: none for a committed notebook.
-        cell_timeout: seconds a cell may run when `execute` is `True`.
+        execute: whether the deck shows the figures of each notebook's
+            executed run (`course_tools.executed`, in quick mode if
+            `QUICK_TEST_MODE=1`, run first if it has no current run); the
+            title slide then says which mode made them (`figures_mode_line`).
+            Otherwise the deck shows the outputs saved in the file: none for a
+            committed notebook.
 
     Returns:
         The list of paths written.
@@ -567,9 +576,6 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     import nbformat
     from nbconvert import SlidesExporter
 
-    from lesson_utils.arguments import check_positive_int
-
-    check_positive_int("cell_timeout", cell_timeout)
     paths = notebook_paths(notebooks)
     assets = load_offline_assets()
     exporter = SlidesExporter(
@@ -584,11 +590,10 @@ def export_slides(notebooks, output_dir, *, execute=False, cell_timeout=600):
     output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in paths:
-        notebook = nbformat.read(path, as_version=4)
+        notebook = _executed(path) if execute else nbformat.read(path, as_version=4)
         if not has_slide_metadata(notebook):
             add_slide_metadata(notebook)
         if execute:
-            _execute(notebook, path, cell_timeout)
             _add_to_title_slide(notebook, figures_mode_line())
         split_tall_cells(notebook)
         resources = {
@@ -610,13 +615,14 @@ def run_slides_command(args):
             made.
 
     Returns:
-        The exit status, 0; a missing notebook, a missing reveal.js or a
-        notebook edited while it was tagged ends the program with the error's
-        message instead of a traceback.
+        The exit status, 0; a missing notebook, a missing reveal.js, a
+        notebook edited while it was tagged or one outside `notebooks/` with
+        `--execute` ends the program with the error's message instead of a
+        traceback.
     """
     try:
         return _run_slides(args)
-    except (FileNotFoundError, RuntimeError) as err:
+    except (FileNotFoundError, RuntimeError, ValueError) as err:
         raise SystemExit(f"error: {err}") from None
 
 
@@ -706,8 +712,9 @@ def add_slides_subcommand(subparsers):
     parser.add_argument(
         "--execute",
         action="store_true",
-        help="run each notebook first: the deck shows its figures (with --tag: the slide "
-        "breaks follow what the cells print and draw)",
+        help="show the figures of each notebook's executed run (artifacts/executed/, made "
+        "first if it is not current); with --tag: the slide breaks follow what the cells "
+        "print and draw",
     )
     parser.add_argument(
         "--tag",

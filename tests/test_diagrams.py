@@ -1,6 +1,7 @@
-"""The course's diagrams: drawn small and titled, and shown from inside the notebooks.
+"""The course's diagrams: drawn small and titled into `images/`, shown from inside the notebooks.
 
-Each diagram is a PNG attachment of the Markdown cell that shows it, so it shows
+Each diagram is a PNG attachment of the Markdown cell that shows it (written from
+`images/` by `python -m course_tools sync`), so it shows
 wherever the notebook is opened (JupyterLab with any root folder, a notebook
 uploaded on its own, a slide deck). A link to a file beside the notebook
 (`../images/x.png`) broke every diagram under `make lab`, whose root is notebooks/.
@@ -14,7 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from course_tools.diagrams import ATTACHED_IMAGE, DIAGRAMS, diagram_png, embed_diagrams
+from course_tools.diagrams import ATTACHED_IMAGE, DIAGRAMS, IMAGES_DIR, diagram_png, main
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # Any Markdown or HTML image: ![alt](source) or <img ... src="source">.
@@ -52,7 +53,7 @@ def test_every_image_is_an_attachment_of_its_cell(path):
             data = cell.get("attachments", {}).get(target[len("attachment:") :], {})
             assert base64.b64decode(data.get("image/png", "")).startswith(b"\x89PNG"), (
                 f"{path.name} cell {index}: {target} is not attached as a PNG "
-                "(run python -m course_tools.diagrams)"
+                "(run python -m course_tools sync)"
             )
         for alt, _ in ATTACHED_IMAGE.findall(source):
             assert len(alt.split()) >= 5, f"{path.name} cell {index}: an image without alt text"
@@ -66,20 +67,12 @@ def test_the_course_shows_every_diagram_it_draws():
     assert shown == set(DIAGRAMS)
 
 
-def test_embed_diagrams_attaches_the_drawing_to_its_cell():
-    notebook = {
-        "cells": [
-            {
-                "cell_type": "markdown",
-                "metadata": {},
-                "source": [
-                    "An LSTM.\n",
-                    "![The LSTM cell with its three gates](attachment:lstm_cell.png)",
-                ],
-            },
-            {"cell_type": "code", "metadata": {}, "source": ["print(1)"], "outputs": []},
-        ]
-    }
-    assert embed_diagrams(notebook) == ["lstm_cell"]
-    png = base64.b64decode(notebook["cells"][0]["attachments"]["lstm_cell.png"]["image/png"])
-    assert png == diagram_png("lstm_cell")
+def test_images_holds_every_diagram_and_nothing_else():
+    """`images/`, where sync attaches them from (test_sync.py checks the attachments)."""
+    assert sorted(path.stem for path in IMAGES_DIR.glob("*.png")) == sorted(DIAGRAMS)
+
+
+def test_main_draws_every_diagram_into_a_folder(tmp_path):
+    written = main(tmp_path)
+    assert sorted(path.name for path in written) == sorted(f"{name}.png" for name in DIAGRAMS)
+    assert all(path.read_bytes().startswith(b"\x89PNG") for path in written)

@@ -1,5 +1,6 @@
-"""A non-editable install (`pip install .`, as Colab and `pip install git+URL` do) runs a
-notebook copied out of the repository, under nbval in quick mode.
+"""A non-editable install (`pip install .`, as Colab and `pip install git+URL` do) holds the
+package and its data and needs no clone. That every notebook runs, copied out of the repository,
+on such an install is checked by `.ci/hosted_stack` (Colab's stack, every notebook under nbval).
 
 The fresh environment borrows the third-party packages of the one running the tests
 (a `.pth` line, which does not bring that environment's editable `lesson_utils`), so
@@ -17,7 +18,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOK = REPO / "notebooks" / "01_rnn_loop.ipynb"
 # The environment without PYTHONPATH, which could lead back to the clone.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
@@ -101,31 +101,3 @@ def test_the_wheel_holds_the_package_and_its_data_and_no_clone_is_needed(install
     )
     assert int(results) == len(list((REPO / "lesson_utils" / "benchmark_data").glob("*.json")))
     assert int(template) >= 2, "the slide template should travel with course_tools"
-
-
-def test_a_notebook_outside_the_repository_runs_under_nbval(installed):
-    python, outside = installed
-    shutil.copy(NOTEBOOK, outside / NOTEBOOK.name)
-    env = dict(CLEAN_ENV, QUICK_TEST_MODE="1", RNN_COURSE_HOME=str(outside / "course_home"))
-    done = subprocess.run(
-        [
-            python,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--rootdir",
-            outside,
-            NOTEBOOK.name,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=outside,
-        env=env,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "passed" in done.stdout

@@ -249,23 +249,3 @@ def test_external_references_finds_what_a_page_would_fetch_but_not_links(tmp_pat
         "page.html: https://cdn.example.org/x.js",
         "style.css: https://f.example/x.woff2",
     ]
-
-
-def test_execution_environment_sets_the_mode_and_passes_the_data_folder(monkeypatch):
-    monkeypatch.setenv("IMDB_DATA_DIR", "/data/imdb")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    quick = site.execution_environment("quick", "models")
-    assert quick["QUICK_TEST_MODE"] == "1" and quick["IMDB_DATA_DIR"] == "/data/imdb"
-    assert quick["RNN_COURSE_MODELS_DIR"] == "models"
-    assert "MPLBACKEND" not in quick, "the kernel must draw inline figures"
-    assert site.execution_environment("full", "models")["QUICK_TEST_MODE"] == "0"
-
-
-def test_stderr_cells_are_found():
-    notebook = new_notebook(
-        cells=[
-            new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")]),
-            new_code_cell("warn()", outputs=[new_output("stream", name="stderr", text="oops\n")]),
-        ]
-    )
-    assert site.stderr_cells(notebook) == [1]

@@ -152,9 +152,10 @@ def _copy_notebooks(root):
 class JupyterLabServer:
     """A running JupyterLab: its base URL, token, log file, process and served folder."""
 
-    def __init__(self, process, port, token, log_path, root):
+    def __init__(self, process, port, token, log_path, root, environment):
         self.process = process
         self.root = root
+        self.environment = environment  # the server's, and so its kernels' environment
         self.url = f"http://127.0.0.1:{port}"
         self.token = token
         self.log_path = log_path
@@ -225,15 +226,16 @@ def jupyter_lab(tmp_path_factory, learner_environment):
         f"--ServerApp.root_dir={root}",
         "--ServerApp.allow_root=True",  # CI runs as root
     ]
+    environment = _server_environment(home, learner_environment)
     with open(log_path, "w", encoding="utf-8") as log:
         process = subprocess.Popen(
             command,
-            env=_server_environment(home, learner_environment),
+            env=environment,
             cwd=root,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = JupyterLabServer(process, port, token, log_path, root)
+    server = JupyterLabServer(process, port, token, log_path, root, environment)
     try:
         _wait_until_up(server)
         yield server

@@ -11,8 +11,11 @@ test opens it in JupyterLab, runs all cells in quick mode and checks:
 - the interactions `NOTEBOOK_EXPECTATIONS` asks of the notebook (e.g. notebook
   04's Train button trains and adds a row to its runs table).
 A screenshot of the whole notebook goes to `artifacts/screenshots/NAME.png`.
-The notebook is then saved, as a learner saves it, with the outputs of the run;
-`test_slides_fit.py` presents this saved run in RISE instead of running the
+Right after Run All, before any widget moves, the notebook is saved as a
+learner saves it, and the run becomes the notebook's executed copy in
+`artifacts/executed/<mode>/` (`course_tools.executed`): the slide decks and the
+site that the later tests check are built from what JupyterLab produced, and
+`test_slides_fit.py` presents this saved run in RISE, without running the
 notebook again.
 One more test presents a notebook with RISE and checks that the slides follow
 the metadata `course_tools.slides.add_slide_metadata` writes.
@@ -27,6 +30,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from course_tools import NOTEBOOKS_DIR as COURSE_NOTEBOOKS_DIR
+from course_tools.executed import content_hash, mode_and_seed, notebook_problems, record_run
 from course_tools.slides import add_slide_metadata
 
 pytestmark = pytest.mark.e2e
@@ -88,7 +93,7 @@ _OPEN_NOTEBOOK_JS = """async (name) => {
 
 _RUN_ALL_JS = "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
 
-# Per code cell: its index, whether it has code, its execution count and outputs.
+# Per code cell: its index, whether it has code, its execution count and its outputs' types.
 _CELL_STATE_JS = """() => {
   const panel = window.jupyterapp.shell.currentWidget;
   const cells = panel.content.model.cells;
@@ -102,11 +107,21 @@ _CELL_STATE_JS = """() => {
       hasCode: cell.sharedModel.getSource().trim().length > 0,
       count: cell.executionCount,
       outputs: cell.outputs.toJSON().map(o => ({
-        type: o.output_type, name: o.name || '', ename: o.ename || '', evalue: o.evalue || '',
-        mimes: Object.keys(o.data || {})})),
+        type: o.output_type, mimes: Object.keys(o.data || {})})),
     });
   }
   return state;
+}"""
+
+# Every cell as the notebook's model holds it (what saving would write): type and outputs.
+_CELLS_JS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const found = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    found.push({cell_type: cell.type, outputs: cell.type === 'code' ? cell.outputs.toJSON() : []});
+  }
+  return found;
 }"""
 
 # Per cell: what the page shows for each of its outputs (top-level ones, in
@@ -141,23 +156,9 @@ def _cell_state(page):
     return page.evaluate(_CELL_STATE_JS)
 
 
-def _errors(state):
-    return [
-        f"cell {cell['index']}: {out['ename']}: {out['evalue']}"
-        for cell in state["cells"]
-        for out in cell["outputs"]
-        if out["type"] == "error"
-    ]
-
-
-def _stderr_outputs(state):
-    """The cells with output on standard error: red boxes under them."""
-    return [
-        f"cell {cell['index']}"
-        for cell in state["cells"]
-        for out in cell["outputs"]
-        if out["type"] == "stream" and out["name"] == "stderr"
-    ]
+def _problems(page):
+    """What the course's one rule of a bad output finds in the open notebook, cell by cell."""
+    return notebook_problems({"cells": page.evaluate(_CELLS_JS)})
 
 
 def _open_notebook(page, server, name):
@@ -168,20 +169,20 @@ def _open_notebook(page, server, name):
 
 
 def _run_all_cells(page, name):
-    """Runs all cells and waits for the end; fails at the first error output."""
+    """Runs all cells and waits for the end; fails at the first error output, and at the end on
+    any output the course's rule finds bad (`course_tools.executed.output_problems`)."""
     page.evaluate(_RUN_ALL_JS)
     deadline = time.monotonic() + RUN_ALL_TIMEOUT
     while True:
         state = _cell_state(page)
-        errors = _errors(state)
-        assert not errors, f"{name} has error output:\n" + "\n".join(errors)
+        if any(out["type"] == "error" for cell in state["cells"] for out in cell["outputs"]):
+            pytest.fail(f"{name} has error output:\n" + "\n".join(_problems(page)))
         pending = [c["index"] for c in state["cells"] if c["hasCode"] and c["count"] is None]
         if not pending and state["kernel"] == "idle":
             time.sleep(LATE_OUTPUT_SECONDS)  # lines the kernel sends after a cell's reply count too
-            state = _cell_state(page)
-            red = _stderr_outputs(state)
-            assert not red, f"{name} writes to standard error (red boxes) in {', '.join(red)}"
-            return state
+            problems = _problems(page)
+            assert not problems, f"{name}:\n" + "\n".join(problems)
+            return _cell_state(page)
         assert time.monotonic() < deadline, (
             f"{name}: cells {pending} had not run after {RUN_ALL_TIMEOUT} s "
             f"(kernel {state['kernel']})"
@@ -340,8 +341,8 @@ def _check_train_buttons(page, name):
         button.click()
 
         def row_added(output=output, rows_before=rows_before):
-            errors = _errors(_cell_state(page))
-            assert not errors, f"{name}: training failed:\n" + "\n".join(errors)
+            problems = _problems(page)
+            assert not problems, f"{name}: training failed:\n" + "\n".join(problems)
             return output.locator("tr").count() > rows_before
 
         _wait_until(
@@ -406,12 +407,32 @@ def test_the_suite_serves_what_make_lab_serves(course_config_dir):
     assert " lab notebooks/ " in recipe, recipe
 
 
+def _record_the_run(server, name, source_hash):
+    """Saves the run JupyterLab just saved as the notebook's executed copy (course_tools.executed),
+    which the slide decks and the site are built from."""
+    if source_hash is None:  # not the course's own notebooks (E2E_NOTEBOOKS_DIR)
+        return
+    mode, seed = mode_and_seed(server.environment)
+    record_run(
+        nbformat.read(server.root / name, as_version=4),
+        name,
+        mode=mode,
+        seed=seed,
+        engine="jupyterlab",
+        source_hash=source_hash,
+    )
+
+
 def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir):
     name = notebook.name
     page = lab_page
+    source_hash = content_hash(name) if notebook.parent == COURSE_NOTEBOOKS_DIR else None
     try:
         _open_notebook(page, jupyter_lab, name)
         state = _run_all_cells(page, name)
+        # Saved as a learner saves it (Ctrl+S), before any widget is moved.
+        _save_notebook(page)
+        _record_the_run(jupyter_lab, name, source_hash)
         _check_widgets_rendered(page, name, state)
         _check_images_load(page, name)
         expected = expectations_for(name)
@@ -425,11 +446,11 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
             f"{name}: expected at least {expected['train_buttons']} Train button(s) with a "
             f"runs table, found {train_buttons}"
         )
-        assert not _errors(_cell_state(page)), f"{name}: error output after the interactions"
+        problems = _problems(page)
+        assert not problems, f"{name} after the interactions:\n" + "\n".join(problems)
         assert page.get_by_text(NEWS_PROMPT).count() == 0, (
             f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)"
         )
-        _save_notebook(page)
     finally:
         _screenshot_whole_notebook(page, name, screenshot_dir)
 

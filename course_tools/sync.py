@@ -1,0 +1,208 @@
+"""Everything derived, written from its one source: `python -m course_tools sync [--check]`.
+
+As d2l generates each `#@save` block where it is needed instead of copying it,
+the text below is written here and nowhere by hand:
+
+- each notebook's launch links (title cell) and set-up cell (its first code
+  cell), from `pyproject.toml` through `lesson_utils.hosted`;
+- each notebook's RISE settings, from `course_tools.slides.RISE_SETTINGS`
+  (the slide breaks follow a run's outputs: `slides --tag --execute` writes them);
+- the diagrams attached to the notebooks' cells, from `images/` (drawn there by
+  `python -m course_tools.diagrams`);
+- the run times that speaker notes and the instructor guide quote ("22 s in
+  full mode", the guide's timing table), from the newest
+  `lesson_utils/benchmark_data/notebooks_*.json`, and the decks' export times,
+  from the newest `slides_export_*.json`;
+- the instructor guide's table of claims, from the newest `claims_*.json`.
+
+`--check` (CI) writes nothing and fails, listing the files, when any of them
+differs from what would be written.
+"""
+
+import argparse
+import base64
+import difflib
+import json
+import re
+import sys
+from pathlib import Path
+
+from course_tools import REPO_DIR
+
+NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
+TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+( \|)", re.M)
+DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
+CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
+
+
+class Sources:
+    """The sources of derived text in a repository's folder (the clone's by default)."""
+
+    def __init__(self, root=REPO_DIR):
+        self.root = Path(root)
+        self.benchmarks = self.root / "lesson_utils" / "benchmark_data"
+
+    def newest(self, prefix):
+        """The newest `prefix_<date>.json` in the benchmark folder."""
+        paths = sorted(self.benchmarks.glob(f"{prefix}_*.json"))
+        if not paths:
+            raise FileNotFoundError(f"No {prefix}_*.json in {self.benchmarks}")
+        return paths[-1]
+
+    def notebook_seconds(self):
+        """`(file name, {notebook stem: {"quick": s, "full": s}})` of the newest benchmark."""
+        path = self.newest("notebooks")
+        return path.name, json.loads(path.read_text(encoding="utf-8"))["seconds"]
+
+
+def _text(source):
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _lines(text):
+    """A cell's source as nbformat writes it: lines, each with its newline but the last."""
+    return text.splitlines(keepends=True)
+
+
+def synced_notebook(notebook, name, sources):
+    """A notebook with its derived parts written from their sources.
+
+    Args:
+        notebook: the notebook as a dict (`json.load` of its file), changed in place.
+        name: its file name, e.g. `"01_rnn_loop.ipynb"`.
+        sources: a `Sources`.
+
+    Returns:
+        The notebook.
+    """
+    from course_tools.diagrams import ATTACHED_IMAGE
+    from course_tools.slides import RISE_SETTINGS
+    from lesson_utils.hosted import launch_links_markdown, setup_cell_source
+
+    cells = notebook["cells"]
+    title = _text(cells[0]["source"])
+    links = re.compile(r"^\*Open this notebook in .*$", re.M)
+    if not links.search(title):
+        raise ValueError(f"{name}: the title cell has no launch links line ('*Open this ...')")
+    cells[0]["source"] = _lines(links.sub(lambda _: launch_links_markdown(name), title))
+    setup = next(cell for cell in cells if cell["cell_type"] == "code")
+    setup["source"] = _lines(setup_cell_source().rstrip("\n"))
+    notebook["metadata"]["rise"] = {**RISE_SETTINGS, **notebook["metadata"].get("rise", {})}
+    seconds = sources.notebook_seconds()[1].get(Path(name).stem, {})
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = _text(cell["source"])
+        if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
+            text = NOTES_TIME.sub(lambda m: _quoted_time(m, seconds, name), text)
+        for _, stem in ATTACHED_IMAGE.findall(text):
+            image = f"{stem}.png"
+            path = sources.root / "images" / image
+            if not path.is_file():
+                raise FileNotFoundError(
+                    f"{name} shows attachment:{image}, which is not in {path.parent}: draw it "
+                    "with python -m course_tools.diagrams"
+                )
+            data = base64.b64encode(path.read_bytes()).decode("ascii")
+            cell.setdefault("attachments", {})[image] = {"image/png": data}
+        cell["source"] = _lines(text)
+    return notebook
+
+
+def _quoted_time(match, seconds, name):
+    mode = match.group(3)
+    if mode not in seconds:
+        raise KeyError(f"{name}: its speaker notes quote a {mode}-mode time that no benchmark has")
+    return f"{seconds[mode]:.0f} s{match.group(2)}{mode}{match.group(4)}"
+
+
+def synced_guide(text, sources):
+    """The instructor guide with its quoted times and its table of claims written from the JSON."""
+    from course_tools.claims import claims_markdown
+
+    name, seconds = sources.notebook_seconds()
+
+    def row(match):
+        stem = match.group(2)
+        if stem not in seconds:
+            raise KeyError(f"docs/instructors.md has a timing row for {stem}, which {name} lacks")
+        quick, full = seconds[stem]["quick"], seconds[stem]["full"]
+        return f"{match.group(1)}{quick:.0f} | {full:.0f}{match.group(3)}"
+
+    text = TIMING_ROW.sub(row, text)
+    text = re.sub(r"notebooks_\d{4}-\d\d-\d\d[\w-]*\.json", name, text)
+    decks_path = sources.newest("slides_export")
+    decks = json.loads(decks_path.read_text(encoding="utf-8"))
+    text = DECK_TIMES.sub(
+        lambda m: (
+            f"{m.group(1)}{decks['full']['total']:.0f}{m.group(2)}"
+            f"{decks['quick']['total']:.0f}{m.group(3)}"
+        ),
+        text,
+    )
+    text = re.sub(r"slides_export_\d{4}-\d\d-\d\d[\w-]*\.json", decks_path.name, text)
+    claims_path = sources.newest("claims")
+    table = claims_markdown(json.loads(claims_path.read_text(encoding="utf-8"))).rstrip("\n")
+    text = CLAIMS_TABLE.sub(lambda _: table, text)
+    return re.sub(r"claims_\d{4}-\d\d-\d\d[\w-]*\.json", claims_path.name, text)
+
+
+def derived_files(root=REPO_DIR):
+    """Every file that holds derived text: `{path: (its text now, the text sync writes)}`."""
+    sources = Sources(root)
+    files = {}
+    for path in sorted((sources.root / "notebooks").glob("*.ipynb")):
+        now = path.read_text(encoding="utf-8")
+        notebook = synced_notebook(json.loads(now), path.name, sources)
+        files[path] = (
+            now,
+            json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+        )
+    guide = sources.root / "docs" / "instructors.md"
+    now = guide.read_text(encoding="utf-8")
+    files[guide] = (now, synced_guide(now, sources))
+    return files
+
+
+def sync(root=REPO_DIR, check=False):
+    """Writes every derived text from its source, or with `check` only tells what differs.
+
+    Args:
+        root: the repository's folder.
+        check: write nothing; return what would change.
+
+    Returns:
+        `{path: unified diff}` of the files that differ (before writing them).
+    """
+    changed = {}
+    for path, (now, derived) in derived_files(root).items():
+        if now == derived:
+            continue
+        diff = difflib.unified_diff(
+            now.splitlines(), derived.splitlines(), str(path), "derived", lineterm="", n=0
+        )
+        changed[path] = "\n".join(line[:200] for line in list(diff)[:40])
+        if not check:
+            path.write_text(derived, encoding="utf-8")
+    return changed
+
+
+def main(argv=None, root=REPO_DIR):
+    parser = argparse.ArgumentParser(
+        prog="python -m course_tools sync",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; fail if any derived text differs"
+    )
+    args = parser.parse_args(argv)
+    changed = sync(root, check=args.check)
+    for path, diff in changed.items():
+        print(f"{path.relative_to(root)}:\n{diff}\n")
+    if args.check and changed:
+        sys.exit(
+            f"{len(changed)} file(s) differ from what is derived: run python -m course_tools sync "
+            "and commit the result (edit the sources, never the derived text)."
+        )
+    print(f"{len(changed)} file(s) {'differ' if args.check else 'written'}.")

@@ -1,0 +1,127 @@
+"""`python -m course_tools sync --check`: passes on the repository, and fails after a hand edit of
+any derived text (which `sync` then writes back)."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course_tools import sync
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_derived_text_is_what_its_source_gives():
+    changed = sync.sync(check=True)
+    assert not changed, "run python -m course_tools sync:\n" + "\n".join(
+        f"{path}:\n{diff}" for path, diff in changed.items()
+    )
+
+
+@pytest.fixture
+def clone(tmp_path):
+    """The files sync reads and writes, copied."""
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "images", tmp_path / "images")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "instructors.md", tmp_path / "docs")
+    shutil.copytree(
+        ROOT / "lesson_utils" / "benchmark_data", tmp_path / "lesson_utils" / "benchmark_data"
+    )
+    return tmp_path
+
+
+def _edit_notebook(path, edit):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    edit(notebook)
+    path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _first_code(notebook):
+    return next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+
+
+def _notes_with_time(notebook):
+    return next(c for c in notebook["cells"] if sync.NOTES_TIME.search("".join(c["source"])))
+
+
+def _replace_in(cell, old, new):
+    text = "".join(cell["source"])
+    assert old in text, (old, text[:300])
+    cell["source"] = text.replace(old, new, 1)
+
+
+def _retime(cell):
+    text = "".join(cell["source"])
+    match = sync.NOTES_TIME.search(text)
+    _replace_in(cell, match.group(0), f"{float(match.group(1)) + 5:.0f} s in {match.group(3)} mode")
+
+
+EDITS = {
+    "setup cell": lambda nb: _replace_in(_first_code(nb), "setup_notebook()", "setup_notebook( )"),
+    "launch links": lambda nb: _replace_in(nb["cells"][0], "mybinder.org", "binder.example.org"),
+    "speaker notes' time": lambda nb: _retime(_notes_with_time(nb)),
+    "RISE settings": lambda nb: nb["metadata"]["rise"].pop("scroll"),
+}
+
+
+@pytest.mark.parametrize("what", list(EDITS))
+def test_a_hand_edit_of_a_notebooks_derived_text_fails_the_check(clone, what):
+    path = clone / "notebooks" / "03_lstm_gru_gates.ipynb"
+    _edit_notebook(path, EDITS[what])
+    assert list(sync.sync(clone, check=True)) == [path]
+    sync.sync(clone)
+    assert sync.sync(clone, check=True) == {}
+
+
+def test_a_changed_diagram_in_images_fails_the_check_until_it_is_attached(clone):
+    image = clone / "images" / "lstm_cell.png"
+    image.write_bytes(image.read_bytes() + b"\0")
+    assert list(sync.sync(clone, check=True)) == [clone / "notebooks" / "03_lstm_gru_gates.ipynb"]
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("| `01_rnn_loop` | ", "| `01_rnn_loop` | 1"),  # a number of the timing table
+        ("notebooks_2", "notebooks_1"),  # the benchmark file it quotes
+        ("decks took ", "decks took 1"),  # the decks' export time
+        ("| 01 | `assert demo_accuracy", "| 01 | `assert  demo_accuracy"),  # the claims table
+    ],
+)
+def test_a_hand_edit_of_the_guides_derived_text_fails_the_check(clone, old, new):
+    guide = clone / "docs" / "instructors.md"
+    text = guide.read_text(encoding="utf-8")
+    assert old in text
+    guide.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert list(sync.sync(clone, check=True)) == [guide]
+
+
+def test_a_new_benchmark_changes_the_quoted_times(clone):
+    newest = sync.Sources(clone).newest("notebooks")
+    saved = json.loads(newest.read_text(encoding="utf-8"))
+    saved["seconds"]["01_rnn_loop"]["full"] += 10
+    (newest.parent / "notebooks_2999-01-01.json").write_text(json.dumps(saved), encoding="utf-8")
+    changed = sync.sync(clone)
+    assert sorted(changed) == [
+        clone / "docs" / "instructors.md",
+        clone / "notebooks" / "01_rnn_loop.ipynb",
+    ]
+    full = f"{saved['seconds']['01_rnn_loop']['full']:.0f} s in full mode"
+    assert full in (clone / "notebooks" / "01_rnn_loop.ipynb").read_text(encoding="utf-8")
+    assert "notebooks_2999-01-01.json" in (clone / "docs" / "instructors.md").read_text("utf-8")
+
+
+def test_the_guides_timing_table_has_a_row_for_every_notebook():
+    guide = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
+    rows = [match.group(2) for match in sync.TIMING_ROW.finditer(guide)]
+    assert rows == sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_command_line_check_fails_with_what_to_do(clone, capsys):
+    guide = clone / "docs" / "instructors.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("decks took ", "decks took 1"))
+    with pytest.raises(SystemExit, match="run python -m course_tools sync"):
+        sync.main(["--check"], root=clone)
+    assert "docs/instructors.md" in capsys.readouterr().out
