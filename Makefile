@@ -5,10 +5,11 @@
 #   make test   run every test: unit tests, the notebooks under nbval in quick
 #               mode, and the browser tests (skipped where Chromium is absent)
 #   make test-full  the notebooks under nbval in full mode, as a learner runs
-#               them (about 8 minutes on 2 cores; CI runs it after make test)
+#               them (about 5 minutes on 2 cores; CI runs it after make test)
 #   make hooks  maintainers: lint and strip notebooks on every commit (pre-commit)
-#   make site   the course as a static website in artifacts/site/, every notebook
-#               executed in full mode (about 8 minutes on 2 cores)
+#   make site   the course as a static website in artifacts/site/, built from the
+#               full-mode runs that make test-full saved in artifacts/executed/
+#               (a notebook without a current run is run first)
 
 PYTHON ?= python3
 VENV := .venv
