@@ -13,7 +13,7 @@ after what it holds, in layers that import only from the layers before them:
     training/                 fit and evaluate; the one IMDB pipeline
     experiments/              what the notebooks measure (they return numbers)
     figures/, widgets/        what the notebooks draw and the controls that redraw it
-    exercises                 the checks of the learners' exercises
+    exercises/                the checks of the learners' exercises, one module per notebook
 
 A module is imported when a notebook first asks for one of its names, and the
 first of them loads TensorFlow quietly (see `quiet_tensorflow`) and sets the
@@ -44,7 +44,7 @@ _PUBLIC = {
         "experiments.memory": ["train_memory_model", "accuracy_by_lag"],
         "figures.memory": ["plot_accuracy_by_lag"],
         "widgets.explorers": ["hidden_state_explorer"],
-        "exercises": ["check_stacked_rnn_step", "check_simple_rnn_param_count"],
+        "exercises.rnn_loop": ["check_stacked_rnn_step", "check_simple_rnn_param_count"],
     },
     "02_vanishing_gradients": {
         "settings": ["CELL_TYPES"],
@@ -67,7 +67,7 @@ _PUBLIC = {
             "plot_weight_gradient_shares",
         ],
         "widgets.explorers": ["spectral_radius_explorer"],
-        "exercises": [
+        "exercises.gradients": [
             "check_bptt_step",
             "check_clip_by_global_norm",
             "check_geometric_mean",
@@ -95,7 +95,7 @@ _PUBLIC = {
         "experiments.inspection": ["recurrent_layer_forward"],
         "figures.gates": ["plot_carry_over_time"],
         "widgets.explorers": ["gate_explorer"],
-        "exercises": ["check_forget_gate", "check_gru_step", "check_gru_param_count"],
+        "exercises.gates": ["check_forget_gate", "check_gru_step", "check_gru_param_count"],
     },
     "04_imdb_sentiment": {
         "data.imdb": ["load_imdb", "get_word_index", "decode_review", "describe_source"],
@@ -149,7 +149,11 @@ _PUBLIC = {
         "widgets.training_panel": ["training_panel"],
         "widgets.explorers": ["review_tester"],
         "tables": ["markdown_table"],
-        "exercises": ["check_padding_share", "check_confusion_matrix", "check_word_order_pair"],
+        "exercises.imdb": [
+            "check_padding_share",
+            "check_confusion_matrix",
+            "check_word_order_pair",
+        ],
     },
     "05_inside_the_model": {
         "data.text": ["ids_to_words"],
@@ -167,7 +171,7 @@ _PUBLIC = {
             "highlight_words",
             "plot_hidden_states",
         ],
-        "exercises": ["check_head_probability", "check_pca_2d"],
+        "exercises.inside": ["check_head_probability", "check_pca_2d"],
     },
     "06_rnn_that_writes": {
         "data.characters": [
@@ -198,7 +202,7 @@ _PUBLIC = {
         ],
         "widgets.generation": ["text_generator"],
         "tables": ["markdown_table"],
-        "exercises": ["check_temperature_softmax", "check_bits_per_character"],
+        "exercises.generation": ["check_temperature_softmax", "check_bits_per_character"],
     },
 }
 

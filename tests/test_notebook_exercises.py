@@ -5,8 +5,8 @@ returning `None` that the cell already hands to its check, so a finished answer
 is checked without a second edit; a one-line pointer to the worked solution; and
 the worked solution, collapsed (JupyterLab's hidden source), skipped on slides,
 asserting that it passes the same check. nbval runs the solutions, so each check
-is proved to accept its own solution; the unit tests of `lesson_utils.exercises`
-prove that the checks reject the usual wrong answers.
+is proved to accept its own solution; tests/test_exercises.py proves that the
+checks reject the usual wrong answers.
 """
 
 import json
@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+import lesson_utils
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # The learner's cell: `check_thing(my_thing);` at the start of a line.
@@ -93,3 +95,22 @@ def test_no_check_is_handed_none(path):
         assert not re.search(r"\bcheck_\w+\(\s*None\b", _source(cell)), (
             f"{path.name} cell {index}: hand the check the learner's function, not None"
         )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_exercise_is_named_like_a_name_the_notebook_imports(path):
+    # e.g. share_truncated against truncated_share, confusion against confusion_matrix: the
+    # learner's function would hide the course's, or look like it. (A notebook may still use
+    # `lesson_utils.confusion_matrix`: that name is not imported.)
+    cells = _cells(path)
+    code = "\n".join(_source(cell) for cell in cells if cell["cell_type"] == "code")
+    imported = {name for name in lesson_utils.__all__ if re.search(rf"(?<![\w.]){name}\b", code)}
+    for index, _, stub in exercises(cells):
+        close = [
+            name
+            for name in imported
+            if set(name.split("_")) == set(stub.split("_"))
+            or name.startswith(stub)
+            or stub.startswith(name)
+        ]
+        assert not close, f"{path.name} cell {index}: the exercise's {stub!r} is close to {close}"

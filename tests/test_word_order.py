@@ -1,4 +1,5 @@
-"""The word-order pairs of notebook 04, their measurement, figure and exercise check."""
+"""The word-order pairs of notebook 04, their measurement and figure (the exercise's check is
+in tests/test_exercises.py)."""
 
 import json
 from collections import Counter
@@ -13,7 +14,6 @@ from lesson_utils.data.word_order import (
     is_word_order_pair,
     words_outside_vocabulary,
 )
-from lesson_utils.exercises import check_word_order_pair
 from lesson_utils.experiments.word_order import (
     pairs_markdown,
     saved_word_order_scores,
@@ -23,7 +23,6 @@ from lesson_utils.experiments.word_order import (
 from lesson_utils.figures.word_order import plot_word_order
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
-from lesson_utils.models.store import save_model
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE
 
 
@@ -178,56 +177,3 @@ def test_plot_word_order(models):
     assert ax.patches[0].get_height() == pytest.approx(
         100 * (scores["LSTM"]["positive"][0] - scores["LSTM"]["negative"][0])
     )
-
-
-def test_check_word_order_pair_accepts_a_pair_and_reports_each_model(models, capsys):
-    assert check_word_order_pair(
-        lambda: ("Good acting, poor story.", "Poor acting, good story."), models
-    )
-    out = capsys.readouterr().out
-    assert out.startswith("Correct:") and "LSTM: P(positive)" in out and "bag of words" in out
-
-
-@pytest.mark.parametrize("gru_saved", [False, True])
-def test_check_word_order_pair_uses_the_saved_models_and_trains_none(
-    models, capsys, tmp_path, monkeypatch, gru_saved
-):
-    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(tmp_path))
-    save_model(models["LSTM"], "imdb_lstm")
-    if gru_saved:
-        save_model(models["LSTM"], "imdb_gru")
-    monkeypatch.setattr(
-        "lesson_utils.training.pipeline.train_lesson_model",
-        lambda *args, **kwargs: pytest.fail("the check should train no model"),
-    )
-    assert check_word_order_pair(lambda: ("Good acting, poor story.", "Poor acting, good story."))
-    out = capsys.readouterr().out
-    assert "LSTM: P(positive)" in out
-    assert ("GRU: P(positive)" in out) is gru_saved
-    assert ("No GRU saved yet" in out) is not gru_saved
-
-
-@pytest.mark.parametrize(
-    "answer, message",
-    [
-        (None, "returned None"),
-        ("a good film", "two texts"),
-        (("a good film", "a film"), "same words"),
-        (("a good film", "a good film"), "same words"),
-        (("good not bad", "bad not good", "extra"), "two texts"),
-        (("a zorglubesque good film", "a good zorglubesque film"), "zorglubesque"),
-        (("Bad reviews, great movie!", "great reviews bad movie"), "of your own"),
-    ],
-)
-def test_check_word_order_pair_rejects(models, capsys, answer, message):
-    assert not check_word_order_pair(lambda: answer, models)
-    out = capsys.readouterr().out
-    assert out.startswith("Not yet:") and message in out
-
-
-def test_check_word_order_pair_reports_an_error(models, capsys):
-    def broken():
-        raise KeyError("oops")
-
-    assert not check_word_order_pair(broken, models)
-    assert "raised KeyError" in capsys.readouterr().out

@@ -1,0 +1,162 @@
+"""Notebook 04's exercises: the share of padding, the confusion matrix, and a pair of reviews
+that only word order tells apart."""
+
+import numpy as np
+
+from lesson_utils.data.imdb import get_word_index
+from lesson_utils.data.text import text_to_words
+from lesson_utils.data.word_order import (
+    WORD_ORDER_PAIRS,
+    is_word_order_pair,
+    words_outside_vocabulary,
+)
+from lesson_utils.exercises.core import Exercise, call, name_of, report, unexpected
+from lesson_utils.experiments.evaluation import confusion_matrix
+from lesson_utils.experiments.word_order import word_order_scores
+from lesson_utils.models.recurrent import model_vocab_size
+from lesson_utils.models.store import load_model
+from lesson_utils.settings import lesson_sizes
+from lesson_utils.training.pipeline import lesson_model
+
+
+def _padding_share(lengths, max_length):
+    return np.maximum(max_length - lengths, 0).sum() / (len(lengths) * max_length)
+
+
+_lengths = np.array([10, 256, 300, 256, 12, 900, 257, 40])
+PADDING_SHARE = Exercise(
+    _padding_share,
+    {str(_lengths.tolist()): (_lengths, 256)},
+    "the fraction of the padded array that is padding",
+    {
+        "a review longer than max_length is cut, not given negative padding: count "
+        "max(max_length - length, 0).": lambda lengths, m: np.mean(m - lengths) / m,
+        "that is a percentage: return a fraction between 0 and 1.": (
+            lambda *args: 100 * _padding_share(*args)
+        ),
+        "that is the number of padding zeros: divide by the size of the array, reviews x "
+        "max_length.": lambda lengths, m: np.maximum(m - lengths, 0).sum(),
+        "that is the share of reviews that get some padding; the question asks for the share of "
+        "the array's cells.": lambda lengths, m: np.mean(lengths < m),
+        "that is the share of real word ids; the question asks for the zeros.": (
+            lambda *args: 1 - _padding_share(*args)
+        ),
+    },
+    success="{expected:.3f} of the padded array of these reviews is zeros.",
+    otherwise="got {result:.4f} for lengths {case} and max_length 256, expected {expected:.4f}.",
+)
+
+_rng = np.random.default_rng(5)
+_labels, _probabilities = _rng.integers(0, 2, size=40), _rng.uniform(size=40)
+_labels[:3], _probabilities[:3] = [0, 1, 0], 0.5  # on the threshold: negative, as in Keras
+CONFUSION_MATRIX = Exercise(
+    confusion_matrix,
+    {"random labels": (_labels, _probabilities)},
+    "the 2x2 counts [[TN, FP], [FN, TP]]",
+    {
+        "rows and columns are swapped: rows are the true labels, columns the predictions.": (
+            lambda *args: confusion_matrix(*args).T
+        ),
+        "the order is reversed: row and column 0 are *negative* (label 0).": (
+            lambda *args: confusion_matrix(*args)[::-1, ::-1]
+        ),
+        "a probability of exactly 0.5 counts as negative: predict positive only when p > 0.5, as "
+        "Keras' accuracy does.": lambda y, p: confusion_matrix(y, p + 1e-12),
+    },
+)
+
+
+def check_padding_share(padding_share):
+    """Checks a learner's `padding_share(lengths, max_length)`.
+
+    Args:
+        padding_share: a function returning the fraction (0 to 1) of the padded array `(reviews,
+            max_length)` that is padding zeros, for reviews of the given lengths (a review longer
+            than `max_length` is cut and gets no padding).
+
+    Returns:
+        `True` if it is right, else `False` (and prints why).
+    """
+    return PADDING_SHARE.check(padding_share)
+
+
+def check_confusion_matrix(confusion):
+    """Checks a learner's `confusion(y_true, probabilities)`.
+
+    Args:
+        confusion: a function returning the 2x2 counts `[[TN, FP], [FN, TP]]` (rows: true label
+            negative, positive; columns: predicted), predicting positive when the probability is
+            above 0.5.
+
+    Returns:
+        `True` if it is right, else `False` (and prints why).
+    """
+    return CONFUSION_MATRIX.check(confusion)
+
+
+def check_word_order_pair(word_order_pair, models=None, *, source=None):
+    """Checks a learner's `word_order_pair()` and shows what the models make of it.
+
+    Args:
+        word_order_pair: a function returning `(positive, negative)`: a review that praises the film
+            and one that pans it, made of the same words in another order, every word among the
+            models' known words.
+        models: dict name -> trained model, or `None` for the course's LSTM (`lesson_model`:
+            notebook 04 saves it) and its GRU if one is saved (notebook 05 trains it), so that the
+            check trains nothing new.
+        source: as for `load_imdb` (where the word index comes from).
+
+    Returns:
+        `True` if it is such a pair, else `False` (and prints why); for a
+        pair, also prints each model's probabilities.
+    """
+    answer = "the two reviews, (positive, negative)"
+    result, problem = call(word_order_pair, (), answer)
+    if problem:
+        return report(False, problem)
+    name = name_of(word_order_pair)
+    if not isinstance(result, (tuple, list)) or not all(isinstance(r, str) for r in result):
+        return report(False, unexpected(name, type(result).__name__, "two texts", answer))
+    if len(result) != 2:
+        return report(False, unexpected(name, f"{len(result)} texts", "two texts", answer))
+    positive, negative = result
+    if not is_word_order_pair(positive, negative):
+        return report(
+            False,
+            "the two reviews should hold exactly the same words (each as often) "
+            f"in a different order: {positive!r} and {negative!r} do not.",
+        )
+    course_reviews = {
+        tuple(text_to_words(review)) for pair in WORD_ORDER_PAIRS for review in pair.values()
+    }
+    if {tuple(text_to_words(positive)), tuple(text_to_words(negative))} & course_reviews:
+        return report(False, "that review is one of the course's pairs: write a pair of your own.")
+    if models is None:
+        models = {"LSTM": lesson_model("lstm", source=source)[0]}
+        gru = load_model("imdb_gru")
+        if gru is None:
+            print("  (No GRU saved yet: notebook 05 trains one; come back to test it too.)")
+        else:
+            models["GRU"] = gru
+    vocab_size = min(model_vocab_size(model) for model in models.values())
+    outside = words_outside_vocabulary(positive, get_word_index(source), vocab_size)
+    if outside:
+        return report(
+            False,
+            f"the models do not know {', '.join(outside)} (not among IMDB's "
+            f"{vocab_size - 3:,} most frequent words): choose other words.",
+        )
+    scores = word_order_scores(
+        models,
+        [dict(positive=positive, negative=negative)],
+        max_length=lesson_sizes("04")["max_length"],
+        source=source,
+    )
+    report(True, "the same words in another order; a bag of words gives both the same probability.")
+    for model_name, score in scores.items():
+        verdict = "right" if score["correct"][0] else "wrong"
+        print(
+            f"  {model_name}: P(positive) {score['positive'][0]:.3f} for {positive!r}, "
+            f"{score['negative'][0]:.3f} for {negative!r}: {verdict} order"
+        )
+    return True
