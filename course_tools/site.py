@@ -25,6 +25,7 @@ import argparse
 import base64
 import copy
 import datetime
+import functools
 import html
 import importlib.metadata
 import json
@@ -202,7 +203,7 @@ def widget_view_html(model_id, states):
     if entry is None:
         return ""
     name = entry["model_name"]
-    state = dict(entry["state"])
+    state = {**_default_state(name), **entry["state"]}
     for buffer in entry.get("buffers", []):
         if buffer.get("encoding") == "base64" and len(buffer["path"]) == 1:
             state[buffer["path"][0]] = base64.b64decode(buffer["data"])
@@ -224,7 +225,7 @@ def has_control(model_id, states):
     entry = states.get(model_id)
     if entry is None:
         return False
-    state = entry["state"]
+    state = {**_default_state(entry["model_name"]), **entry["state"]}
     if state.get("disabled") is False:
         return True
     return any(has_control(_child_id(child), states) for child in state.get("children", []))
@@ -273,6 +274,31 @@ def replace_widget_outputs(notebook, notebook_name):
                 output["data"] = {
                     "text/html": static_widget_output(view["model_id"], states, notebook_name)
                 }
+
+
+@functools.cache
+def _default_state(model_name):
+    """The synced traits' defaults of the ipywidgets model `model_name` ({} if unknown).
+
+    JupyterLab saves a widget's state without the values left at their
+    defaults (a slider at 0 has no `value`), nbclient with every value.
+    """
+    import ipywidgets
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    for cls in subclasses(ipywidgets.Widget):
+        traits = cls.class_traits(sync=True)
+        if "_model_name" in traits and traits["_model_name"].default_value == model_name:
+            return {
+                key: trait.default_value
+                for key, trait in traits.items()
+                if isinstance(trait.default_value, (bool, int, float, str))
+            }
+    return {}
 
 
 def _child_id(reference):

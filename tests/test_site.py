@@ -249,3 +249,13 @@ def test_external_references_finds_what_a_page_would_fetch_but_not_links(tmp_pat
         "page.html: https://cdn.example.org/x.js",
         "style.css: https://f.example/x.woff2",
     ]
+
+
+def test_a_state_saved_without_its_defaults_is_drawn_with_them():
+    """JupyterLab saves a widget's state without the values left at their defaults."""
+    slider = widgets.FloatSlider(value=0.0, min=-1, max=1, description="old hidden h_t-1")
+    states = widgets.Widget.get_manager_state(drop_defaults=True)["state"]
+    assert "value" not in states[slider.model_id]["state"]
+    view = site.widget_view_html(slider.model_id, states)
+    assert 'value="0.0"' in view and "<span>0.00</span>" in view
+    assert site.has_control(slider.model_id, states)
