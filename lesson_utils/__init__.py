@@ -15,16 +15,15 @@ after what it holds, in layers that import only from the layers before them:
     figures/, widgets/        what the notebooks draw and the controls that redraw it
     exercises/                the checks of the learners' exercises, one module per notebook
 
-A module is imported when a notebook first asks for one of its names, and the
-first of them loads TensorFlow quietly (see `quiet_tensorflow`) and sets the
-course's figure style, so that `python -m lesson_utils slides` or the hosted
-set-up cell never start TensorFlow.
+A module is imported when a notebook first asks for one of its names; the first
+name also sets the course's figure style. Only the modules that use Keras load
+TensorFlow (quietly, see `quiet_tensorflow`), so that the NumPy recurrences and
+the command line (`python -m lesson_utils slides`) never start it.
 """
 
 import importlib
 
 from lesson_utils.figures.style import use_course_style
-from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 
 # Each group: the module under lesson_utils, and the names a notebook imports from it.
 _PUBLIC = {
@@ -216,11 +215,18 @@ _HOME = {
 __all__ = list(_HOME)
 
 
+_styled = False
+
+
 def __getattr__(name):
-    """Imports a public name's module the first time a notebook asks for the name."""
+    """Imports a public name's module the first time a notebook asks for the name; the first
+    name asked for sets the course's figure style."""
+    global _styled
     if name not in _HOME:
         raise AttributeError(f"module 'lesson_utils' has no attribute {name!r}")
-    _prepare_notebook()
+    if not _styled:
+        use_course_style()
+        _styled = True
     value = getattr(importlib.import_module(f"lesson_utils.{_HOME[name]}"), name)
     globals()[name] = value
     return value
@@ -228,15 +234,3 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
-
-
-_prepared = False
-
-
-def _prepare_notebook():
-    """Loads TensorFlow without its log lines and sets the course's figure style, once."""
-    global _prepared
-    if not _prepared:
-        import_tensorflow_quietly()
-        use_course_style()
-        _prepared = True

@@ -12,10 +12,11 @@ TensorFlow's C++ core, so the level is set to 3 (errors too) before
 TensorFlow reads it. A user's own `TF_CPP_MIN_LOG_LEVEL` is kept, and real
 problems still reach the learner as Python exceptions.
 
-This only works if TensorFlow is not imported yet: a notebook imports a name
-from `lesson_utils` before `keras` or `tensorflow`, which calls this first,
-as does importing any layer of the package that uses Keras (data, models,
-training, experiments, widgets).
+This only works if TensorFlow is not imported yet: every notebook's set-up
+cell calls this first, and so does every module of the package that uses
+Keras or TensorFlow, just before it imports them. The modules that need
+neither (the NumPy recurrences, most figures, the checks of notebooks 01
+to 03) never start TensorFlow.
 """
 
 import os

@@ -12,6 +12,7 @@ import random
 import numpy as np
 
 from lesson_utils.arguments import check_choice, check_non_negative_int
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 
 DEFAULT_SEED = 42
 # Moves every notebook and every function of the package to another seed at once: the
@@ -115,6 +116,7 @@ def set_global_seed(seed=DEFAULT_SEED):
     check_non_negative_int("seed", seed)
     # Imported here, not above, so that the settings (read by the command line's
     # `slides` and `doctor`) never start TensorFlow.
+    import_tensorflow_quietly()
     import keras
 
     random.seed(seed)

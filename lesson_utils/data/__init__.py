@@ -1,9 +1,1 @@
-"""Data: IMDB reviews and their text, batches of similar length, the memory task's sequences.
-
-Importing this layer loads TensorFlow first, without its log lines (see
-`lesson_utils.quiet_tensorflow`), so that a learner never sees them in red.
-"""
-
-from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
-
-import_tensorflow_quietly()
+"""Data: IMDB reviews and their text, batches of similar length, the memory task's sequences."""

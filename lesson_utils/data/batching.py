@@ -7,9 +7,12 @@ post-padding the result is exactly what the full-length batch would give.
 """
 
 import numpy as np
-import tensorflow as tf
 
 from lesson_utils.data.text import review_lengths
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+import tensorflow as tf  # noqa: E402
 
 # Reviews are sorted by length within windows of this many batches: large
 # enough to group similar lengths, small enough to keep batches varied.

@@ -23,12 +23,12 @@ import tarfile
 import zlib
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
 from lesson_utils.paths import cache_folder, keras_datasets_folder
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     DEFAULT_MAX_LENGTH,
     DEFAULT_VOCAB_SIZE,
@@ -37,6 +37,9 @@ from lesson_utils.settings import (
     QUICK_TRAIN_REVIEWS,
     is_quick_mode,
 )
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 ENV_VAR = "IMDB_DATA_DIR"
 DOWNLOAD_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz"

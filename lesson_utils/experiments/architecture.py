@@ -9,11 +9,14 @@ a step depends only on the words read so far, and a bidirectional one's on
 words still to come.
 """
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_int_in_range
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.tables import markdown_table
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def layer_rows(model):

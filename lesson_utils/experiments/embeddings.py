@@ -6,10 +6,13 @@ same direction, 0 for unrelated ones. The classifier was only ever told
 they say about a film.
 """
 
-import keras
 import numpy as np
 
 from lesson_utils.data.text import INDEX_FROM
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def embedding_matrix(model):

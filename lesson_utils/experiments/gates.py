@@ -8,10 +8,10 @@ from the NumPy cells in `lesson_utils.scratch.cells` or from Keras' own layers.
 
 import time
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_choice, check_positive_int
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.scratch.cells import (
     gru_gates,
     gru_param_count,
@@ -22,6 +22,9 @@ from lesson_utils.scratch.cells import (
 )
 from lesson_utils.settings import course_seed
 from lesson_utils.tables import markdown_table
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def randomize_weights(layer, scale=0.6, seed=None):

@@ -15,9 +15,7 @@ Four measurements, each a short function:
   and without gradient clipping.
 """
 
-import keras
 import numpy as np
-import tensorflow as tf
 
 from lesson_utils.arguments import (
     check_choice,
@@ -28,6 +26,7 @@ from lesson_utils.arguments import (
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.models.memory import build_memory_model
 from lesson_utils.progress import track
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.scratch.bptt import backprop_through_time, simple_rnn_weight_gradients
 from lesson_utils.scratch.cells import simple_rnn_forward
 from lesson_utils.settings import (
@@ -37,6 +36,10 @@ from lesson_utils.settings import (
     lesson_sizes,
     set_global_seed,
 )
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Measured with TensorFlow: how far back does the loss reach?

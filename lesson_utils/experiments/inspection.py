@@ -9,12 +9,15 @@ reviews move through the state space. Notebook 03 already uses
 `recurrent_layer_forward`, and notebook 04 `padding_washout`.
 """
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_int_in_range, check_positive_int
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.scratch.cells import gru_forward, lstm_forward
 from lesson_utils.training.fit import predict_proba
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def recurrent_layer_forward(layer, inputs, mask=None):

@@ -13,13 +13,13 @@ and notebook 03 compares the gated cells at long lags; all through
 progress bar while it trains.
 """
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_choice, check_positive_int
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.models.memory import build_memory_model
 from lesson_utils.progress import track
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     CELL_TYPES,
     CELLS,
@@ -27,6 +27,9 @@ from lesson_utils.settings import (
     lesson_sizes,
     set_global_seed,
 )
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def memory_accuracy(model, inputs, targets):

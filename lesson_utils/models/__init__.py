@@ -1,9 +1,1 @@
-"""The Keras models the notebooks train, and where trained ones are saved.
-
-Importing this layer loads TensorFlow first, without its log lines (see
-`lesson_utils.quiet_tensorflow`), so that a learner never sees them in red.
-"""
-
-from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
-
-import_tensorflow_quietly()
+"""The Keras models the notebooks train, and where trained ones are saved."""

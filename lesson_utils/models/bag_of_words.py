@@ -10,10 +10,12 @@ encoding is their first layer), so `train_rnn_model`, `evaluate_rnn_model` and
 `predict_proba` serve them unchanged.
 """
 
-import keras
-
 from lesson_utils.arguments import check_positive_int, check_positive_number
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 # Longer than every IMDB review (the longest has 2,494 ids), so that a bag of
 # words prepared with it reads every review whole.

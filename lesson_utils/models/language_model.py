@@ -11,11 +11,13 @@ weights in a model that reads any number of texts of any length, from a zero
 state, to evaluate it and to check the NumPy sampler against it.
 """
 
-import keras
-
 from lesson_utils.arguments import check_choice, check_positive_int, check_positive_number
 from lesson_utils.models.recurrent import recurrent_layer_class
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import GATED_CELLS
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def build_language_model(

@@ -6,10 +6,12 @@ measures its gradients (with a recurrent kernel of a chosen spectral radius),
 and notebooks 02 and 03 compare the three cells on it.
 """
 
-import keras
-
 from lesson_utils.arguments import check_positive_int, check_positive_number
 from lesson_utils.models.recurrent import recurrent_layer_class
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 def build_memory_model(

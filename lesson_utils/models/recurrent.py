@@ -6,14 +6,13 @@ of after a run of padding zeros: the mistake the course's first lesson made.
 Post-padding with a mask is also what the fast cuDNN kernel accepts on a GPU.
 """
 
-import keras
-
 from lesson_utils.arguments import (
     check_choice,
     check_fraction,
     check_positive_int,
     check_positive_number,
 )
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     CELL_TYPES,
     CELLS,
@@ -22,6 +21,9 @@ from lesson_utils.settings import (
     DEFAULT_UNITS,
     DEFAULT_VOCAB_SIZE,
 )
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 _said_cudnn_off = False
 

@@ -11,10 +11,12 @@ learner trained in full.
 import re
 from pathlib import Path
 
-import keras
-
 from lesson_utils.paths import models_folder
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import is_quick_mode
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 

@@ -1,9 +1,1 @@
-"""Fitting and evaluating a model, and the one IMDB pipeline every notebook and tool calls.
-
-Importing this layer loads TensorFlow first, without its log lines (see
-`lesson_utils.quiet_tensorflow`), so that a learner never sees them in red.
-"""
-
-from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
-
-import_tensorflow_quietly()
+"""Fitting and evaluating a model, and the one IMDB pipeline every notebook and tool calls."""

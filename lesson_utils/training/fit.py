@@ -6,14 +6,17 @@ recorded so far when a learner presses Ctrl-C, the notebook's stop button, or
 a widget's Stop button.
 """
 
-import keras
 import numpy as np
 
 from lesson_utils.arguments import check_fraction, check_positive_int
 from lesson_utils.data import batching
 from lesson_utils.data.text import review_lengths
 from lesson_utils.models.recurrent import model_masks_padding, model_vocab_size
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, course_seed
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 class StopAfterBatch(keras.callbacks.Callback):

@@ -7,12 +7,11 @@ line's `train` and the benchmark (`course_tools.bench`).
 
 import time
 
-import keras
-
 from lesson_utils.arguments import check_choice
 from lesson_utils.data.imdb import prepare_imdb_data
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.models.store import load_model, model_path, save_model
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DENSE_UNITS,
@@ -30,6 +29,9 @@ from lesson_utils.settings import (
     set_global_seed,
 )
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 
 class _EpochFigures(keras.callbacks.Callback):

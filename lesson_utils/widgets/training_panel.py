@@ -24,15 +24,18 @@ import threading
 import time
 
 import ipywidgets as widgets
-import keras
 
 from lesson_utils.arguments import check_int_in_range
 from lesson_utils.data.imdb import ImdbDataError
 from lesson_utils.figures.style import PALETTE, figure_png
 from lesson_utils.figures.training import plot_history
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import CELLS, DEFAULT_BATCH_SIZE, course_seed, lesson_sizes
 from lesson_utils.training.fit import StopAfterBatch
 from lesson_utils.training.pipeline import run_full_workflow
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
 
 # The largest values the panel accepts: beyond them a run takes hours on a laptop.
 LIMITS = {"num_layers": 4, "units": 512, "epochs": 50, "embedding_dim": 512, "max_length": 2_500}
