@@ -48,14 +48,10 @@ def _given(probabilities, targets):
 
 
 _rng = np.random.default_rng(17)
+_probabilities = np.array([_softmax(row, 1.0) for row in _rng.normal(scale=2, size=(40, 6))])
 BITS_PER_CHARACTER = Exercise(
     lambda probabilities, targets: np.mean(-np.log2(_given(probabilities, targets))),
-    {
-        "random probabilities": (
-            np.array([_softmax(row, 1.0) for row in _rng.normal(scale=2, size=(40, 6))]),
-            _rng.integers(0, 6, size=40),
-        )
-    },
+    {"random probabilities": (_probabilities, _rng.integers(0, 6, size=40))},
     "the mean surprise in bits",
     {
         "that is in nats (the natural logarithm): bits use log2, or divide by ln 2.": (

@@ -8,16 +8,14 @@ import numpy as np
 from lesson_utils.exercises.core import Exercise
 from lesson_utils.scratch.bptt import bptt_step, clip_by_global_norm, simple_rnn_weight_gradients
 
-_rng = np.random.default_rng(12)  # the exercises' data, the same at every check
+# The exercises' data, the same at every check: states h_0 .. h_5 of a tanh RNN (5 examples,
+# 4 units), its recurrent kernel, and the loss's gradient with respect to the last state.
+_rng = np.random.default_rng(12)
+_states = _rng.uniform(-0.95, 0.95, size=(5, 6, 4))
+_kernel, _grad = _rng.normal(size=(4, 4)), _rng.normal(size=(5, 4))
 BPTT_STEP = Exercise(
     bptt_step,
-    {
-        "random states": (
-            _rng.normal(size=(5, 4)),
-            _rng.uniform(-0.95, 0.95, size=(5, 4)),
-            _rng.normal(size=(4, 4)),
-        )
-    },
+    {"random states": (_grad, _states[:, -1], _kernel)},
     "dL/dh_{t-1}, one row per example, one column per unit",
     {
         "W_h is not transposed: forward, h_t uses h_{t-1} @ W_h, so backward the gradient goes "
@@ -36,11 +34,6 @@ BPTT_STEP = Exercise(
 )
 
 
-def _scale_always(gradients, clip_norm):
-    total = np.sqrt(sum(np.sum(g**2) for g in gradients))
-    return [g * clip_norm / total for g in gradients]
-
-
 _large = [_rng.normal(size=shape) * 3 for shape in [(3, 4), (4,), (4, 1)]]
 CLIP_BY_GLOBAL_NORM = Exercise(
     clip_by_global_norm,
@@ -55,7 +48,9 @@ CLIP_BY_GLOBAL_NORM = Exercise(
             lambda gs, c: [np.clip(g, -c, c) for g in gs]
         ),
         "small gradients must stay unchanged: scale only when the global norm is above clip_norm "
-        "(scale = min(1, clip_norm / global norm)).": _scale_always,
+        "(scale = min(1, clip_norm / global norm)).": lambda gs, c: [
+            g * c / np.sqrt(sum(np.sum(x**2) for x in gs)) for g in gs
+        ],
     },
     success="{name} matches global_clipnorm above and below the threshold.",
     otherwise="with the global norm {case} clip_norm the result differs from "
@@ -102,13 +97,7 @@ RECURRENT_WEIGHT_GRADIENT = Exercise(
     lambda states, w, grad_last: simple_rnn_weight_gradients(
         np.zeros(states.shape[:2] + (1,)), states, w, grad_last
     )[1],
-    {
-        "random states": (
-            _rng.uniform(-0.95, 0.95, size=(5, 6, 4)),
-            _rng.normal(size=(4, 4)),
-            _rng.normal(size=(5, 4)),
-        )
-    },
+    {"random states": (_states, _kernel, _grad)},
     "dL/dW_h, the shape of W_h (units, units)",
     {
         "the product is transposed: each step adds h_{t-1}.T @ delta_t (units of h_{t-1} along "

@@ -21,17 +21,13 @@ def _head(states, kernel_1, bias_1, kernel_2, bias_2, hidden=_relu, output=sigmo
 
 
 _rng = np.random.default_rng(14)
+_states_and_weights = (  # 6 states of 5 units; kernel_1, bias_1, kernel_2, bias_2
+    _rng.uniform(-1, 1, size=(6, 5)),
+    *(_rng.normal(size=shape) for shape in [(5, 4), 4, (4, 1), 1]),
+)
 HEAD_PROBABILITY = Exercise(
     _head,
-    {
-        "random weights": (
-            _rng.uniform(-1, 1, size=(6, 5)),
-            _rng.normal(size=(5, 4)),
-            _rng.normal(size=4),
-            _rng.normal(size=(4, 1)),
-            _rng.normal(size=1),
-        )
-    },
+    {"random weights": _states_and_weights},
     "P(positive), one probability per state",
     {
         "the ReLU of the first layer is missing: apply np.maximum(..., 0) to "

@@ -16,14 +16,10 @@ def _side_by_side(x_t, h_prev, weights, bias):
     return np.concatenate([x_t, h_prev], axis=1) @ weights + bias
 
 
-def _stacked_arguments(seed):
-    x_t, h_prev, kernel, recurrent_kernel, bias = step_arguments(seed)
-    return x_t, h_prev, np.concatenate([kernel, recurrent_kernel]), bias
-
-
+_x_t, _h_prev, _kernel, _recurrent_kernel, _bias = step_arguments(seed=11)
 STACKED_RNN_STEP = Exercise(
     _stacked_step,
-    {"random weights": _stacked_arguments(seed=11)},
+    {"random weights": (_x_t, _h_prev, np.concatenate([_kernel, _recurrent_kernel]), _bias)},
     "h_t, one row per example, one column per unit",
     {
         "no activation: wrap the sum in np.tanh.": _side_by_side,
