@@ -1,8 +1,9 @@
 """The code behind the RNN course's notebooks, tested.
 
-Notebooks import from here (`from lesson_utils import ...`). The names below
-are grouped by the notebook that teaches them; each lives in a module named
-after what it holds, in layers that import only from the layers before them:
+Notebooks, and instructors, import from here (`from lesson_utils import ...`). The
+names below are grouped by the notebook that teaches them, or by who else uses
+them; each lives in a module named after what it holds, in layers that import
+only from the layers before them:
 
     settings, arguments,      seeds, quick mode, the cells, the table of sizes, argument
     paths, progress, tables   checks, where files live, the progress bar of long cells,
@@ -33,6 +34,9 @@ _PUBLIC = {
         "models.recurrent": ["build_rnn_model"],
         "training.fit": ["train_rnn_model", "evaluate_rnn_model"],
         "training.pipeline": ["run_full_workflow"],
+    },
+    "for instructors": {
+        "figures.style": ["use_presenter_style"],
     },
     "every notebook": {
         "settings": ["is_quick_mode", "quick_mode_note", "lesson_sizes", "course_seed"],
@@ -205,9 +209,12 @@ _PUBLIC = {
     },
 }
 
-# The API of the one-file lesson the course grew from, kept with its keywords and return values.
-FIRST_LESSON_API = tuple(
-    name for names in _PUBLIC["the first lesson's API"].values() for name in names
+# The API of the one-file lesson the course grew from, kept with its keywords and return values,
+# and the names the instructor guide (docs/instructors.md) has instructors run: no notebook uses
+# either.
+FIRST_LESSON_API, FOR_INSTRUCTORS = (
+    tuple(name for names in _PUBLIC[group].values() for name in names)
+    for group in ("the first lesson's API", "for instructors")
 )
 _HOME = {
     name: module for group in _PUBLIC.values() for module, names in group.items() for name in names

@@ -1,7 +1,11 @@
 """The presenter switch: `use_presenter_style()` enlarges every later figure, and
-it can, because sizes are set in `lesson_utils/figures/style.py` and nowhere else."""
+it can, because sizes are set in `lesson_utils/figures/style.py` and nowhere else;
+the instructor guide's line that turns it on runs."""
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -140,3 +144,26 @@ def test_sizes_are_set_only_in_the_figure_style():
 )
 def test_the_size_detector(line, fixed):
     assert bool(FIXED_SIZE.search(line)) == fixed
+
+
+def test_the_instructor_guide_imports_each_name_for_instructors_and_its_lines_run():
+    import lesson_utils
+
+    guide = (REPO_DIR / "docs" / "instructors.md").read_text(encoding="utf-8")
+    lines = re.findall(r"`(from lesson_utils import [^`]+)`", guide)
+    imported = {
+        name.strip()
+        for line in lines
+        for name in re.match(r"from lesson_utils import ([\w, ]+)", line).group(1).split(",")
+    }
+    assert set(lesson_utils.FOR_INSTRUCTORS) <= imported, "the guide should show every name"
+    for line in lines:
+        done = subprocess.run(
+            [sys.executable, "-c", line],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO_DIR,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
+        assert done.returncode == 0, f"docs/instructors.md: {line!r} fails\n{done.stderr}"
