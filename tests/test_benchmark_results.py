@@ -1,6 +1,8 @@
 """Reading the saved benchmark runs back."""
 
 import json
+import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pytest
@@ -16,6 +18,8 @@ from lesson_utils.experiments.benchmarks import (
 )
 from lesson_utils.figures.benchmarks import CONFIG_COLORS, plot_benchmark
 from lesson_utils.figures.style import PALETTE, contrast_ratio
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def figures(accuracy, settings):
@@ -83,9 +87,11 @@ def test_rows_table_and_plot(tmp_path):
     table = benchmark_markdown(rows)
     assert table.count("\n") == 3 and "bag of words: dense 16-16" in table and "0.860" in table
     assert table.index("bag of words") < table.index("course default"), "rows keep their order"
-    fig = plot_benchmark(rows)
+    fig = plot_benchmark(rows, title="Two models")
     ax_acc, ax_time = fig.axes
-    assert ax_acc.get_title() and ax_time.get_title()
+    assert fig.get_suptitle() == "Two models"
+    assert ax_acc.get_title() == "Accuracy after each epoch"
+    assert ax_time.get_title() == "Work per epoch"
     assert [line.get_label() for line in ax_acc.lines[:2]] == [r["label"] for r in rows]
     assert list(ax_acc.lines[1].get_ydata()) == [0.80, 0.86]
     assert [bar.get_width() for bar in ax_time.patches] == [
@@ -112,13 +118,45 @@ def test_every_benchmark_config_has_a_label_and_its_own_colour():
     assert contrast_ratio(PALETTE["grey"], "white") >= 4.5, "the added grey stays readable on white"
 
 
-def test_literature_table_cites_its_sources():
-    table = literature_markdown()
-    for figure in ("86.5%", "88.9%", "91.2%", "95.4%"):
-        assert figure in table
-    assert "Dai & Le (2015)" in table and "Maas et al. (2011)" in table
-    maas = next(line for line in table.splitlines() if "88.9%" in line)
-    assert "50,000 unlabelled reviews" in maas, "Maas et al. used unlabelled reviews as well"
+def literature_rows():
+    """The literature table's rows as (model, accuracy in %, source), read back from Markdown."""
+    lines = literature_markdown().splitlines()
+    assert lines[:2] == ["| model | IMDB test accuracy | source |", "|---|---|---|"]
+    rows = [line.removeprefix("| ").removesuffix(" |").split(" | ") for line in lines[2:]]
+    assert all(len(row) == 3 for row in rows), "a cell holds a '|' and splits its row"
+    return [(model, float(accuracy.removesuffix("%")), source) for model, accuracy, source in rows]
+
+
+def test_an_accuracy_given_as_an_error_rate_is_100_minus_it():
+    quoted = [
+        (accuracy, float(error))
+        for _, accuracy, source in literature_rows()
+        for error in re.findall(r"\(error ([\d.]+)%\)", source)
+    ]
+    assert quoted, "the ULMFiT row quotes the paper's error rate"
+    for accuracy, error in quoted:
+        assert accuracy == pytest.approx(100 - error)
+
+
+def test_notebook_04_quotes_the_literature_table_as_it_is():
+    notebook = json.loads((REPO / "notebooks" / "04_imdb_sentiment.ipynb").read_text())
+    prose = " ".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
+    sentences = re.split(r"(?<=\.) ", " ".join(prose.split()))
+    quotes = [
+        (sentence, *quote)
+        for sentence in sentences
+        for quote in re.findall(r"(\w+) et al\.'s ([\d.]+) ?%", sentence)
+    ]
+    assert quotes, "notebook 04 quotes a published accuracy by its authors"
+    rows = literature_rows()
+    for sentence, author, figure in quotes:
+        [(model, accuracy, _)] = [row for row in rows if row[2].startswith(f"{author} et al.")]
+        assert accuracy == float(figure), (author, figure)
+        # What the sentence says they trained on besides IMDB's labels, the table says too.
+        for extra in re.findall(r"[\d,]+ unlabelled reviews", sentence):
+            assert extra in model, (extra, model)
 
 
 def test_a_comparison_reads_its_figures_from_one_run(tmp_path):

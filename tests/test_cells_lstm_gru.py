@@ -107,15 +107,26 @@ def test_embedding_mask_zero_matches_and_freezes_state(kind):
     assert not np.isnan(gates["candidate"][0]).any()
 
 
-def test_lstm_gates_are_in_range_and_consistent():
+def _previous(states):
+    """The state each step starts from: zeros, then the state after each earlier step."""
+    return np.concatenate([np.zeros_like(states[:, :1]), states[:, :-1]], axis=1)
+
+
+def _slices(z, count):
+    return [z[..., k * UNITS : (k + 1) * UNITS] for k in range(count)]
+
+
+def test_lstm_gates_are_keras_gates_and_consistent():
     x = _random_inputs()
     layer = _keras_layer("lstm")
+    kernel, recurrent_kernel, bias = layer.get_weights()
     outputs, (h, c), gates = lstm_forward(x, *layer.get_weights(), return_gates=True)
     assert set(gates) == set(LSTM_GATE_NAMES) | {"cell", "hidden"}
-    for name in ("input", "forget", "output"):
-        assert gates[name].shape == (BATCH, TIMESTEPS, UNITS)
-        assert ((gates[name] > 0) & (gates[name] < 1)).all()
-    assert (np.abs(gates["candidate"]) < 1).all()
+    # Keras' layout: the kernels' columns hold the input, forget, candidate and output gates.
+    i, f, g, o = _slices(x @ kernel + _previous(outputs) @ recurrent_kernel + bias, 4)
+    expected = dict(input=sigmoid(i), forget=sigmoid(f), candidate=np.tanh(g), output=sigmoid(o))
+    for name, values in expected.items():
+        np.testing.assert_allclose(gates[name], values, atol=1e-5, err_msg=name)
     np.testing.assert_allclose(gates["hidden"], outputs)
     np.testing.assert_allclose(gates["cell"][:, -1], c)
     # c_t = f * c_{t-1} + i * g, step by step.
@@ -125,13 +136,20 @@ def test_lstm_gates_are_in_range_and_consistent():
     )
 
 
-def test_gru_gates_are_in_range_and_mix_old_and_new():
+def test_gru_gates_are_keras_gates_and_mix_old_and_new():
     x = _random_inputs()
     layer = _keras_layer("gru")
+    kernel, recurrent_kernel, (input_bias, recurrent_bias) = layer.get_weights()
     outputs, h, gates = gru_forward(x, *layer.get_weights(), return_gates=True)
     assert set(gates) == set(GRU_GATE_NAMES) | {"hidden"}
-    assert ((gates["update"] > 0) & (gates["update"] < 1)).all()
-    h_prev = np.concatenate([np.zeros((BATCH, 1, UNITS)), outputs[:, :-1]], axis=1)
+    h_prev = _previous(outputs)
+    # Keras' layout (reset_after=True): update, reset and candidate columns, and two biases.
+    x_z, x_r, x_h = _slices(x @ kernel + input_bias, 3)
+    h_z, h_r, h_h = _slices(h_prev @ recurrent_kernel + recurrent_bias, 3)
+    reset = sigmoid(x_r + h_r)
+    expected = dict(update=sigmoid(x_z + h_z), reset=reset, candidate=np.tanh(x_h + reset * h_h))
+    for name, values in expected.items():
+        np.testing.assert_allclose(gates[name], values, atol=1e-5, err_msg=name)
     z = gates["update"]
     np.testing.assert_allclose(outputs, z * h_prev + (1 - z) * gates["candidate"], atol=1e-6)
 

@@ -77,13 +77,21 @@ def test_second_load_reads_the_cache(fake_imdb, monkeypatch):
     assert [list(s) for s in first[0][0]] == [list(s) for s in second[0][0]]
 
 
-def test_corrupt_cache_is_rebuilt(fake_imdb):
-    data.load_imdb(source=fake_imdb)
+def test_corrupt_cache_is_rebuilt(fake_imdb, monkeypatch):
+    first = data.load_imdb(source=fake_imdb)
     path = data.cache_path(fake_imdb)
     path.write_bytes(b"not an npz file")
-    (x_train, _), _ = data.load_imdb(source=fake_imdb)
-    assert len(x_train) == 6
-    assert np.load(path, allow_pickle=False)["train_ids"].size > 0
+    rebuilt = data.load_imdb(source=fake_imdb)
+    assert [list(s) for s in rebuilt[0][0]] == [list(s) for s in first[0][0]]
+
+    def no_reading(location):
+        raise AssertionError("the rebuilt cache was not used")
+
+    monkeypatch.setattr(data, "_read_raw_reviews", no_reading)
+    from_cache = data.load_imdb(source=fake_imdb)
+    for (x, y), (x_first, y_first) in zip(from_cache, first):
+        assert [list(s) for s in x] == [list(s) for s in x_first]
+        np.testing.assert_array_equal(y, y_first)
 
 
 def test_stale_cache_is_not_used(fake_imdb):

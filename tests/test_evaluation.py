@@ -27,9 +27,14 @@ def test_confusion_matrix_rows_are_true_labels_and_half_is_negative():
 
 def test_confusion_plot_has_counts_and_labels():
     fig = plot_confusion_matrix(np.array([[40, 10], [5, 45]]))
-    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
-    assert "40" in texts and "45" in texts and "80% of row" in texts
-    assert fig.get_suptitle()
+    # Each cell's count and its share of its row, at (column, row) = (predicted, true label).
+    assert {text.get_position(): text.get_text() for text in fig.axes[0].texts} == {
+        (0, 0): "40\n(80% of row)",
+        (1, 0): "10\n(20% of row)",
+        (0, 1): "5\n(10% of row)",
+        (1, 1): "45\n(90% of row)",
+    }
+    assert fig.get_suptitle() == "Where the model goes wrong (test reviews)"
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
         "predicted\nnegative",
         "predicted\npositive",

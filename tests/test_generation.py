@@ -2,10 +2,10 @@
 writing, the n-gram baseline, the carried and reset state, the figures and the text generator."""
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+import lesson_utils.experiments.generation as generation
 from lesson_utils.data.characters import (
     CHARACTERS,
     decode_ids,
@@ -199,16 +199,28 @@ def test_temperature_keeps_the_order_and_sharpens_or_flattens():
 # --- training --------------------------------------------------------------------------------
 
 
-def test_training_lowers_the_held_out_bits_and_records_each_epoch():
+def test_training_lowers_the_held_out_bits_and_records_each_epoch(monkeypatch):
+    # Two epochs write no real word yet: each sample is replaced by one, as long, whose share
+    # of real words is known.
+    write = generation.generate_text
+
+    def write_known_words(*args, **kwargs):
+        written = write(*args, **kwargs)
+        return dict(written, text=("the cat sat on a mat " * 9)[: len(written["text"])])
+
+    monkeypatch.setattr(generation, "generate_text", write_known_words)
     text = encode_text("the cat sat on the mat and the dog sat on the log\n" * 40)
     model, history = train_language_model(
         text, text[:400], epochs=2, prompt="the ", sample_length=20, **TINY
     )
     assert [row["epoch"] for row in history] == [0, 1, 2]
     assert history[-1]["bits"] < history[0]["bits"] - 0.5
-    assert len(history[-1]["sample"]) == 20 and 0 <= history[-1]["real_words"] <= 1
+    for row in history:
+        # "a" is not a word of the training text; "mat", the last word, is not counted.
+        assert row["sample"] == "the cat sat on a mat" and row["real_words"] == 4 / 5
     assert not model.get_layer("gru").stateful, "the model returned reads any batch"
-    assert "| 2 |" in samples_markdown(history)
+    last = samples_markdown(history).splitlines()[-1]
+    assert last.startswith(f"| 2 | {history[-1]['bits']:.2f} | {history[-1]['real_words']:.0%} |")
 
 
 def test_carried_against_reset_trains_both_and_reads_each_both_ways():
@@ -280,16 +292,28 @@ def test_ngram_surprise_agrees_with_its_distribution_on_the_same_characters():
 def test_figures_have_titles_and_labelled_axes():
     history = [{"epoch": e, "bits": 4.9 - e} for e in range(3)]
     by_position = {"bits": 2.0, "by_position": np.linspace(3, 2, 5)}
-    figures = [
-        plot_training_bits(history, np.log2(V)),
-        plot_ngram_orders({1: 4.1, 2: 3.3}, 2.5, np.log2(V)),
-        plot_temperatures({0.5: np.eye(V)[0], 1.0: np.full(V, 1 / V)}, "the "),
-        plot_window_positions({"carried": by_position, "reset": by_position}),
-    ]
-    for fig in figures:
+    bits = "Bits per character (lower is better)"
+    figures = {
+        ("Training", "Epoch (passes over the training text; 0 = untrained)", bits): (
+            plot_training_bits(history, np.log2(V), title="Training")
+        ),
+        ("Orders", "n-gram order n (the last n - 1 characters are the context)", bits): (
+            plot_ngram_orders({1: 4.1, 2: 3.3}, 2.5, np.log2(V), title="Orders")
+        ),
+        (
+            "After 'the ': the same logits at several temperatures T",
+            "Next character (the most likely first)",
+            "Probability",
+        ): plot_temperatures({0.5: np.eye(V)[0], 1.0: np.full(V, 1 / V)}, "the "),
+        (
+            "Windows",
+            "Position in the window (characters since the window began)",
+            "Mean surprise (bits per character)",
+        ): plot_window_positions({"carried": by_position, "reset": by_position}, title="Windows"),
+    }
+    for texts, fig in figures.items():
         ax = fig.axes[0]
-        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-        plt.close(fig)
+        assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == texts
 
 
 def test_text_generator_writes_again_when_any_control_moves():

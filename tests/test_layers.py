@@ -234,8 +234,13 @@ def test_every_public_name_resolves_and_the_first_lessons_api_is_kept():
         "evaluate_rnn_model",
         "run_full_workflow",
     )
+    unresolved = []
     for name in lesson_utils.__all__:
-        assert getattr(lesson_utils, name) is not None, name
+        try:
+            getattr(lesson_utils, name)
+        except (AttributeError, ImportError) as error:
+            unresolved.append(f"{name}: {error!r}")
+    assert not unresolved, "public names that do not resolve:\n" + "\n".join(unresolved)
     assert lesson_utils.DEFAULT_SEED == 42
     with pytest.raises(AttributeError, match="no attribute 'not_a_name'"):
         lesson_utils.not_a_name  # noqa: B018

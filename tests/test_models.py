@@ -20,8 +20,12 @@ def test_default_model_masks_padding_and_outputs_a_probability():
     assert isinstance(recurrent_layer(model), keras.layers.LSTM)
     assert model.output_shape == (None, 1)
     assert model.input_shape == (None, None)
-    probs = model.predict(np.array([[1, 5, 7, 0, 0]]), verbose=0)
-    assert 0 < probs[0, 0] < 1
+    review = np.array([[1, 5, 7, 0, 0]])
+    probs = model.predict(review, verbose=0)
+    # The output is the sigmoid of one linear unit reading the hidden Dense layer.
+    features = keras.Model(model.input, model.get_layer("dense").output).predict(review, verbose=0)
+    kernel, bias = model.get_layer("sentiment").get_weights()
+    np.testing.assert_allclose(probs, 1 / (1 + np.exp(-(features @ kernel + bias))), rtol=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,12 @@ LOGS = {
 def test_plot_history_draws_training_and_validation_per_epoch():
     fig = plot_history(LOGS, title="Test run")
     loss_ax, acc_ax = fig.axes
-    assert fig._suptitle.get_text() == "Test run"
-    for ax, key in ((loss_ax, "loss"), (acc_ax, "accuracy")):
-        assert ax.get_xlabel() == "Epoch" and ax.get_ylabel() and ax.get_title()
+    assert fig.get_suptitle() == "Test run"
+    for ax, key, title, ylabel in (
+        (loss_ax, "loss", "Loss", "Binary cross-entropy"),
+        (acc_ax, "accuracy", "Accuracy", "Accuracy (fraction correct)"),
+    ):
+        assert (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) == (title, "Epoch", ylabel)
         train, val = ax.get_lines()
         np.testing.assert_array_equal(train.get_xdata(), [1, 2, 3])
         np.testing.assert_allclose(train.get_ydata(), LOGS[key])

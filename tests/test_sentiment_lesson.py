@@ -1,5 +1,8 @@
 """Notebook 04/05 sizes and the shared trained models."""
 
+import keras
+import numpy as np
+
 from lesson_utils.settings import lesson_sizes
 from lesson_utils.training.pipeline import (
     lesson_model,
@@ -16,10 +19,13 @@ def test_sizes_in_quick_and_full_mode():
 def test_lesson_model_trains_and_saves_a_missing_model_then_loads_it(fake_imdb, tmp_path):
     model, note = lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)
     assert "No saved GRU yet" in note and "saved it to" in note
-    assert model.get_layer("gru") is not None
+    gru = model.get_layer("gru")
+    assert type(gru) is keras.layers.GRU and gru.units == lesson_sizes("04", True)["units"]
     loaded, note = lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)
     assert note.startswith("Loaded the course's GRU")
-    assert loaded.count_params() == model.count_params()
+    # The model loaded is the one trained and saved: the same weights, not only the same shape.
+    for saved, trained in zip(loaded.get_weights(), model.get_weights(), strict=True):
+        np.testing.assert_array_equal(saved, trained)
 
 
 def test_train_lesson_model_returns_what_run_full_workflow_returns(fake_imdb):

@@ -38,7 +38,6 @@ def test_train_button_trains_and_adds_a_row(fake_imdb):
     run = panel.wait(timeout=120)
     assert not panel.is_training()
     assert run["epochs_done"] == 2 and not run["stopped"]
-    assert 0.0 <= run["test_accuracy"] <= 1.0
     assert len(panel.history.history["loss"]) == 2
     assert panel.runs_table.value.count("<tr>") == 2
     assert "GRU" in panel.runs_table.value

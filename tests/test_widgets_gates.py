@@ -1,10 +1,13 @@
 """The gate explorer widget, driven from Python, and notebook 03's gate experiments."""
 
+import types
+
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+import lesson_utils.experiments.gates as gates
 from lesson_utils.experiments.gates import (
     carry_over_time,
     compare_lstm_gru,
@@ -97,9 +100,14 @@ def test_one_unit_gru_follows_the_equations(reset_after):
 
 
 def test_plot_gate_bars_draws_every_bar():
-    fig = plot_gate_bars({**one_unit_gru(0.1, 0.2), "h_prev": 0.2}, cell="gru")
+    values = {**one_unit_gru(0.1, 0.2, update_bias=1.0, reset_bias=-1.0), "h_prev": 0.2}
+    fig = plot_gate_bars(values, cell="gru")
     ax = fig.axes[0]
-    assert len(ax.patches) == 5 and ax.get_title() and ax.get_ylabel()
+    heights = [bar.get_height() for bar in ax.patches]
+    order = ("update", "reset", "candidate", "h_prev", "hidden")
+    np.testing.assert_allclose(heights, [values[name] for name in order])
+    assert ax.get_title() == "One step of a one-unit GRU: gates (blue) and states"
+    assert ax.get_ylabel() == "Value (unitless)"
     plt.close(fig)
 
 
@@ -114,7 +122,10 @@ def test_plot_carry_over_time_draws_one_line_per_run():
     runs = {bias: carry_over_time(bias, steps=110) for bias in (8.0, -2.0)}
     fig = plot_carry_over_time(runs)
     ax = fig.axes[0]
-    assert len(ax.lines) == 2 and ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    assert len(ax.lines) == 2
+    assert ax.get_title() == "The cell state as a conveyor belt: how long a written 1 survives"
+    assert ax.get_xlabel() == "Time steps since the value was written"
+    assert ax.get_ylabel() == "Cell state $c_t$"
     np.testing.assert_allclose(ax.lines[0].get_ydata(), runs[8.0][0])
     np.testing.assert_allclose(ax.lines[1].get_xdata(), np.arange(110))
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
@@ -143,8 +154,20 @@ def test_other_update_convention_is_the_same_model(reset_after):
     )
 
 
-def test_time_per_step_and_comparison_table():
-    assert time_per_step("gru", units=4, features=2, timesteps=5, batch=2, repeats=1) > 0
+def fake_clock(monkeypatch, durations):
+    """Makes `time.perf_counter` in the gates module time the runs as `durations` (seconds)."""
+    ticks = iter(np.cumsum([[1.0, d] for d in durations]))
+    monkeypatch.setattr(gates, "time", types.SimpleNamespace(perf_counter=lambda: next(ticks)))
+
+
+def test_time_per_step_is_the_median_run_per_time_step(monkeypatch):
+    fake_clock(monkeypatch, [0.5, 0.1, 0.2])  # three timed runs: the median is 0.2 s
+    seconds = time_per_step("gru", units=4, features=2, timesteps=5, batch=2, repeats=3)
+    assert seconds == pytest.approx(0.2 / 5)
+
+
+def test_time_per_step_and_comparison_table(monkeypatch):
+    fake_clock(monkeypatch, [0.03, 0.02])  # one timed run for the LSTM, one for the GRU
     rows = compare_lstm_gru(
         units=4,
         features=2,
@@ -155,9 +178,11 @@ def test_time_per_step_and_comparison_table():
     )
     assert rows["lstm"]["params"] == 4 * 4 * (2 + 4 + 1)
     assert rows["gru"]["params"] == 3 * 4 * (2 + 4 + 2)
+    assert rows["lstm"]["ms_per_step"] == pytest.approx(1000 * 0.03 / 5)
+    assert rows["gru"]["ms_per_step"] == pytest.approx(1000 * 0.02 / 5)
     table = comparison_markdown(rows)
     assert table.splitlines()[0].count("accuracy at lag") == 2
-    assert "| GRU | 96 |" in table and table.splitlines()[-1].endswith(" - |")
+    assert table.splitlines()[-1] == "| GRU | 96 | 4.000 | 0.95 | - |"
     with pytest.raises(ValueError, match="`repeats`"):
         time_per_step("lstm", units=4, features=2, timesteps=5, batch=2, repeats=0)
 

@@ -44,8 +44,15 @@ def test_plot_hidden_states_hides_the_future_and_checks_the_step():
     axes = {ax.get_label(): ax for ax in fig.axes}
     heatmap = axes["states"].get_images()[0].get_array()
     assert np.all(heatmap.mask[:, 3:]) and not np.any(heatmap.mask[:, :3])
-    assert axes["inputs"].get_title() and axes["states"].get_xlabel()
-    assert axes["bars"].get_title() and axes["bars"].get_xlabel()
+    assert axes["inputs"].get_title() == "Inputs x_t, and the hidden state after step t = 2"
+    assert (axes["states"].get_xlabel(), axes["states"].get_ylabel()) == (
+        "Time step t",
+        "Unit of h_t",
+    )
+    assert (axes["bars"].get_title(), axes["bars"].get_xlabel()) == (
+        "State at t = 2",
+        "h_2 (unitless)",
+    )
     np.testing.assert_allclose([bar.get_width() for bar in axes["bars"].patches], states[2])
     plt.close(fig)
     with pytest.raises(ValueError, match="step"):
