@@ -1,8 +1,11 @@
 """Times every notebook run top to bottom: `python -m course_tools.notebook_timing`.
 
-Each notebook is executed in a fresh kernel, in quick mode (`QUICK_TEST_MODE=1`,
-what CI runs) and, with `--full`, in full mode (what a class runs). The seconds
-go to a JSON file that the instructor guide's timing table quotes.
+Each notebook is executed by the course's one executor (`course_tools.executed`,
+a fresh kernel of its own), in quick mode (`QUICK_TEST_MODE=1`, what CI runs)
+and, with `--full`, in full mode (what a class runs), so each run also becomes
+the notebook's executed copy. The seconds go to a JSON file, from which
+`python -m course_tools sync` writes the instructor guide's timing table and
+the speaker notes' times.
 """
 
 import argparse
@@ -14,10 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
-from course_tools import NOTEBOOKS_DIR
+from course_tools import executed
 from lesson_utils.paths import benchmark_results_folder
 
 # Seconds a notebook may take on 2 CPU cores: quick mode for CI and rehearsal, full
@@ -25,34 +25,19 @@ from lesson_utils.paths import benchmark_results_folder
 BUDGET_SECONDS = {"quick": 60, "full": 150}
 
 
-def time_notebook(path, *, quick, timeout=3600):
-    """Runs one notebook in a new kernel and returns its wall-clock seconds.
+def time_notebook(name, mode):
+    """Runs one course notebook in a new kernel (`executed.execute`) and returns its seconds.
 
     Args:
-        path: the `.ipynb` file.
-        quick: run in quick mode (`QUICK_TEST_MODE=1`) or full mode.
-        timeout: seconds allowed per cell.
+        name: the notebook's file name in `notebooks/`.
+        mode: `"quick"` or `"full"`.
 
     Returns:
-        The seconds from starting the kernel to the end of the last cell.
+        The wall-clock seconds from starting the kernel to the end of the last cell.
     """
-    notebook = nbformat.read(path, as_version=4)
-    saved = os.environ.get("QUICK_TEST_MODE")
-    os.environ["QUICK_TEST_MODE"] = "1" if quick else "0"
-    try:
-        start = time.perf_counter()
-        NotebookClient(
-            notebook,
-            timeout=timeout,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        ).execute()
-        return round(time.perf_counter() - start, 1)
-    finally:
-        if saved is None:
-            del os.environ["QUICK_TEST_MODE"]
-        else:
-            os.environ["QUICK_TEST_MODE"] = saved
+    start = time.perf_counter()
+    executed.execute(name, mode)
+    return round(time.perf_counter() - start, 1)
 
 
 def main(argv=None):
@@ -62,8 +47,7 @@ def main(argv=None):
     parser.add_argument(
         "notebooks",
         nargs="*",
-        type=Path,
-        help="notebooks to time (default: every notebook in notebooks/)",
+        help="file names of notebooks in notebooks/ to time (default: every one)",
     )
     parser.add_argument("--full", action="store_true", help="also time full mode (minutes each)")
     parser.add_argument(
@@ -74,7 +58,7 @@ def main(argv=None):
     )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    names = executed.notebook_names([Path(name).name for name in args.notebooks])
     result = {
         "command": " ".join(["python -m course_tools.notebook_timing", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -83,17 +67,17 @@ def main(argv=None):
         "seconds": {},
         "over_budget": [],
     }
-    for path in paths:
-        modes = {"quick": True, "full": False} if args.full else {"quick": True}
-        result["seconds"][path.stem] = {}
-        for mode, quick in modes.items():
-            seconds = time_notebook(path, quick=quick)
-            result["seconds"][path.stem][mode] = seconds
+    for name in names:
+        stem = Path(name).stem
+        result["seconds"][stem] = {}
+        for mode in ("quick", "full") if args.full else ("quick",):
+            seconds = time_notebook(name, mode)
+            result["seconds"][stem][mode] = seconds
             over = seconds > BUDGET_SECONDS[mode]
             if over:
-                result["over_budget"].append(f"{path.stem} {mode}")
+                result["over_budget"].append(f"{stem} {mode}")
             print(
-                f"{path.stem}: {mode} mode {seconds} s"
+                f"{stem}: {mode} mode {seconds} s"
                 f"{f' OVER the budget of {BUDGET_SECONDS[mode]} s' if over else ''}",
                 flush=True,
             )

@@ -1,47 +1,61 @@
-"""The notebook timer runs a notebook for real and reports its mode."""
+"""The notebook timer runs a notebook for real, through the course's executor, in its mode."""
 
 import json
 
 import nbformat
 import pytest
 
+from course_tools import executed
 from course_tools import notebook_timing as bench_notebooks
 
 
-def write_notebook(path, source):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(nb, path)
-    return path
+@pytest.fixture
+def probe(tmp_path, monkeypatch):
+    """Writes a one-cell notebook into a stand-in for notebooks/; returns its file name."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    monkeypatch.setattr(executed, "NOTEBOOKS_DIR", folder)
+    monkeypatch.setattr(executed, "EXECUTED_DIR", tmp_path / "executed")
+
+    def write(name, source):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+        nbformat.write(nb, folder / name)
+        return name
+
+    return write
 
 
-def test_times_quick_mode_and_writes_json(tmp_path):
-    notebook = write_notebook(
-        tmp_path / "01_probe.ipynb", "import os\nassert os.environ['QUICK_TEST_MODE'] == '1'"
+def test_times_quick_mode_writes_json_and_keeps_the_run(probe, tmp_path):
+    name = probe(
+        "01_probe.ipynb",
+        "import os, time\nassert os.environ['QUICK_TEST_MODE'] == '1'\ntime.sleep(0.3)",
     )
     output = tmp_path / "times.json"
-    bench_notebooks.main([str(notebook), "--output", str(output)])
+    bench_notebooks.main([name, "--output", str(output)])
     saved = json.loads(output.read_text())
-    assert saved["seconds"]["01_probe"]["quick"] > 0
+    run = executed.current_run(name, "quick")["metadata"][executed.RUN_KEY]
+    # The whole run (a kernel started, then the cell) takes at least what its cell took.
+    assert saved["seconds"]["01_probe"]["quick"] >= run["cell_seconds"][0] >= 0.3
     assert saved["budget_seconds"] == {"quick": 60, "full": 150} and saved["over_budget"] == []
 
 
-def test_a_notebook_over_its_budget_is_reported(tmp_path, monkeypatch, capsys):
-    notebook = write_notebook(tmp_path / "03_probe.ipynb", "1 + 1")
+def test_a_notebook_over_its_budget_is_reported(probe, tmp_path, monkeypatch, capsys):
+    name = probe("03_probe.ipynb", "1 + 1")
     monkeypatch.setitem(bench_notebooks.BUDGET_SECONDS, "quick", 0)
-    saved = bench_notebooks.main([str(notebook), "--output", str(tmp_path / "times.json")])
+    saved = bench_notebooks.main([name, "--output", str(tmp_path / "times.json")])
     assert saved["over_budget"] == ["03_probe quick"]
     assert "OVER the budget of 0 s" in capsys.readouterr().out
 
 
-def test_full_mode_really_turns_quick_mode_off(tmp_path):
-    notebook = write_notebook(
-        tmp_path / "02_probe.ipynb", "import os\nassert os.environ['QUICK_TEST_MODE'] == '0'"
-    )
-    assert bench_notebooks.time_notebook(notebook, quick=False) > 0
+def test_full_mode_really_turns_quick_mode_off(probe):
+    name = probe("02_probe.ipynb", "import os\nassert os.environ['QUICK_TEST_MODE'] == '0'")
+    bench_notebooks.time_notebook(name, "full")
+    assert executed.current_run(name, "full") is not None
     with pytest.raises(Exception, match="AssertionError"):
-        bench_notebooks.time_notebook(notebook, quick=True)
+        bench_notebooks.time_notebook(name, "quick")
+
+
+def test_a_notebook_outside_the_course_is_named(probe):
+    with pytest.raises(ValueError, match="notebooks=\\['99_missing.ipynb'\\]"):
+        bench_notebooks.main(["99_missing.ipynb"])
