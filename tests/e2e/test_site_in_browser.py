@@ -1,8 +1,10 @@
 """The course's website (`make site`), read in headless Chromium as a reader would.
 
 The site is built once per session in quick mode (`python -m course_tools.site
---mode quick`; in full mode with `E2E_FULL_MODE=1`; `E2E_SITE_DIR` tests an
-already built site instead, e.g. `artifacts/site/` from `make site`), served on
+--mode quick`, from the runs `test_jupyterlab.py` saved just before in
+`artifacts/executed/quick/`; in full mode with `E2E_FULL_MODE=1`;
+`E2E_SITE_DIR` tests an already built site instead, e.g. `artifacts/site/` from
+`make site`), served on
 127.0.0.1 by Python's `http.server`, and every page is opened at a laptop's
 width (1280 px) and a phone's (390 px). Each page must:
 - make no request to any address but the local server (every request is
@@ -27,12 +29,12 @@ import http.server
 import importlib.util
 import json
 import os
-import re
 import threading
 from pathlib import Path
 
 import pytest
 
+from course_tools.executed import WIDGET_AS_TEXT
 from course_tools.site import BUILD_INFO, MATHJAX_FILE, NOTEBOOKS_DIR, QUICK_BANNER, build_site
 
 pytestmark = pytest.mark.e2e
@@ -192,7 +194,7 @@ def test_page_reads_offline_at_laptop_and_phone_width(path, readers, build_mode)
             f"{where} shows an error or standard error output"
         )
         assert "Error displaying widget" not in text, f"{where} shows 'Error displaying widget'"
-        fallback = re.search(r"\b\w+\(children=", text)
+        fallback = WIDGET_AS_TEXT.search(text)  # the course's one rule of a bad output
         assert fallback is None, f"{where} shows a widget as its text: {fallback and fallback[0]}"
         assert page.evaluate(_TOO_WIDE_JS) == [], f"{where} is wider than the screen"
         if build_mode == "quick":

@@ -1,7 +1,8 @@
 """Every slide fits the room: decks and RISE measured in headless Chromium at a projector's size.
 
 Exported decks: every course notebook is exported once per session as an
-instructor would (`python -m lesson_utils slides --execute`, in quick mode;
+instructor would (`python -m lesson_utils slides --execute`, which reads the
+runs `test_jupyterlab.py` saved in `artifacts/executed/`, in quick mode;
 full mode with `E2E_FULL_MODE=1`; `E2E_SLIDES_DIR` measures decks already
 exported there instead) into `artifacts/slides/e2e/`. Each deck is opened at a
 projector's 1280 x 720 and every slide is visited through reveal.js' own API
@@ -32,9 +33,10 @@ it off the slide too.
 Widgets in RISE: a known failure (xfail, strict), so that the day a release of
 jupyterlab-rise draws ipywidgets 8 again, this file says so.
 
-Run alone: `pytest -m e2e tests/e2e/test_slides_fit.py` (the export runs every
-notebook, about 2 minutes in quick mode on two cores, and RISE runs them
-again: run it under `flock /tmp/cpu.lock`).
+Run alone: `pytest -m e2e tests/e2e/test_slides_fit.py` (the export runs each
+notebook that has no current run in `artifacts/executed/`, about 2 minutes in
+quick mode on two cores for all six, and RISE runs them in JupyterLab: run it
+under `flock /tmp/cpu.lock`).
 """
 
 import os
