@@ -154,13 +154,21 @@ def test_mode_and_seed_read_a_kernels_environment():
     assert executed.mode_and_seed({"QUICK_TEST_MODE": "0", "RNN_COURSE_SEED": "9"}) == ("full", 9)
 
 
-def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, monkeypatch):
-    """The repository's conftest saves a notebook of notebooks/ that passed every cell."""
+@pytest.fixture
+def course_folder(pytester, monkeypatch):
+    """A stand-in for notebooks/ in pytester's folder, with the repository's conftest beside it."""
     folder = pytester.path / "notebooks"
     folder.mkdir()
     monkeypatch.setattr(executed, "NOTEBOOKS_DIR", folder)
     monkeypatch.setattr(executed, "EXECUTED_DIR", pytester.path / "executed")
     monkeypatch.setattr("course_tools.NOTEBOOKS_DIR", folder)
+    pytester.makeconftest(ROOT_CONFTEST.read_text(encoding="utf-8"))
+    return folder
+
+
+def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, course_folder, monkeypatch):
+    """The repository's conftest saves a notebook of notebooks/ that passed every cell."""
+
     notebook = new_notebook(
         cells=[
             new_markdown_cell("# Probe"),
@@ -169,8 +177,7 @@ def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, monkeypat
         ],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
     )
-    nbformat.write(notebook, folder / "01_probe.ipynb")
-    pytester.makeconftest(ROOT_CONFTEST.read_text(encoding="utf-8"))
+    nbformat.write(notebook, course_folder / "01_probe.ipynb")
     monkeypatch.setenv("QUICK_TEST_MODE", "1")
     result = pytester.runpytest("--nbval", "--nbval-current-env", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
@@ -183,18 +190,13 @@ def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, monkeypat
     assert (slider["value"], slider["description"]) == (3, "k")
 
 
-def test_nbval_saves_nothing_of_a_notebook_that_failed(pytester, monkeypatch):
-    folder = pytester.path / "notebooks"
-    folder.mkdir()
-    monkeypatch.setattr(executed, "NOTEBOOKS_DIR", folder)
-    monkeypatch.setattr(executed, "EXECUTED_DIR", pytester.path / "executed")
-    monkeypatch.setattr("course_tools.NOTEBOOKS_DIR", folder)
+def test_nbval_saves_nothing_of_a_notebook_that_failed(pytester, course_folder):
+
     notebook = new_notebook(
         cells=[new_code_cell("import sys; sys.stderr.write('red')"), new_code_cell("1")],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
     )
-    nbformat.write(notebook, folder / "01_probe.ipynb")
-    pytester.makeconftest(ROOT_CONFTEST.read_text(encoding="utf-8"))
+    nbformat.write(notebook, course_folder / "01_probe.ipynb")
     result = pytester.runpytest("--nbval", "--nbval-current-env", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     assert not (pytester.path / "executed").exists()
