@@ -168,7 +168,6 @@ def course_folder(pytester, monkeypatch):
 
 def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, course_folder, monkeypatch):
     """The repository's conftest saves a notebook of notebooks/ that passed every cell."""
-
     notebook = new_notebook(
         cells=[
             new_markdown_cell("# Probe"),
@@ -191,7 +190,6 @@ def test_nbval_saves_a_course_notebooks_run_with_its_widgets(pytester, course_fo
 
 
 def test_nbval_saves_nothing_of_a_notebook_that_failed(pytester, course_folder):
-
     notebook = new_notebook(
         cells=[new_code_cell("import sys; sys.stderr.write('red')"), new_code_cell("1")],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
