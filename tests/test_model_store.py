@@ -42,3 +42,19 @@ def test_bad_names_and_files_get_clear_errors(tmp_path):
         load_model("broken", folder=tmp_path, quick=False)
     with pytest.raises(ValueError, match="keras.Model"):
         save_model("not a model", "m", folder=tmp_path)
+
+
+def test_a_save_that_fails_leaves_the_saved_model_whole_and_no_partial_file(tmp_path, monkeypatch):
+    model = build_rnn_model(vocab_size=30, embedding_dim=4, lstm_units=3, dense_units=4)
+    path = save_model(model, "imdb_lstm", folder=tmp_path, quick=False)
+    before = path.read_bytes()
+
+    def interrupted(self, filepath, *args, **kwargs):
+        Path(filepath).write_bytes(b"half a model")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(type(model), "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_model(model, "imdb_lstm", folder=tmp_path, quick=False)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["imdb_lstm.keras"]

@@ -8,6 +8,7 @@ their own file names, so that running the tests never overwrites a model a
 learner trained in full.
 """
 
+import os
 import re
 from pathlib import Path
 
@@ -52,12 +53,21 @@ def save_model(model, name, folder=None, quick=None):
 
     Returns:
         The `Path` written.
+
+    The file is written beside its place and then moved there in one step, so
+    that a notebook loading the model meanwhile (another kernel, a classmate on
+    a shared server) reads the old file or the new one, never half of one.
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"Argument `model` must be a keras.Model. Received: model={model!r}")
     path = model_path(name, folder, quick)
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path)
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.keras")
+    try:
+        model.save(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return path
 
 
