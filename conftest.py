@@ -33,8 +33,9 @@ from pathlib import Path
 import pytest
 
 # Before any test module imports lesson_utils: the environment a learner's kernel would have
-# (without pytest's own variable, there even when this run was started by another test).
-LEARNER_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
+# (without pytest's own variables, such as PYTEST_CURRENT_TEST, there even when this run was
+# started by another test, and pytest-xdist's PYTEST_XDIST_WORKER).
+LEARNER_ENVIRONMENT = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
 
 # How long the last cell of a notebook is given to send what it wrote late.
 LATE_OUTPUT_SECONDS = 1.0
@@ -196,6 +197,31 @@ def pytest_collection_modifyitems(items):
     cells = [item for item in items if _is_notebook_cell(item)]
     for item, following in zip(cells, cells[1:] + [None]):
         item.last_in_notebook = following is None or following.parent is not item.parent
+
+
+# `make test` runs in two pytest-xdist workers (`-n 2`). The tests that run the course's notebooks
+# form two units of work, each run in one worker, in the order collected: the browser tests
+# (JupyterLab saves the runs that the site and the decks then read) and nbval's cells (a
+# notebook's cells share one kernel; notebook 05 opens the model 04 saved). The unit tests fill
+# the rest. (pytest-xdist's own `--dist loadgroup` does not group under pytest 9, whose node ids
+# no longer come from `_nodeid`.)
+def notebook_runs_scope(nodeid):
+    """A test's unit of work: `"browser"`, `"nbval"`, or the test alone."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("tests/e2e/"):
+        return "browser"
+    return "nbval" if path.endswith(".ipynb") else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookRunsInOrder(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return notebook_runs_scope(nodeid)
+
+    return NotebookRunsInOrder(config, log)
 
 
 @pytest.hookimpl(wrapper=True)

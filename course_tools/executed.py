@@ -152,7 +152,9 @@ def record_run(notebook, name, *, mode, seed, engine, source_hash):
             a file edited during the run leaves the run stale.
 
     Returns:
-        The path written.
+        The path of the executed copy. A current run that JupyterLab saved is
+        kept rather than replaced by another engine's run of the same sources:
+        the browser's run is what a learner sees.
 
     Raises:
         ValueError: the run has a bad output (`output_problems`) or a code cell
@@ -168,6 +170,9 @@ def record_run(notebook, name, *, mode, seed, engine, source_hash):
         problems.append(f"cells {unrun} did not run")
     if problems:
         raise ValueError(f"{name} ({mode} mode, {engine}) is not saved:\n" + "\n".join(problems))
+    kept = current_run(name, mode)
+    if engine != "jupyterlab" and kept and kept["metadata"][RUN_KEY]["engine"] == "jupyterlab":
+        return executed_path(name, mode)  # the learner's own view of the same sources wins
     notebook["metadata"][RUN_KEY] = {
         "mode": _check_mode(mode),
         "seed": seed,
@@ -178,7 +183,10 @@ def record_run(notebook, name, *, mode, seed, engine, source_hash):
     }
     path = executed_path(name, mode)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nbformat.from_dict(notebook), path)
+    # Written beside, then moved into place: a build reading it meanwhile reads a whole file.
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    nbformat.write(nbformat.from_dict(notebook), partial)
+    os.replace(partial, path)
     return path
 
 

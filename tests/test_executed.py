@@ -104,6 +104,18 @@ def test_a_run_is_saved_with_its_record_and_read_back_while_current(executed_dir
     assert executed.current_run(NAME, "full") is None
 
 
+def test_a_current_browser_run_is_kept_over_another_engines(executed_dir):
+    source_hash = executed.content_hash(NAME)
+    for engine in ("jupyterlab", "nbval"):
+        executed.record_run(
+            _run_of(NAME), NAME, mode="quick", seed=42, engine=engine, source_hash=source_hash
+        )
+    assert executed.current_run(NAME, "quick")["metadata"][executed.RUN_KEY]["engine"] == (
+        "jupyterlab"
+    )
+    assert [p.name for p in (executed_dir / "quick").iterdir()] == [NAME]  # no partial file
+
+
 def test_a_run_of_other_sources_is_not_current(executed_dir, monkeypatch):
     executed.record_run(
         _run_of(NAME), NAME, mode="quick", seed=42, engine="nbval", source_hash="stale"
