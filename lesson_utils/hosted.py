@@ -27,8 +27,6 @@ INSTALL_SOURCE_ENV_VAR = "RNN_COURSE_INSTALL_SOURCE"
 BRANCH = "main"
 # The preinstalled packages whose versions the set-up line reports.
 KEPT = ("tensorflow", "keras", "numpy", "ipywidgets")
-COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
-BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 def repository_url():
@@ -107,14 +105,6 @@ def binder_url(notebook=None):
     owner, name = github_repository()
     path = "notebooks" + (f"/{_notebook_name(notebook)}" if notebook is not None else "")
     return f"https://mybinder.org/v2/gh/{owner}/{name}/{BRANCH}?urlpath=lab/tree/{path}"
-
-
-def badges_markdown(notebook):
-    """The Markdown line of badges that open `notebook` in Colab and on Binder."""
-    return (
-        f"[![Open in Colab]({COLAB_BADGE})]({colab_url(notebook)}) "
-        f"[![Launch Binder]({BINDER_BADGE})]({binder_url(notebook)})"
-    )
 
 
 def launch_links_markdown(notebook):

@@ -41,7 +41,7 @@ def test_the_address_comes_from_pyproject_through_the_installed_metadata():
     )
 
 
-def test_badges_and_install_line_agree_with_the_address():
+def test_launch_addresses_and_install_line_agree_with_the_address():
     url = _pyproject_repository()
     owner, name = url.removeprefix("https://github.com/").split("/")
     assert hosted.install_line() == f'pip install "rnn-course @ git+{url}"'
@@ -50,11 +50,6 @@ def test_badges_and_install_line_agree_with_the_address():
     )
     assert hosted.binder_url("01_rnn_loop.ipynb") == (
         f"https://mybinder.org/v2/gh/{owner}/{name}/main?urlpath=lab/tree/notebooks/01_rnn_loop.ipynb"
-    )
-    badges = hosted.badges_markdown("01_rnn_loop.ipynb")
-    assert (
-        hosted.colab_url("01_rnn_loop.ipynb") in badges
-        and hosted.binder_url("01_rnn_loop.ipynb") in badges
     )
 
 

@@ -52,11 +52,8 @@ def save_model(model, name, folder=None, quick=None):
         name, folder, quick: as for `model_path`.
 
     Returns:
-        The `Path` written.
-
-    The file is written beside its place and then moved there in one step, so
-    that a notebook loading the model meanwhile (another kernel, a classmate on
-    a shared server) reads the old file or the new one, never half of one.
+        The `Path` written: beside, then moved into place, so that a kernel loading it
+        meanwhile reads the old model or the new one, never half of one.
     """
     if not isinstance(model, keras.Model):
         raise ValueError(f"Argument `model` must be a keras.Model. Received: model={model!r}")
