@@ -25,13 +25,13 @@ lab: $(INSTALLED)
 	@# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 	JUPYTER_CONFIG_PATH=$(LAB_CONFIG_PATH)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-# Two pytest-xdist workers: the browser tests in order in one, nbval's notebooks in order in the
-# other, the unit tests wherever there is room (conftest.py, notebook_runs_scope).
+# Two pytest-xdist workers; the browser tests run in order in one, each notebook in one, 04 and 05
+# together, the unit tests wherever there is room (conftest.py, notebook_runs_scope).
 test: $(INSTALLED)
 	QUICK_TEST_MODE=1 $(BIN)/python -m pytest -n 2
 
 test-full: $(INSTALLED)
-	QUICK_TEST_MODE=0 $(BIN)/python -m pytest notebooks/
+	QUICK_TEST_MODE=0 $(BIN)/python -m pytest -n 2 notebooks/
 
 site: $(INSTALLED)
 	$(BIN)/python -m course_tools.site --mode full

@@ -1,6 +1,7 @@
 """`make test` runs in two pytest-xdist workers; the browser tests stay in one of them in the
-order collected, and so do nbval's cells (conftest.py, notebook_runs_scope): the browser tests save
-the runs that the site and the decks then read, and a notebook's cells share one kernel."""
+order collected, and so do a notebook's cells, and notebooks 04 and 05 (conftest.py,
+notebook_runs_scope): the browser tests save the runs that the site and the decks then read, a
+notebook's cells share one kernel, and 05 opens the model 04 saved."""
 
 from pathlib import Path
 
@@ -31,15 +32,22 @@ def test_the_notebook_runs_share_one_worker_in_order(pytester):
     (pytester.path / "tests" / "test_units.py").write_text(
         "import time\n" + "".join(f"def test_{i}():\n    time.sleep(0.05)\n" for i in range(20))
     )
-    notebook = new_notebook(
-        cells=[new_code_cell("x = 1"), new_code_cell("assert x == 1")],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
-    )
-    nbformat.write(notebook, pytester.path / "probe.ipynb")
+    cells = {
+        "01_kernel.ipynb": ["x = 1", "assert x == 1"],  # one kernel for a notebook's cells
+        "04_saves.ipynb": ["import time; time.sleep(2)", "open('../saved.txt', 'w').close()"],
+        "05_opens.ipynb": ["import os", "assert os.path.exists('../saved.txt')"],
+    }
+    (pytester.path / "notebooks").mkdir()
+    for name, sources in cells.items():
+        notebook = new_notebook(
+            cells=[new_code_cell(source) for source in sources],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        )
+        nbformat.write(notebook, pytester.path / "notebooks" / name)
     result = pytester.runpytest_subprocess(
         "-n", "2", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
     )
-    result.assert_outcomes(passed=31)
+    result.assert_outcomes(passed=35)
     lines = (pytester.path / "order.txt").read_text().split()
     names, workers = lines[0::2], lines[1::2]
     assert names == sorted(names) and len(set(workers)) == 1, lines
