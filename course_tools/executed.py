@@ -111,7 +111,7 @@ def content_hash(name):
 
 def executed_path(name, mode):
     """Where the executed copy of notebook `name` in `mode` is kept."""
-    return EXECUTED_DIR / _check_mode(mode) / name
+    return EXECUTED_DIR / check_mode(mode) / name
 
 
 def cell_seconds(notebook):
@@ -174,7 +174,7 @@ def record_run(notebook, name, *, mode, seed, engine, source_hash):
     if engine != "jupyterlab" and kept and kept["metadata"][RUN_KEY]["engine"] == "jupyterlab":
         return executed_path(name, mode)  # the learner's own view of the same sources wins
     notebook["metadata"][RUN_KEY] = {
-        "mode": _check_mode(mode),
+        "mode": check_mode(mode),
         "seed": seed,
         "engine": engine,
         "hash": source_hash,
@@ -234,7 +234,7 @@ def execute(name, mode, seed=None):
 
     from lesson_utils.settings import SEED_ENV_VAR, course_seed
 
-    _check_mode(mode)
+    check_mode(mode)
     seed = course_seed(seed)
     source_hash = content_hash(name)
     notebook = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
@@ -291,7 +291,8 @@ def notebook_names(names=None):
     return list(names)
 
 
-def _check_mode(mode):
+def check_mode(mode):
+    """`mode` if it is `"quick"` or `"full"`; else a ValueError naming it."""
     if mode not in MODES:
         raise ValueError(f"Argument `mode` must be one of {MODES}. Received: mode={mode!r}")
     return mode

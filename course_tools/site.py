@@ -40,7 +40,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from course_tools.executed import RUN_KEY, executed_notebook, notebook_names
+from course_tools.executed import MODES, RUN_KEY, check_mode, executed_notebook, notebook_names
 from lesson_utils.hosted import binder_url, colab_url, install_line, repository_url
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -50,7 +50,6 @@ INSTRUCTOR_GUIDE = REPO_DIR / "docs" / "instructors.md"
 MATHJAX_FILE = REPO_DIR / "vendor" / "node_modules" / "mathjax" / "es5" / "tex-svg-full.js"
 DEFAULT_OUT = REPO_DIR / "artifacts" / "site"
 
-MODES = ("full", "quick")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BUILD_INFO = "build_info.json"
 # Versions recorded in build_info.json and on the home page.
@@ -67,7 +66,7 @@ QUICK_BANNER = (
 
 def mode_banner(mode):
     """The banner every page carries in `mode`: a sentence in quick mode, `""` in full mode."""
-    _check_mode(mode)
+    check_mode(mode)
     return QUICK_BANNER if mode == "quick" else ""
 
 
@@ -145,7 +144,7 @@ def notebook_list_markdown(titles):
 
 def build_note(mode, versions):
     """The home page's sentence on how the site was built."""
-    _check_mode(mode)
+    check_mode(mode)
     stack = ", ".join(f"{name} {version}" for name, version in versions.items())
     if mode == "quick":
         return (
@@ -656,7 +655,7 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
         The build's record (`build_info.json`): mode, versions, the run of each
         notebook, seconds.
     """
-    _check_mode(mode)
+    check_mode(mode)
     started = time.monotonic()
     out = Path(out).resolve()
     work = out.with_name(out.name + "_build")
@@ -718,11 +717,6 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
     }
     (out / BUILD_INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
-
-
-def _check_mode(mode):
-    if mode not in MODES:
-        raise ValueError(f"Argument `mode` must be one of {MODES}. Received: mode={mode!r}")
 
 
 def _source(cell):
