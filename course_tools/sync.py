@@ -9,6 +9,10 @@ the text below is written here and nowhere by hand:
   (the slide breaks follow a run's outputs: `slides --tag --execute` writes them);
 - the diagrams attached to the notebooks' cells, from `images/` (drawn there by
   `python -m course_tools.diagrams`);
+- each worked solution's hiding: JupyterLab collapses its source
+  (`jupyter.source_hidden`) and Colab, which ignores that, shows a form cell's
+  title instead of its code (`cellView: "form"` and a `# @title` first line);
+  the pointer above it says how to open it in both;
 - the run times that speaker notes and the instructor guide quote ("22 s in
   full mode", the guide's timing table), from the newest
   `lesson_utils/benchmark_data/notebooks_*.json`, and the decks' export times,
@@ -33,6 +37,8 @@ NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
 TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+( \|)", re.M)
 DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
+SOLUTION_POINTER = re.compile(r"^\*Worked solution to exercise (\d+)\b.*\*$")
+COLAB_TITLE = re.compile(r"^# ?@title\b.*\n?")
 
 
 class Sources:
@@ -106,7 +112,29 @@ def synced_notebook(notebook, name, sources):
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             cell.setdefault("attachments", {})[image] = {"image/png": data}
         cell["source"] = _lines(text)
+    for pointer, solution in zip(cells, cells[1:]):
+        if "solution" in solution["metadata"].get("tags", []):
+            _hide_solution(pointer, solution, name)
     return notebook
+
+
+def _hide_solution(pointer, solution, name):
+    """Writes a worked solution's pointer line and hides its code in JupyterLab and in Colab."""
+    match = SOLUTION_POINTER.match(_text(pointer["source"]).strip())
+    if pointer["cell_type"] != "markdown" or not match:
+        raise ValueError(
+            f"{name}: a worked solution (cell {solution.get('id')}) must follow its pointer line "
+            "'*Worked solution to exercise N ...*'"
+        )
+    number = match.group(1)
+    pointer["source"] = _lines(
+        f"*Worked solution to exercise {number}, hidden below: open it once you have tried "
+        "(JupyterLab: click the collapsed cell; Colab: double-click its title).*"
+    )
+    code = COLAB_TITLE.sub("", _text(solution["source"]), count=1)
+    solution["source"] = _lines(f"# @title Worked solution to exercise {number}\n{code}")
+    solution["metadata"].setdefault("jupyter", {})["source_hidden"] = True
+    solution["metadata"]["cellView"] = "form"
 
 
 def _quoted_time(match, seconds, name):

@@ -75,7 +75,11 @@ def test_each_exercise_is_a_stub_its_pointer_and_a_collapsed_solution(path):
         assert solution["cell_type"] == "code", f"{path.name} cell {index + 2}: no solution"
         metadata = solution["metadata"]
         assert metadata.get("jupyter", {}).get("source_hidden") is True, (
-            f"{path.name} cell {index + 2}: the worked solution must be collapsed"
+            f"{path.name} cell {index + 2}: the worked solution must be collapsed in JupyterLab"
+        )
+        assert metadata.get("cellView") == "form" and _source(solution).startswith("# @title "), (
+            f"{path.name} cell {index + 2}: the worked solution must be hidden in Colab too "
+            "(a form cell: python -m course_tools sync writes it)"
         )
         assert {"solution", "hide-input"} <= set(metadata.get("tags", [])), (
             f"{path.name} cell {index + 2}: tag the solution 'solution' and 'hide-input'"

@@ -46,6 +46,15 @@ def _notes_with_time(notebook):
     return next(c for c in notebook["cells"] if sync.NOTES_TIME.search("".join(c["source"])))
 
 
+def _solution(notebook):
+    return next(c for c in notebook["cells"] if "solution" in c["metadata"].get("tags", []))
+
+
+def _pointer(notebook):
+    cells = notebook["cells"]
+    return cells[cells.index(_solution(notebook)) - 1]
+
+
 def _replace_in(cell, old, new):
     text = "".join(cell["source"])
     assert old in text, (old, text[:300])
@@ -63,6 +72,10 @@ EDITS = {
     "launch links": lambda nb: _replace_in(nb["cells"][0], "mybinder.org", "binder.example.org"),
     "speaker notes' time": lambda nb: _retime(_notes_with_time(nb)),
     "RISE settings": lambda nb: nb["metadata"]["rise"].pop("scroll"),
+    "solution shown in Colab": lambda nb: _solution(nb)["metadata"].pop("cellView"),
+    "solution shown in JupyterLab": lambda nb: _solution(nb)["metadata"].pop("jupyter"),
+    "solution's Colab title": lambda nb: _replace_in(_solution(nb), "# @title", "# title"),
+    "solution's pointer": lambda nb: _replace_in(_pointer(nb), "hidden below", "below"),
 }
 
 
@@ -73,6 +86,13 @@ def test_a_hand_edit_of_a_notebooks_derived_text_fails_the_check(clone, what):
     assert list(sync.sync(clone, check=True)) == [path]
     sync.sync(clone)
     assert sync.sync(clone, check=True) == {}
+
+
+def test_a_solution_without_its_pointer_line_is_named():
+    notebook = json.loads((ROOT / "notebooks" / "01_rnn_loop.ipynb").read_text(encoding="utf-8"))
+    _pointer(notebook)["source"] = "Try it first."
+    with pytest.raises(ValueError, match="must follow its pointer line"):
+        sync.synced_notebook(notebook, "01_rnn_loop.ipynb", sync.Sources())
 
 
 def test_a_changed_diagram_in_images_fails_the_check_until_it_is_attached(clone):
