@@ -83,6 +83,40 @@ def test_impossible_settings_give_a_message_not_a_traceback(fake_imdb, name, val
     assert words in panel.status.value
 
 
+def test_too_small_a_setting_says_so_and_not_that_it_is_too_large(fake_imdb):
+    panel = tiny_panel(fake_imdb, units=0)
+    panel.train_button.click()
+    assert "a model needs at least 1" in panel.status.value
+    assert "far too long" not in panel.status.value
+
+
+def test_after_a_done_run_impossible_settings_do_not_leave_the_bar_saying_done(fake_imdb):
+    panel = tiny_panel(fake_imdb)
+    panel.train_button.click()
+    panel.wait(timeout=120)
+    assert panel.progress.description == "Done" and panel.progress.bar_style == "success"
+    panel.controls["units"].value = 0
+    panel.train_button.click()
+    assert "Units must be" in panel.status.value
+    assert (panel.progress.description, panel.progress.bar_style) == ("Not started", "danger"), (
+        "the bar must agree with the status: no run started"
+    )
+
+
+def test_the_status_says_how_many_reviews_train_and_how_many_validate(fake_imdb, monkeypatch):
+    said = []
+    panel = tiny_panel(fake_imdb)
+    monkeypatch.setattr(panel, "_say", lambda message, error=False: said.append(message))
+    panel.train_button.click()
+    panel.wait(timeout=120)
+    (training,) = [message for message in said if "training on" in message]
+    (x_train, _), _ = pipeline.prepare_imdb_data(panel.vocab_size, 8, source=fake_imdb, quick=True)
+    trained_on = int(len(x_train) * 0.8)
+    assert f"training on {trained_on:,} reviews, validating on the {len(x_train) - trained_on:,}" in (
+        training
+    )
+
+
 def test_the_panel_trains_as_run_full_workflow_does(fake_imdb):
     panel = tiny_panel(fake_imdb, epochs=2)
     panel.train_button.click()

@@ -130,7 +130,7 @@ def test_the_workflow_says_its_stages_and_times_each_epoch(monkeypatch):
         on_stage=lambda stage, **info: stages.append((stage, info)),
     )
     assert stages == [
-        ("training", dict(reviews=40, max_length=20, model=model)),
+        ("training", dict(reviews=32, validation_reviews=8, max_length=20, model=model)),
         ("testing", dict(reviews=20)),
     ]
     assert len(metrics["epoch_seconds"]) == len(metrics["epoch_cpu_seconds"]) == 2

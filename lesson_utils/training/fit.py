@@ -124,6 +124,19 @@ def uses_length_buckets(model, x):
     )
 
 
+def training_share(reviews, validation_split):
+    """How many of `reviews` training reviews `train_rnn_model` trains on.
+
+    Args:
+        reviews: the number of training reviews.
+        validation_split: the fraction held out, from the end, to validate.
+
+    Returns:
+        The number of reviews trained on; the rest validate.
+    """
+    return int(reviews * (1 - validation_split))
+
+
 def train_rnn_model(
     model,
     x_train,
@@ -167,7 +180,7 @@ def train_rnn_model(
     validation_split = check_fraction("validation_split", validation_split)
     _check_ids_fit(model, x_train)
 
-    split_at = int(len(x_train) * (1 - validation_split))
+    split_at = training_share(len(x_train), validation_split)
     if split_at < 1 or (validation_split and split_at == len(x_train)):
         raise ValueError(
             f"validation_split={validation_split} leaves no reviews for training or for "

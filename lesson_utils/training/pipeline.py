@@ -28,7 +28,7 @@ from lesson_utils.settings import (
     quick_mode_note,
     set_global_seed,
 )
-from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
+from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model, training_share
 
 import_tensorflow_quietly()
 import keras  # noqa: E402
@@ -106,7 +106,9 @@ def run_full_workflow(
             prepared reviews (the benchmark's bag of words, say).
         callbacks: more Keras callbacks, e.g. a `StopAfterBatch`.
         on_stage: a function told when training starts,
-            `on_stage("training", reviews=..., max_length=..., model=...)`, and
+            `on_stage("training", reviews=..., validation_reviews=...,
+            max_length=..., model=...)` (the reviews trained on and those held
+            out to validate), and
             when testing starts, `on_stage("testing", reviews=...)`.
         test_every_epoch: also measure the test accuracy after every epoch.
 
@@ -143,7 +145,14 @@ def run_full_workflow(
         )
     else:
         model = build(x_train.shape[1])
-    on_stage("training", reviews=len(x_train), max_length=x_train.shape[1], model=model)
+    trained_on = training_share(len(x_train), validation_split)
+    on_stage(
+        "training",
+        reviews=trained_on,
+        validation_reviews=len(x_train) - trained_on,
+        max_length=x_train.shape[1],
+        model=model,
+    )
     figures = _EpochFigures((x_test, y_test) if test_every_epoch else None)
     history = train_rnn_model(
         model,

@@ -11,7 +11,8 @@ and tests that need the result.
 
 The progress bar's label, the status line and the plot's title always say the
 same thing: `Idle` before the first run, then `Loading`, `Epoch k/N`,
-`Validating`, `Testing`, and at the end `Done`, `Stopped` or `Failed`.
+`Validating`, `Testing`, and at the end `Done`, `Stopped` or `Failed`; a
+press of Train with impossible settings starts no run and says `Not started`.
 
 Stable CSS classes, for browser tests and custom styling:
 `lesson-training-panel` (the whole panel), `lesson-train-button`,
@@ -46,8 +47,9 @@ LABELS = {
     "embedding_dim": "Embedding size",
     "max_length": "Max length",
 }
-# The progress bar's label and colour when a run fails.
+# The progress bar's label and colour when a run fails, and when the settings start no run.
 FAILED = ("Failed", "danger")
+NOT_STARTED = ("Not started", "danger")
 TABLE_COLUMNS = (
     "#",
     "cell",
@@ -228,17 +230,23 @@ class TrainingPanel(widgets.VBox):
 
         Raises:
             ValueError: with a message for the learner when a setting is
-                impossible (not a whole number from 1 to its `LIMITS`).
+                impossible (not a whole number from 1 to its `LIMITS`), saying
+                why the range stops where the value left it.
         """
         values = {name: control.value for name, control in self.controls.items()}
         for name, limit in LIMITS.items():
             try:
                 check_int_in_range(name, values[name], 1, limit)
             except ValueError:  # The check names `units`; the learner sees the label "Units".
+                value = values[name]
+                why = (
+                    f"above {limit} a run would take far too long here"
+                    if isinstance(value, int) and value > limit
+                    else "a model needs at least 1"
+                )
                 raise ValueError(
                     f"{LABELS[name]} must be a whole number from 1 to {limit} (you "
-                    f"entered {values[name]!r}); above {limit} a run would take far "
-                    "too long here."
+                    f"entered {value!r}): {why}."
                 ) from None
         return values
 
@@ -255,7 +263,7 @@ class TrainingPanel(widgets.VBox):
         try:
             settings = self.settings()
         except ValueError as err:
-            self._say(html.escape(str(err)), error=True)
+            self._finish(NOT_STARTED, html.escape(str(err)), error=True)
             return False
         self._stopper, self._result, self._stages = StopAfterBatch(), None, {}
         self.run_number += 1
@@ -376,7 +384,8 @@ class TrainingPanel(widgets.VBox):
         self._stages[stage] = info
         if stage == "training":
             self._say(
-                f"Run {self.run_number}: training on {info['reviews']:,} reviews "
+                f"Run {self.run_number}: training on {info['reviews']:,} reviews, "
+                f"validating on the {info['validation_reviews']:,} held out "
                 f"({info['model'].count_params():,} parameters)..."
             )
         elif stage == "testing":
