@@ -112,9 +112,8 @@ def test_the_status_says_how_many_reviews_train_and_how_many_validate(fake_imdb,
     (training,) = [message for message in said if "training on" in message]
     (x_train, _), _ = pipeline.prepare_imdb_data(panel.vocab_size, 8, source=fake_imdb, quick=True)
     trained_on = int(len(x_train) * 0.8)
-    assert f"training on {trained_on:,} reviews, validating on the {len(x_train) - trained_on:,}" in (
-        training
-    )
+    held_out = len(x_train) - trained_on
+    assert f"training on {trained_on:,} reviews, validating on the {held_out:,}" in training
 
 
 def test_the_panel_trains_as_run_full_workflow_does(fake_imdb):
