@@ -225,7 +225,7 @@ def draw_gru_cell():
         1.4,
         -0.45,
         "The reset gate scales only the recurrent part of the candidate: "
-        "$r_t \\odot (h_{t-1} W_h + b_h)$ (reset_after=True)",
+        "$r_t \\odot (h_{t-1} U_h + b^{h}_h)$ (reset_after=True)",
         fontsize=9,
         ha="left",
     )

@@ -76,3 +76,14 @@ def test_main_draws_every_diagram_into_a_folder(tmp_path):
     written = main(tmp_path)
     assert sorted(path.name for path in written) == sorted(f"{name}.png" for name in DIAGRAMS)
     assert all(path.read_bytes().startswith(b"\x89PNG") for path in written)
+
+
+def test_the_gru_diagram_names_the_matrices_as_notebook_03_does():
+    """Notebook 03 writes W for the input side and U for the recurrent side of every gate."""
+    fig = DIAGRAMS["gru_cell"]()
+    texts = [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+    reset = [text for text in texts if "reset_after" in text]
+    assert reset and "h_{t-1} U_h" in reset[0] and "W_h" not in reset[0], reset
+    notebook_03 = next(path for path in NOTEBOOKS if path.name.startswith("03_"))
+    assert "h_{t-1} U_h" in notebook_03.read_text(encoding="utf-8")

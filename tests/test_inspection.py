@@ -317,6 +317,21 @@ def test_hidden_state_map_projects_paths_as_the_final_states():
     assert hidden_state_map(finals, labels)["starts"].shape == (0, 2)
 
 
+def test_the_map_names_each_path_in_its_legend():
+    """Notebook 05's speaker notes point at section 1's review: the legend says which path it is."""
+    rng = np.random.default_rng(2)
+    finals, labels = rng.normal(size=(20, 4)), rng.integers(0, 2, 20)
+    paths = [(finals[[0, 3]], 1), (finals[[4, 6]], 0)]
+    names = ["test review 241 (section 1)", "test review 7"]
+    fig = plot_hidden_states(hidden_state_map(finals, labels, paths, path_names=names))
+    legend = [text.get_text() for text in fig.legends[0].get_texts()]
+    plt.close(fig)
+    assert "test review 241 (section 1) (positive), word by word" in legend
+    assert "test review 7 (negative), word by word" in legend
+    with pytest.raises(ValueError, match="path_names"):
+        hidden_state_map(finals, labels, paths, path_names=names[:1])
+
+
 def random_head_model():
     model = random_model("lstm")
     randomize_weights(model.get_layer("sentiment"), seed=3)

@@ -140,8 +140,8 @@ def _spy_on_track(monkeypatch):
     """Replaces `track` with a spy that records each bar's title, item labels and end."""
     bars = []
 
-    def spy(items, what, label=str):
-        bars.append([what])
+    def spy(items, what, *, unit, label=str):
+        bars.append([f"{what} ({unit})"])
         for item in items:
             bars[-1].append(label(item))
             yield item
@@ -158,7 +158,7 @@ def test_memory_comparison_shows_one_bar_for_every_cell_and_lag(monkeypatch):
     assert list(result) == ["lstm", "gru"] and all(list(r) == [1, 3] for r in result.values())
     assert bars == [
         [
-            "training one model per cell and lag",
+            "training one model per cell and lag (models)",
             "LSTM at lag 1",
             "LSTM at lag 3",
             "GRU at lag 1",
@@ -174,4 +174,6 @@ def test_train_memory_model_can_show_its_epochs_on_a_bar(monkeypatch):
     memory_task.train_memory_model("simple_rnn", 4)
     assert bars == []
     memory_task.train_memory_model("simple_rnn", 4, progress=True)
-    assert bars == [["training a SimpleRNN at lag 4", "epoch 1", "epoch 2", "epoch 3", "finished"]]
+    assert bars == [
+        ["training a SimpleRNN at lag 4 (epochs)", "epoch 1", "epoch 2", "epoch 3", "finished"]
+    ]

@@ -4,9 +4,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lesson_utils.figures.hidden_states import plot_hidden_state_over_time
+from lesson_utils.figures.hidden_states import plot_hidden_state_over_time, state_labels
 from lesson_utils.scratch.cells import simple_rnn_forward
-from lesson_utils.widgets.explorers import hidden_state_explorer, spectral_radius_explorer
+from lesson_utils.widgets.explorers import (
+    gate_explorer,
+    hidden_state_explorer,
+    spectral_radius_explorer,
+)
 
 
 def _weights(features=2, units=5, seed=0):
@@ -25,12 +29,49 @@ def test_hidden_state_explorer_moves_with_the_slider():
     np.testing.assert_allclose(explorer.states, expected)
     first = bytes(explorer.image.value)
     assert first.startswith(b"\x89PNG")
-    np.testing.assert_allclose(explorer.state, expected[0])
     explorer.controls["step"].value = 4
     assert bytes(explorer.image.value) != first
-    np.testing.assert_allclose(explorer.state, expected[4])
-    assert explorer.controls["step"].max == 6
+    assert (explorer.controls["step"].min, explorer.controls["step"].max) == (1, 7)
+    assert (explorer.play.min, explorer.play.max) == (1, 7)
     assert not plt.get_fignums(), "the widget must close the figures it renders"
+
+
+def test_the_state_labelled_h_t_is_the_loops_state_after_t_inputs():
+    """Notebook 01's convention: h_0 = 0 before any input, h_t after reading x_1 .. x_t."""
+    inputs = np.random.default_rng(3).choice([-1.0, 1.0], size=(5, 2))
+    kernel, recurrent_kernel, bias = _weights()
+    explorer = hidden_state_explorer(inputs, kernel, recurrent_kernel, bias)
+    for t in range(1, 6):
+        explorer.controls["step"].value = t
+        after_t_inputs = simple_rnn_forward(inputs[None, :t], kernel, recurrent_kernel, bias)[1][0]
+        np.testing.assert_allclose(explorer.state, after_t_inputs)
+        assert explorer.labels == state_labels(t)
+        assert explorer.labels["state_axis"] == f"h_{t} (unitless)"
+        assert explorer.labels["state_title"].startswith(f"State h_{t}, after reading x_1")
+    assert state_labels(1)["state_title"] == "State h_1, after reading x_1"
+    with pytest.raises(ValueError, match="step"):
+        hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, step=0)
+
+
+def test_every_explorer_control_has_a_tooltip():
+    """A `tooltip` left at None reaches the page as the text "null" (title="null")."""
+    inputs = np.zeros((4, 2))
+    built = [
+        hidden_state_explorer(inputs, *_weights()),
+        spectral_radius_explorer(1.0, timesteps=10, units=4, batch=2),
+        gate_explorer("lstm"),
+        gate_explorer("gru"),
+    ]
+    for explorer in built:
+        controls = [
+            *explorer.controls.values(),
+            *([explorer.play] if hasattr(explorer, "play") else []),
+        ]
+        for control in controls:
+            assert isinstance(control.tooltip, str) and control.tooltip, (
+                f"{type(explorer).__name__}: {control.description!r} has no tooltip"
+            )
+    plt.close("all")
 
 
 def test_hidden_state_explorer_names_a_bad_sequence():
@@ -43,20 +84,22 @@ def test_plot_hidden_states_hides_the_future_and_checks_the_step():
     fig = plot_hidden_state_over_time(np.zeros((6, 2)), states, 2)
     axes = {ax.get_label(): ax for ax in fig.axes}
     heatmap = axes["states"].get_images()[0].get_array()
-    assert np.all(heatmap.mask[:, 3:]) and not np.any(heatmap.mask[:, :3])
-    assert axes["inputs"].get_title() == "Inputs x_t, and the hidden state after step t = 2"
+    assert np.all(heatmap.mask[:, 2:]) and not np.any(heatmap.mask[:, :2])
+    assert axes["inputs"].get_title() == state_labels(2)["title"]
     assert (axes["states"].get_xlabel(), axes["states"].get_ylabel()) == (
-        "Time step t",
+        "Time step t (the state after reading x_t)",
         "Unit of h_t",
     )
     assert (axes["bars"].get_title(), axes["bars"].get_xlabel()) == (
-        "State at t = 2",
+        "State h_2, after reading x_1 .. x_2",
         "h_2 (unitless)",
     )
-    np.testing.assert_allclose([bar.get_width() for bar in axes["bars"].patches], states[2])
+    np.testing.assert_allclose([bar.get_width() for bar in axes["bars"].patches], states[1])
+    assert axes["states"].get_images()[0].get_extent()[:2] == [0.5, 6.5], "columns t = 1 .. 6"
     plt.close(fig)
-    with pytest.raises(ValueError, match="step"):
-        plot_hidden_state_over_time(np.zeros((6, 2)), states, 6)
+    for outside in (0, 7):
+        with pytest.raises(ValueError, match="step"):
+            plot_hidden_state_over_time(np.zeros((6, 2)), states, outside)
 
 
 def test_spectral_radius_explorer_recomputes_on_every_move():

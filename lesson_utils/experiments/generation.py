@@ -305,6 +305,7 @@ def train_language_model(
     for epoch in track(
         range(1, check_positive_int("epochs", epochs) + 1),
         what,
+        unit="epochs",
         label=lambda epoch: f"epoch {epoch}",
     ):
         if carry_state:
@@ -545,6 +546,8 @@ def score_ngrams(train_ids, heldout_ids, orders, *, window, rows=32):
     orders = sorted(check_positive_int("orders", n) for n in orders)
     tables = count_ngrams(train_ids, orders[-1])
     surprises = {}
-    for n in track(orders, "scoring n-grams on the held-out text", label=lambda n: f"order {n}"):
+    for n in track(
+        orders, "scoring n-grams on the held-out text", unit="orders", label=lambda n: f"order {n}"
+    ):
         surprises[n] = ngram_surprise(tables[:n], heldout_ids, window=window, rows=rows)
     return tables, surprises

@@ -106,7 +106,9 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=None):
         check_choice("cell", cell, CELL_TYPES)
     norms = {}
     policy = keras.config.dtype_policy()
-    for cell in track(cells, "measuring the gradient of an untrained model", label=CELLS.get):
+    for cell in track(
+        cells, "measuring the gradient of an untrained model", unit="models", label=CELLS.get
+    ):
         set_global_seed(seed)
         keras.config.set_dtype_policy("float64")
         try:

@@ -256,7 +256,7 @@ def pca_2d(states):
     )
 
 
-def hidden_state_map(final_states, labels, paths=()):
+def hidden_state_map(final_states, labels, paths=(), *, path_names=None):
     """What `plot_hidden_states` draws: final states and word-by-word paths, projected to 2-D.
 
     The final states are projected on their two directions of largest
@@ -267,13 +267,16 @@ def hidden_state_map(final_states, labels, paths=()):
         labels: 0/1 per review.
         paths: `(hidden_states, label)` pairs, `hidden_states` of shape
             `(words, units)`: one review's state after each of its words.
+        path_names: optional, one name per path for the legend (e.g.
+            `"test review 241"`).
 
     Returns:
         A dict: `points` (the final states projected, `(reviews, 2)`),
         `labels` (ints), `explained` (the share of the variance along each
         direction), `paths` (`(points, label)` pairs, `points` of shape
-        `(words, 2)`) and `starts` (the distinct first points of the paths,
-        rounded to 6 decimals, `(k, 2)`).
+        `(words, 2)`), `path_names` (one name or `None` per path) and
+        `starts` (the distinct first points of the paths, rounded to 6
+        decimals, `(k, 2)`).
     """
     pca = pca_2d(final_states)
     projected = [
@@ -281,11 +284,18 @@ def hidden_state_map(final_states, labels, paths=()):
         for states, label in paths
     ]
     starts = np.unique(np.round([points[0] for points, _ in projected], 6).reshape(-1, 2), axis=0)
+    path_names = [None] * len(projected) if path_names is None else list(path_names)
+    if len(path_names) != len(projected):
+        raise ValueError(
+            f"Argument `path_names` must name each of the {len(projected)} paths. "
+            f"Received: path_names={path_names!r}"
+        )
     return dict(
         points=pca["projected"],
         labels=np.asarray(labels).astype(int),
         explained=pca["explained"],
         paths=projected,
+        path_names=path_names,
         starts=starts,
     )
 

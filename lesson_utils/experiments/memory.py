@@ -48,7 +48,9 @@ class _EpochProgress(keras.callbacks.Callback):
 
     def __init__(self, epochs, what):
         super().__init__()
-        self.bar = track(range(1, epochs + 1), what, label=lambda epoch: f"epoch {epoch}")
+        self.bar = track(
+            range(1, epochs + 1), what, unit="epochs", label=lambda epoch: f"epoch {epoch}"
+        )
 
     def on_epoch_begin(self, epoch, logs=None):
         next(self.bar)
@@ -136,6 +138,7 @@ def memory_comparison(cells, lags=None, *, quick=None, seed=None):
     for cell, lag in track(
         runs,
         "training one model per cell and lag",
+        unit="models",
         label=lambda run: f"{CELLS[run[0]]} at lag {run[1]}",
     ):
         results[cell][lag] = train_memory_model(cell, lag, quick=quick, seed=seed)[1]

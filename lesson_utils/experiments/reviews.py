@@ -150,7 +150,10 @@ def padding_comparison(train, test, *, sizes=None, seed=None):
     mean_padding = max_length - float(np.mean([len(review) for review in x_train]))
     results = {}
     for name in track(
-        PADDING_SETTINGS, "LSTM, one model per padding setting", label=lambda name: name
+        PADDING_SETTINGS,
+        "LSTM, one model per padding setting",
+        unit="models",
+        label=lambda name: name,
     ):
         setting = PADDING_SETTINGS[name]
         start = time.perf_counter()

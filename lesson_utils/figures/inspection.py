@@ -248,7 +248,8 @@ def plot_hidden_states(
     Args:
         state_map: what `hidden_state_map` returned. Its paths are drawn with
             a dot per word, a cross where they start (one cross where they
-            start together) and a star where they end.
+            start together) and a star where they end, named in the legend
+            by their `path_names`.
         cell: `"lstm"` or `"gru"`, for the title.
         title: the figure's title.
 
@@ -269,13 +270,14 @@ def plot_hidden_states(
             color=LABEL_COLORS[value],
             label=f"{LABEL_NAMES[value]} review (final state)",
         )
-    for number, (path, label) in enumerate(state_map["paths"]):
+    names = state_map.get("path_names") or [None] * len(state_map["paths"])
+    for number, ((path, label), name) in enumerate(zip(state_map["paths"], names)):
         ax.plot(
             path[:, 0],
             path[:, 1],
             color=LABEL_COLORS[label],
             marker=".",
-            label=f"a {LABEL_NAMES[label]} review, word by word",
+            label=f"{name or 'a review'} ({LABEL_NAMES[label]}), word by word",
         )
         ax.scatter(
             *path[-1],

@@ -4,6 +4,11 @@ As in Keras, a *cell* computes one step (`h_prev, x_t -> h_t`) and a separate
 loop carries the state along the time axis. Shapes follow Keras:
 inputs `(batch, timesteps, features)`, states `(batch, units)`, and weights
 in Keras' own layout, so a Keras layer's `get_weights()` drops straight in.
+
+Time steps follow the course's convention (notebook 01): the inputs are
+`x_1 .. x_T` (`inputs[:, t - 1]` holds `x_t`), `h_0 = 0` is the state before
+any input, and `h_t` is the state after reading `x_t`; a loop returns
+`h_1 .. h_T`, the last state being `h_T`.
 """
 
 import numpy as np
@@ -12,11 +17,12 @@ from lesson_utils.arguments import check_choice, check_positive_int
 
 
 def simple_rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias):
-    """One step of a simple RNN: `h_t = tanh(x_t W_x + h_prev W_h + b)`.
+    """One step of a simple RNN: `h_t = tanh(x_t W_x + h_{t-1} W_h + b)`.
 
     Args:
         x_t: inputs at this step, shape `(batch, features)`.
-        h_prev: hidden state from the previous step, shape `(batch, units)`.
+        h_prev: `h_{t-1}`, the hidden state from the previous step (`h_0 = 0`
+            before the first input), shape `(batch, units)`.
         kernel: `W_x`, shape `(features, units)`.
         recurrent_kernel: `W_h`, shape `(units, units)`.
         bias: `b`, shape `(units,)`.
@@ -34,14 +40,16 @@ def unroll(step, inputs, initial_states, mask=None):
         step: a function `step(x_t, *states) -> new_states`; `new_states` is a
             single array (simple RNN, GRU) or a tuple of arrays (LSTM: `h, c`),
             the first of which is the output.
-        inputs: array of shape `(batch, timesteps, features)`.
-        initial_states: an array, or a tuple of arrays, of shape `(batch, units)`.
+        inputs: `x_1 .. x_T`, array of shape `(batch, timesteps, features)`.
+        initial_states: the states before any input (`h_0`, and `c_0` for an
+            LSTM): an array, or a tuple of arrays, of shape `(batch, units)`.
         mask: optional boolean array `(batch, timesteps)`; where it is `False`
             the states are carried over unchanged, as Keras does for padding.
 
     Returns:
         `(outputs, final_states)`: `outputs` has shape `(batch, timesteps, units)`
-        (the output at every step), `final_states` has the structure of
+        (`h_1 .. h_T`, the output after every input), `final_states` (the
+        states after the last input, `h_T`) has the structure of
         `initial_states`.
     """
     single = not isinstance(initial_states, tuple)
@@ -61,7 +69,7 @@ def unroll(step, inputs, initial_states, mask=None):
 
 
 def simple_rnn_forward(inputs, kernel, recurrent_kernel, bias, mask=None):
-    """A whole simple-RNN layer: `simple_rnn_step` unrolled from a zero state.
+    """A whole simple-RNN layer: `simple_rnn_step` unrolled from `h_0 = 0`.
 
     Args:
         inputs: array of shape `(batch, timesteps, features)`.
@@ -70,8 +78,8 @@ def simple_rnn_forward(inputs, kernel, recurrent_kernel, bias, mask=None):
         mask: optional boolean array `(batch, timesteps)`.
 
     Returns:
-        `(outputs, h_final)`: every hidden state, shape `(batch, timesteps, units)`,
-        and the last one, shape `(batch, units)`.
+        `(outputs, h_final)`: every hidden state `h_1 .. h_T`, shape
+        `(batch, timesteps, units)`, and the last one, `h_T`, shape `(batch, units)`.
     """
     h0 = np.zeros((inputs.shape[0], kernel.shape[1]), dtype=inputs.dtype)
 

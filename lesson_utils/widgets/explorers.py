@@ -12,13 +12,13 @@ import html
 import ipywidgets as widgets
 import numpy as np
 
-from lesson_utils.arguments import check_choice
+from lesson_utils.arguments import check_choice, check_int_in_range
 from lesson_utils.experiments.evaluation import predict_review
 from lesson_utils.experiments.gates import one_unit_gru, one_unit_lstm
 from lesson_utils.experiments.gradients import growth_per_step, radius_gradient_curves
 from lesson_utils.figures.gates import plot_gate_bars
 from lesson_utils.figures.gradients import plot_radius_gradients
-from lesson_utils.figures.hidden_states import plot_hidden_state_over_time
+from lesson_utils.figures.hidden_states import plot_hidden_state_over_time, state_labels
 from lesson_utils.figures.style import PALETTE
 from lesson_utils.scratch.cells import simple_rnn_forward
 from lesson_utils.settings import DEFAULT_MAX_LENGTH, course_seed
@@ -32,13 +32,17 @@ from lesson_utils.widgets.figure_widget import FigureWidget
 class HiddenStateExplorer(FigureWidget):
     """A time-step slider over one sequence, showing the hidden state the loop carries.
 
+    The slider's `t` runs from 1 to `T`, the number of inputs read: `h_t` is
+    the state after reading `x_t` (`h_0 = 0`, before any input, is not drawn).
+
     Build it with `hidden_state_explorer()`. Attributes for tests and curious
     learners: `controls` (`step`, the `IntSlider`), `play` (the button that
-    moves it), `image` (the figure), `states` (every `h_t`, shape
-    `(timesteps, units)`) and `state` (the `h_t` shown).
+    moves it), `image` (the figure), `states` (`h_1 .. h_T`, shape
+    `(timesteps, units)`, row `t - 1` holding `h_t`), `state` (the `h_t`
+    shown) and `labels` (its titles, from `state_labels(t)`).
     """
 
-    def __init__(self, inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=0):
+    def __init__(self, inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=1):
         self.inputs = np.asarray(inputs, dtype=float)
         if self.inputs.ndim != 2:
             raise ValueError(
@@ -49,20 +53,33 @@ class HiddenStateExplorer(FigureWidget):
             self.inputs[None], np.asarray(kernel), np.asarray(recurrent_kernel), np.asarray(bias)
         )[0][0]
         self.feature_names = feature_names
-        last = len(self.inputs) - 1
+        last = len(self.inputs)
+        step = check_int_in_range("step", step, 1, last)
         self.controls = {
             "step": widgets.IntSlider(
-                value=step, min=0, max=last, description="time step t", continuous_update=False
+                value=step,
+                min=1,
+                max=last,
+                description="time step t",
+                tooltip="t: how many inputs the loop has read; the bars show h_t",
+                continuous_update=False,
             )
         }
-        self.play = widgets.Play(min=0, max=last, interval=700, description="play")
+        self.play = widgets.Play(
+            min=1,
+            max=last,
+            interval=700,
+            description="play",
+            tooltip="Play: step through the sequence, one input every 0.7 s",
+        )
         widgets.jslink((self.play, "value"), (self.controls["step"], "value"))
         super().__init__(widgets.HBox([self.play, self.controls["step"]]))
 
     def redraw(self):
         """Draws the inputs and the states up to the chosen step, and that step's `h_t`."""
         step = self.controls["step"].value
-        self.state = self.states[step]
+        self.state = self.states[step - 1]
+        self.labels = state_labels(step)
         self.show(
             plot_hidden_state_over_time(
                 self.inputs, self.states, step, feature_names=self.feature_names
@@ -70,7 +87,7 @@ class HiddenStateExplorer(FigureWidget):
         )
 
 
-def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=0):
+def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_names=None, step=1):
     """Builds notebook 01's hidden-state explorer.
 
     The states come from our NumPy loop (`simple_rnn_forward`) with the given
@@ -80,7 +97,8 @@ def hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, *, feature_nam
         inputs: one sequence, shape `(timesteps, features)`.
         kernel, recurrent_kernel, bias: the SimpleRNN weights, in Keras' layout.
         feature_names: optional names of the input features.
-        step: the time step shown first.
+        step: the time step `t` shown first, from 1 (the state after the
+            first input) to the sequence's length.
 
     Returns:
         A `HiddenStateExplorer` (an `ipywidgets.VBox`).
@@ -118,6 +136,7 @@ class SpectralRadiusExplorer(FigureWidget):
                 max=3.0,
                 step=0.05,
                 description="spectral radius",
+                tooltip="The spectral radius of W_h: its largest eigenvalue's absolute value",
                 continuous_update=False,
                 style={"description_width": "8em"},
                 layout=widgets.Layout(width="32em"),
@@ -160,6 +179,19 @@ def spectral_radius_explorer(radius=1.0, *, timesteps=100, units=32, batch=16, s
 # ---------------------------------------------------------------------------
 # Notebook 03: the gates of a one-unit LSTM or GRU, live.
 # ---------------------------------------------------------------------------
+
+# What each slider sets, shown when the pointer rests on it.
+GATE_TOOLTIPS = {
+    "x": "The input x_t of this one-unit step (every weight is 1)",
+    "h_prev": "The hidden state h_t-1 carried from the previous step",
+    "c_prev": "The cell state c_t-1 carried from the previous step",
+    "input_bias": "The input gate's bias: large keeps the gate near 1, very negative near 0",
+    "forget_bias": "The forget gate's bias: large keeps the gate near 1, very negative near 0",
+    "output_bias": "The output gate's bias: large keeps the gate near 1, very negative near 0",
+    "update_bias": "The update gate's bias: large keeps the gate near 1, very negative near 0",
+    "reset_bias": "The reset gate's bias: large keeps the gate near 1, very negative near 0",
+    "candidate_bias": "The candidate's bias: shifts the value the step could write",
+}
 
 # (argument of one_unit_lstm/one_unit_gru, slider label, min, max, start value)
 GATE_SLIDERS = {
@@ -206,6 +238,7 @@ class GateExplorer(FigureWidget):
                 max=high,
                 step=0.1,
                 description=label,
+                tooltip=GATE_TOOLTIPS[name],
                 style={"description_width": "9em"},
                 layout=widgets.Layout(width="30em"),
             )
@@ -283,11 +316,13 @@ class ReviewTester(widgets.VBox):
             "text": widgets.Textarea(
                 value=example,
                 placeholder="Type a movie review...",
+                tooltip="Your review, in English; the model reads it as it read the reviews",
                 layout=widgets.Layout(width="95%", height="5em"),
             )
         }
         self.button = widgets.Button(
             description="Predict sentiment",
+            tooltip="Run the trained model on the review in the box",
             button_style="primary",
             icon="comment",
             layout=widgets.Layout(width="max-content"),
