@@ -16,7 +16,7 @@ from lesson_utils.experiments.benchmarks import (
     load_benchmark_results,
     load_benchmark_run,
 )
-from lesson_utils.figures.benchmarks import CONFIG_COLORS, plot_benchmark
+from lesson_utils.figures.benchmarks import CONFIG_STYLES, plot_benchmark
 from lesson_utils.figures.style import PALETTE, contrast_ratio
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,7 +97,7 @@ def test_rows_table_and_plot(tmp_path):
     assert [bar.get_width() for bar in ax_time.patches] == [
         r["cpu_seconds_per_epoch"] for r in rows
     ]
-    assert ax_acc.lines[0].get_color().lower() == CONFIG_COLORS["bow_dense"].lower()
+    assert ax_acc.lines[0].get_color().lower() == CONFIG_STYLES["bow_dense"][0].lower()
     plt.close(fig)
     with pytest.raises(ValueError, match="old_lesson"):
         benchmark_rows(results, ["old_lesson"])
@@ -112,9 +112,11 @@ def test_missing_or_foreign_files_say_what_to_do(tmp_path):
         load_benchmark_results(tmp_path)
 
 
-def test_every_benchmark_config_has_a_label_and_its_own_colour():
-    assert set(CONFIG_LABELS) == set(CONFIG_COLORS) == set(bench.BENCHMARK_CONFIGS)
-    assert len(set(CONFIG_COLORS.values())) == len(CONFIG_COLORS)
+def test_every_benchmark_config_has_a_label_and_its_own_readable_colour_and_style():
+    assert set(CONFIG_LABELS) == set(CONFIG_STYLES) == set(bench.BENCHMARK_CONFIGS)
+    assert len(set(CONFIG_STYLES.values())) == len(CONFIG_STYLES)
+    for name, (colour, _) in CONFIG_STYLES.items():
+        assert contrast_ratio(colour, "white") >= 3, f"{name}'s line is faint on white"
     assert contrast_ratio(PALETTE["grey"], "white") >= 4.5, "the added grey stays readable on white"
 
 

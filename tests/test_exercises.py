@@ -17,7 +17,7 @@ import pytest
 import lesson_utils
 from lesson_utils.exercises import gates, generation, gradients, imdb, inside, rnn_loop
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
-from lesson_utils.models.recurrent import build_rnn_model
+from lesson_utils.models.recurrent import build_rnn_model, model_vocab_size
 from lesson_utils.models.store import save_model
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE
 
@@ -341,3 +341,13 @@ def test_the_word_order_check_uses_the_saved_models_and_trains_none(
     assert "LSTM: P(positive)" in out
     assert ("GRU: P(positive)" in out) is gru_saved
     assert ("No GRU saved yet" in out) is not gru_saved
+
+
+def test_the_word_order_check_counts_the_words_the_models_know(capsys):
+    # ids 0-3 are reserved (padding, start, [OOV], unused): a vocabulary of V ids knows V - 4 words.
+    models = tiny_models()
+    vocab_size = model_vocab_size(models["LSTM"])
+    assert not imdb.check_word_order_pair(
+        lambda: ("a zorglub good film", "a good zorglub film"), models
+    )
+    assert f"not among IMDB's {vocab_size - 4:,} most frequent words" in capsys.readouterr().out

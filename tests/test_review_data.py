@@ -135,3 +135,28 @@ def test_padding_comparison_changes_only_the_padding_or_the_mask(monkeypatch):
         [zeros_per_review] * 3
     )
     assert [figures["seconds"] for figures in results.values()] == [1.5, 2.0, 0.25]
+
+
+def test_last_word_gradients_the_mask_reads_the_review_alone_and_padding_shrinks_the_signal():
+    from lesson_utils.experiments.reviews import last_word_gradients
+    from lesson_utils.models.recurrent import build_rnn_model
+
+    keras.utils.set_random_seed(0)
+    model = build_rnn_model(50, 4, 8, 0, mask_zero=False, dropout=0.0)
+    rng = np.random.default_rng(0)
+    reviews = [list(rng.integers(1, 50, size=n)) for n in (5, 9, 12)]
+    labels = [1, 0, 1]
+    norms = last_word_gradients(model, reviews, labels, 120)
+    assert norms["padding_steps"].tolist() == [115, 111, 108]
+    # With the mask, each review's gradient is the one it gets read alone, without padding.
+    alone = [last_word_gradients(model, [r], [y], len(r)) for r, y in zip(reviews, labels)]
+    np.testing.assert_allclose(
+        norms["(c) post-padding + mask"],
+        [a["(a) post-padding, no mask"][0] for a in alone],
+        rtol=1e-4,
+    )
+    # Read through 100 padding steps, the signal reaching the last word has all but vanished.
+    assert (norms["(a) post-padding, no mask"] < 1e-3 * norms["(c) post-padding + mask"]).all()
+    assert (norms["(b) pre-padding, no mask"] > 0.1 * norms["(c) post-padding + mask"]).all()
+    with pytest.raises(ValueError, match="labels"):
+        last_word_gradients(model, reviews, [1], 20)

@@ -10,13 +10,20 @@ import pytest
 from lesson_utils.data.imdb import get_word_index
 from lesson_utils.data.text import text_to_words
 from lesson_utils.data.word_order import (
+    NEGATIVE_WORDS,
+    POSITIVE_WORDS,
     WORD_ORDER_PAIRS,
     is_word_order_pair,
+    last_sentiment_word,
+    last_word_agrees,
     words_outside_vocabulary,
 )
 from lesson_utils.experiments.word_order import (
+    groups_markdown,
+    last_word_rule_scores,
     pairs_markdown,
     saved_word_order_scores,
+    scores_by_group,
     word_order_scores,
     wrong_pairs_markdown,
 )
@@ -177,3 +184,51 @@ def test_plot_word_order(models):
     assert ax.patches[0].get_height() == pytest.approx(
         100 * (scores["LSTM"]["positive"][0] - scores["LSTM"]["negative"][0])
     )
+
+
+def test_the_pairs_are_balanced_half_end_on_a_word_of_the_other_sentiment():
+    agrees = [last_word_agrees(pair) for pair in WORD_ORDER_PAIRS]
+    assert sum(agrees) == len(WORD_ORDER_PAIRS) // 2 and len(WORD_ORDER_PAIRS) % 2 == 0
+    for pair in WORD_ORDER_PAIRS:
+        signs = [last_sentiment_word(pair[side])[1] for side in ("positive", "negative")]
+        assert signs in ([1, -1], [-1, 1]), f"each review ends on a sentiment word: {pair}"
+        words = set(text_to_words(pair["positive"]))
+        assert len(words & POSITIVE_WORDS) == len(words & NEGATIVE_WORDS) == 1, pair
+
+
+def test_last_sentiment_word_reads_the_last_word_of_the_lexicon():
+    assert last_sentiment_word("Not bad, it was good. The end") == ("good", 1)
+    assert last_sentiment_word("good, not BAD!") == ("bad", -1)
+    assert last_sentiment_word("the film") == (None, 0)
+    assert not POSITIVE_WORDS & NEGATIVE_WORDS
+
+
+def test_the_last_word_rule_orders_one_group_right_and_the_other_wrong():
+    rule = last_word_rule_scores()
+    groups = scores_by_group({"rule": rule})["rule"]
+    assert groups == dict(agrees=1.0, disagrees=0.0, pairs=dict(agrees=20, disagrees=20))
+    assert rule["accuracy"] == 0.5
+    neutral = last_word_rule_scores([dict(positive="the film", negative="film the")])
+    assert neutral["positive"].tolist() == neutral["negative"].tolist() == [0.5]
+
+
+def test_scores_by_group_and_its_table():
+    pairs = WORD_ORDER_PAIRS[:2] + WORD_ORDER_PAIRS[20:22]
+    scores = {"LSTM": {"correct": np.array([True, True, False, True])}}
+    assert scores_by_group(scores, pairs)["LSTM"] == dict(
+        agrees=1.0, disagrees=0.5, pairs=dict(agrees=2, disagrees=2)
+    )
+    lines = groups_markdown(scores, pairs).split("\n")
+    assert lines[2] == "| LSTM | 2 of 2 | 1 of 2 | 3 of 4 |"
+    with pytest.raises(ValueError, match="both groups"):
+        scores_by_group(scores, WORD_ORDER_PAIRS[:4])
+
+
+def test_plot_word_order_shades_the_pairs_whose_last_word_disagrees(models):
+    scores = word_order_scores({"LSTM": models["LSTM"]}, max_length=20)
+    disagrees = [not last_word_agrees(pair) for pair in WORD_ORDER_PAIRS]
+    fig = plot_word_order(scores, disagrees=disagrees)
+    [ax] = fig.axes
+    shaded = [patch for patch in ax.patches if patch.get_alpha() == pytest.approx(0.15)]
+    assert len(shaded) == sum(disagrees)
+    assert "disagrees" in " ".join(t.get_text() for t in ax.get_legend().get_texts())

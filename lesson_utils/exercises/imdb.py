@@ -4,7 +4,7 @@ that only word order tells apart."""
 import numpy as np
 
 from lesson_utils.data.imdb import get_word_index
-from lesson_utils.data.text import text_to_words
+from lesson_utils.data.text import INDEX_FROM, text_to_words
 from lesson_utils.data.word_order import (
     WORD_ORDER_PAIRS,
     is_word_order_pair,
@@ -144,7 +144,7 @@ def check_word_order_pair(word_order_pair, models=None, *, source=None):
         return report(
             False,
             f"the models do not know {', '.join(outside)} (not among IMDB's "
-            f"{vocab_size - 3:,} most frequent words): choose other words.",
+            f"{vocab_size - 1 - INDEX_FROM:,} most frequent words): choose other words.",
         )
     scores = word_order_scores(
         models,

@@ -31,6 +31,8 @@ CONFIG_LABELS = {
     "bidirectional": "course LSTM, read both ways",
     "bow_logistic": "bag of words: logistic regression",
     "bow_dense": "bag of words: dense 16-16",
+    "bow_logistic_256": "bag of words: logistic regression, last 256 ids",
+    "bow_dense_256": "bag of words: dense 16-16, last 256 ids",
 }
 
 
@@ -280,6 +282,9 @@ BOW_LOGISTIC = dict(
     epochs=10,
 )
 BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
+# The same two, reading what the LSTM reads: the last `DEFAULT_MAX_LENGTH` ids of each review.
+BOW_LOGISTIC_256 = dict(BOW_LOGISTIC, prepare=DEFAULT["prepare"])
+BOW_DENSE_256 = dict(BOW_DENSE, prepare=DEFAULT["prepare"])
 BENCHMARK_CONFIGS = {
     "default": DEFAULT,
     "gru": GRU,
@@ -290,4 +295,6 @@ BENCHMARK_CONFIGS = {
     "old_lesson_bucketed": OLD_LESSON_BUCKETED,
     "bow_logistic": BOW_LOGISTIC,
     "bow_dense": BOW_DENSE,
+    "bow_logistic_256": BOW_LOGISTIC_256,
+    "bow_dense_256": BOW_DENSE_256,
 }

@@ -3,7 +3,9 @@
 A model takes a rectangle of ids, so every review is cut or filled to
 `max_length` ids. These functions measure what that costs (how many reviews
 lose words), show what padding and truncating do to one review, and train
-the same small LSTM with the padding done three ways (`padding_comparison`).
+the same small LSTM with the padding done three ways (`padding_comparison`),
+and measure how much of the label's error signal reaches a review's last word
+with each (`last_word_gradients`).
 """
 
 import time
@@ -14,8 +16,13 @@ from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.progress import track
+from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE, course_seed, set_global_seed
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
+
+import_tensorflow_quietly()
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
 
 # The live padding comparison of notebook 04, the same in quick and full mode:
 # 3,000 training reviews of at most 150 ids, padded to 200, so that every
@@ -189,6 +196,59 @@ def padding_comparison(train, test, *, sizes=None, seed=None):
             seconds=time.perf_counter() - start,
         )
     return results
+
+
+def last_word_gradients(model, reviews, labels, max_length):
+    """How strongly the loss reaches each review's last word, padded three ways.
+
+    The same model, with the same weights, reads the reviews as in
+    `PADDING_SETTINGS`: post-padded without a mask, pre-padded without a
+    mask, post-padded with a mask (the mask is given to the recurrent layers
+    directly, so the model's own `mask_zero` does not matter). For each, the
+    gradient of the review's binary cross-entropy with respect to the
+    embedding vector of its last real word is what training can learn from
+    that word; with post-padding it must travel back through every padding
+    step first.
+
+    Args:
+        model: a model from `build_rnn_model`.
+        reviews: a list of lists of word ids.
+        labels: their labels, 0 or 1.
+        max_length: the length the reviews are padded or cut to.
+
+    Returns:
+        A dict: for each name of `PADDING_SETTINGS`, a float array with, per
+        review, the norm of that gradient; and `padding_steps`, an int array
+        with each review's number of padding zeros.
+    """
+    max_length = check_positive_int("max_length", max_length)
+    if len(labels) != len(reviews):
+        raise ValueError(
+            f"Argument `labels` must give one label per review ({len(reviews)} reviews). "
+            f"Received: {len(labels)} labels"
+        )
+    lengths = np.array([min(len(review), max_length) for review in reviews])
+    y = np.asarray(labels, dtype="float32").reshape(-1, 1)
+    embedding = model.get_layer("embedding")
+    after = model.layers[model.layers.index(embedding) + 1 :]
+    recurrent = (keras.layers.RNN, keras.layers.Bidirectional)
+    norms = {}
+    for name, setting in PADDING_SETTINGS.items():
+        ids = text.pad_reviews(reviews, max_length, padding=setting["padding"])
+        last = lengths - 1 if setting["padding"] == "post" else np.full(len(ids), max_length - 1)
+        vectors = tf.gather(embedding.embeddings, ids)
+        mask = tf.constant(ids != 0) if setting["mask_zero"] else None
+        with tf.GradientTape() as tape:
+            tape.watch(vectors)
+            x = vectors
+            for layer in after:
+                x = layer(x, mask=mask) if isinstance(layer, recurrent) else layer(x)
+            # Summed, each review's gradient is that of its own loss.
+            loss = tf.reduce_sum(keras.losses.binary_crossentropy(y, x))
+        gradient = tape.gradient(loss, vectors).numpy()
+        norms[name] = np.linalg.norm(gradient[np.arange(len(ids)), last], axis=1)
+    norms["padding_steps"] = max_length - lengths
+    return norms
 
 
 def find_phrase(reviews, phrase, word_index, vocab_size=DEFAULT_VOCAB_SIZE):

@@ -4,13 +4,16 @@ Each model reads both reviews of every pair in `WORD_ORDER_PAIRS`; a pair is
 ordered correctly when the positive review gets the higher probability of
 being positive. The notebook's own LSTM is measured live; the GRU and the
 bidirectional LSTM, trained on full IMDB by the benchmark
-(`python -m course_tools.bench`), are read from its saved run.
+(`python -m course_tools.bench`), are read from its saved run. A rule that
+reads only each review's last sentiment word (`last_word_rule_scores`) is the
+yardstick: `scores_by_group` tells whether a model orders the pairs where that
+word disagrees with the label as well as those where it agrees.
 """
 
 import numpy as np
 
 from lesson_utils.data.imdb import encode_review
-from lesson_utils.data.word_order import WORD_ORDER_PAIRS
+from lesson_utils.data.word_order import WORD_ORDER_PAIRS, last_sentiment_word, last_word_agrees
 from lesson_utils.experiments.benchmarks import load_benchmark_run
 from lesson_utils.models.recurrent import model_vocab_size
 from lesson_utils.settings import DEFAULT_MAX_LENGTH
@@ -83,6 +86,89 @@ def _scores(pairs, positive, negative):
         accuracy=float(correct.mean()),
         both_classified=float(np.mean((positive > 0.5) & (negative <= 0.5))),
     )
+
+
+def last_word_rule_scores(pairs=WORD_ORDER_PAIRS):
+    """The scores of a rule that reads only each review's last sentiment word.
+
+    The rule gives a review probability 1 of being positive when its last
+    word of the course's lexicon (`POSITIVE_WORDS`, `NEGATIVE_WORDS`) is
+    positive, 0 when it is negative, 0.5 when it has none.
+
+    Args:
+        pairs: a list of dicts with texts `positive` and `negative`.
+
+    Returns:
+        The rule's scores, as `word_order_scores` returns one model's.
+    """
+    probability = {1: 1.0, -1: 0.0, 0: 0.5}
+    positive, negative = (
+        [probability[last_sentiment_word(pair[side])[1]] for pair in pairs]
+        for side in ("positive", "negative")
+    )
+    return _scores(pairs, positive, negative)
+
+
+def scores_by_group(scores, pairs=WORD_ORDER_PAIRS):
+    """The share of the pairs each model orders correctly, apart for the two groups of pairs.
+
+    Args:
+        scores: dict name -> scores on `pairs`, as `word_order_scores` returns.
+        pairs: the pairs scored.
+
+    Returns:
+        A dict name -> dict with `agrees` and `disagrees`: the share of the
+        pairs ordered correctly among those whose reviews end on a sentiment
+        word of their own label (`last_word_agrees`), and among the others;
+        and `pairs`, the number of pairs in each group.
+    """
+    agrees = np.array([last_word_agrees(pair) for pair in pairs])
+    if agrees.all() or not agrees.any():
+        raise ValueError(
+            "Argument `pairs` must hold pairs of both groups (last sentiment word agreeing "
+            f"with the label and not). Received: {int(agrees.sum())} of {len(pairs)} agreeing"
+        )
+    return {
+        name: dict(
+            agrees=float(s["correct"][agrees].mean()),
+            disagrees=float(s["correct"][~agrees].mean()),
+            pairs=dict(agrees=int(agrees.sum()), disagrees=int((~agrees).sum())),
+        )
+        for name, s in scores.items()
+    }
+
+
+def groups_markdown(scores, pairs=WORD_ORDER_PAIRS):
+    """A Markdown table of the pairs each model orders correctly, by group.
+
+    Args:
+        scores: dict name -> scores on `pairs`, as `word_order_scores` returns.
+        pairs: the pairs scored.
+
+    Returns:
+        The table as a string: one row per model, with the pairs it orders
+        correctly where the last sentiment word agrees with the label, where
+        it disagrees, and in all.
+    """
+    groups = scores_by_group(scores, pairs)
+    rows = []
+    for name, group in groups.items():
+        counts = {key: round(group[key] * group["pairs"][key]) for key in ("agrees", "disagrees")}
+        rows.append(
+            (
+                name,
+                f"{counts['agrees']} of {group['pairs']['agrees']}",
+                f"{counts['disagrees']} of {group['pairs']['disagrees']}",
+                f"{int(scores[name]['correct'].sum())} of {len(pairs)}",
+            )
+        )
+    header = (
+        "model",
+        "ordered correctly: last sentiment word agrees with the label",
+        "last sentiment word disagrees",
+        "all pairs",
+    )
+    return markdown_table(header, rows)
 
 
 def saved_word_order_scores(names, pairs=WORD_ORDER_PAIRS, *, folder=None):

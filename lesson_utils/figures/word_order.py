@@ -8,7 +8,12 @@ from lesson_utils.figures.style import PALETTE, figure_size, thin_line
 _COLORS = [PALETTE["blue"], PALETTE["green"], PALETTE["orange"], PALETTE["purple"]]
 
 
-def plot_word_order(scores, *, title="Same words, other order: does the model tell them apart?"):
+def plot_word_order(
+    scores,
+    *,
+    title="Same words, other order: does the model tell them apart?",
+    disagrees=None,
+):
     """Draws, per pair and per model, P(positive review) minus P(negative review).
 
     A bar above zero means the model ordered the pair correctly; a bag of
@@ -17,6 +22,8 @@ def plot_word_order(scores, *, title="Same words, other order: does the model te
     Args:
         scores: as `word_order_scores` returns.
         title: the figure's title.
+        disagrees: optionally, one bool per pair: `True` shades the pairs
+            whose last sentiment word disagrees with the label.
 
     Returns:
         A matplotlib `Figure`.
@@ -36,6 +43,11 @@ def plot_word_order(scores, *, title="Same words, other order: does the model te
             color=_COLORS[i % len(_COLORS)],
             label=f"{name}: {scores[name]['accuracy']:.0%} of the pairs right",
         )
+    if disagrees is not None:
+        shaded = np.flatnonzero(disagrees) + 1
+        for pair in shaded:
+            label = "last sentiment word disagrees\nwith the label" if pair == shaded[0] else None
+            ax.axvspan(pair - 0.5, pair + 0.5, color=PALETTE["grey"], alpha=0.15, lw=0, label=label)
     ax.axhline(0, color=PALETTE["black"], linewidth=thin_line())
     ax.set_xticks(np.arange(1, pairs + 1))
     ax.set_xlim(0.4, pairs + 0.6)
