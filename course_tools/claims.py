@@ -114,6 +114,7 @@ def _gradients_02(seed, quick):
     from lesson_utils.experiments.gradients import (
         cell_gradient_norms,
         radius_gradient_curves,
+        slope_factors,
         steps_back_ratio,
         weight_gradient_shares,
     )
@@ -137,6 +138,7 @@ def _gradients_02(seed, quick):
         r: radius_gradient_curves(r, timesteps=sizes["timesteps"], seed=seed)
         for r in (0.9, 1.0, 3.0)
     }
+    factors = {r: slope_factors(r, timesteps=sizes["timesteps"], seed=seed) for r in curves}
     return {
         "smallest_ratio_log10": np.log10(min(ratios.values())),
         "recent_share_smallest": min(recent.values()),
@@ -147,8 +149,12 @@ def _gradients_02(seed, quick):
             curves[0.9]["tanh"][far] / curves[1.0]["tanh"][far]
         ),
         "tanh_left_radius_3_log10": np.log10(curves[3.0]["tanh"][far]),
-        "per_step_radius_3": curves[3.0]["per_step"],
-        "radius_3_times_mean_slope": 3.0 * curves[3.0]["mean_slope"],
+        "per_step_radius_3": factors[3.0]["measured"],
+        "radius_3_times_mean_slope": factors[3.0]["mean_slope"],
+        "weighted_off_largest": max(
+            abs(f["weighted"] / f["measured"] - 1) for f in factors.values()
+        ),
+        "rms_off_largest": max(abs(f["rms_slope"] / f["measured"] - 1) for f in factors.values()),
     }
 
 
@@ -390,10 +396,17 @@ CLAIMS = (
         'below["tanh"][k] < at_one["tanh"][k]',
     ),
     Claim("02", "02_gradients", "tanh_left_radius_3_log10", ">", 2, 'above["tanh"][k] > 100'),
-    Claim("02", "02_gradients", "per_step_radius_3", ">", 1, 'above["per_step"] > 1'),
+    Claim("02", "02_gradients", "per_step_radius_3", ">", 1, '1 < factors[3.0]["measured"]'),
     Claim(
-        "02", "02_gradients", "radius_3_times_mean_slope", "<", 1, '1 > 3.0 * above["mean_slope"]'
+        "02",
+        "02_gradients",
+        "radius_3_times_mean_slope",
+        "<",
+        1,
+        'factors[3.0]["mean_slope"] < 1',
     ),
+    Claim("02", "02_gradients", "weighted_off_largest", "<", 0.05, "assert weighted_off < 0.05"),
+    Claim("02", "02_gradients", "rms_off_largest", "<", 0.1, "assert rms_off < 0.1"),
     Claim(
         "02",
         "02_clipping",

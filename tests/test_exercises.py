@@ -190,7 +190,7 @@ KNOWN_MISTAKES = {
     "check_bptt_step": 5,
     "check_clip_by_global_norm": 3,
     "check_geometric_mean": 3,
-    "check_recurrent_weight_gradient": 6,
+    "check_recurrent_weight_gradient": 7,
     "check_forget_gate": 6,
     "check_gru_step": 5,
     "check_gru_param_count": 4,

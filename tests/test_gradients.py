@@ -1,14 +1,20 @@
 """Backpropagation through time, measured: known cases, TensorFlow against NumPy, clipping."""
 
 import re
+from pathlib import Path
 
 import keras
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
 
+import lesson_utils.exercises.gradients as exercises_gradients
 import lesson_utils.experiments.gradients as gradients
+import lesson_utils.figures.gradients as figures_gradients
+import lesson_utils.scratch.bptt as bptt
+from course_tools import NOTEBOOKS_DIR
 from lesson_utils.data.memory_task import make_memory_task
 from lesson_utils.experiments.gradients import (
     accuracy_table,
@@ -19,6 +25,7 @@ from lesson_utils.experiments.gradients import (
     input_gradient_norms,
     radius_gradient_curves,
     scaled_orthogonal,
+    slope_factors,
     steps_back_ratio,
     train_recording_gradients,
 )
@@ -27,6 +34,8 @@ from lesson_utils.figures.gradients import (
     plot_gradient_norms,
     plot_radius_gradients,
 )
+from lesson_utils.figures.memory import plot_accuracy_by_lag
+from lesson_utils.figures.style import CELL_COLORS
 from lesson_utils.models.memory import build_memory_model
 from lesson_utils.scratch.bptt import backprop_through_time, bptt_step, clip_by_global_norm
 from lesson_utils.scratch.cells import simple_rnn_forward
@@ -132,7 +141,7 @@ def test_cell_gradient_norms_cover_every_step_of_every_cell(monkeypatch):
         ax.get_yscale() == "log" and ax.get_title() == "How far back does the error signal reach?"
     )
     assert (ax.get_xlabel(), ax.get_ylabel()) == (
-        "Steps back from the loss (T - 1 - t)",
+        "Steps back from the loss, T - t",
         "Gradient norm ||dL/dx_t||, relative to the last step",
     )
     assert [line.get_label() for line in ax.get_lines()] == ["SimpleRNN", "LSTM", "GRU"]
@@ -243,6 +252,28 @@ def test_arithmetic_mean_slope_misses_what_the_curve_measures_at_radius_3():
     assert 3.0 * curves["mean_slope"] < 1 < curves["per_step"]
 
 
+@pytest.mark.parametrize("radius", [0.9, 3.0])
+def test_weighted_slope_is_each_steps_factor_on_the_gradients_norm(radius):
+    inputs, (_, recurrent_kernel, _), states, grad_last = gradients._radius_rnn(
+        radius, 40, 8, 4, seed=5
+    )
+    norms = np.linalg.norm(backprop_through_time(states, recurrent_kernel, grad_last), axis=-1)
+    weighted = radius_gradient_curves(radius, timesteps=40, units=8, batch=4, seed=5)[
+        "weighted_slopes"
+    ]
+    np.testing.assert_allclose(radius * weighted, norms[:, :-1] / norms[:, 1:], rtol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_slope_factors_explain_the_growth_and_the_mean_slope_does_not(seed):
+    factors = {r: slope_factors(r, timesteps=100, seed=seed) for r in (0.9, 1.0, 3.0)}
+    for f in factors.values():
+        assert f["measured"] == pytest.approx(f["weighted"], rel=0.05)
+        assert f["mean_slope"] <= f["rms_slope"] and f["weighted_geometric"] <= f["weighted"]
+    assert factors[3.0]["mean_slope"] < 1 < factors[3.0]["measured"]
+    assert factors[1.0]["measured"] == radius_gradient_curves(1.0, seed=seed)["per_step"]
+
+
 def test_growth_per_step_is_the_geometric_mean_of_the_step_factors():
     curve = np.cumprod([1.0, 0.5, 2.0, 0.5, 2.0])
     assert growth_per_step(curve) == pytest.approx(1.0)
@@ -258,10 +289,25 @@ def test_tanh_gradient_is_steady_only_on_a_knife_edge():
     assert growth[0] ** 99 < 0.01 and 0.5 < growth[1] ** 99 < 2 and growth[2] ** 99 > 100
 
 
-def test_explorer_readout_gives_the_growth_per_step():
+def test_explorer_title_readout_and_notebook_give_one_growth_per_step():
     explorer = spectral_radius_explorer(3.0, timesteps=60, units=8, batch=4)
-    expected = growth_per_step(explorer.curves["tanh"], 50)
-    assert expected > 1 and f"x{expected:.3f} per step" in explorer.readout.value
+    per_step = explorer.curves["per_step"]
+    shown = f"x{per_step:.3f} per step over 59 steps"
+    fig = plot_radius_gradients(explorer.curves, 3.0)
+    assert per_step > 1 and shown in fig.axes[0].get_title()
+    plt.close(fig)
+    assert shown in explorer.readout.value
+    assert re.findall(r"x[\d.]+ per step", explorer.readout.value) == [shown.split(" over")[0]]
+
+
+def test_package_and_notebook_02_count_states_from_h_1_to_h_T():
+    sources = [
+        Path(module.__file__).read_text(encoding="utf-8")
+        for module in (gradients, bptt, figures_gradients, exercises_gradients)
+    ]
+    sources.append((NOTEBOOKS_DIR / "02_vanishing_gradients.ipynb").read_text(encoding="utf-8"))
+    for old_form in ("h_{-1}", "h_{T-1}`", "dL/dh_{T-1}", "T - 1 - t", "h_0 .. h_{T-1}"):
+        assert not any(old_form in text for text in sources), old_form
 
 
 def test_cell_gradient_curves_are_drawn_as_measured_over_200_steps(monkeypatch):
@@ -299,3 +345,26 @@ def test_full_mode_compares_the_cells_at_lags_where_the_simple_rnn_fails():
     full, quick = lesson_sizes("02", False), lesson_sizes("02", True)
     assert min(full["comparison_lags"]) <= 2 and max(full["comparison_lags"]) >= 40
     assert len(quick["comparison_lags"]) < len(full["comparison_lags"])
+
+
+def _pixels_of(results, cell):
+    """How many pixels of `cell`'s colour the accuracy-by-lag figure of `results` shows."""
+    fig = plot_accuracy_by_lag(results)
+    image = _rendered(fig)
+    target = np.array(matplotlib.colors.to_rgb(CELL_COLORS[cell]))
+    return int((np.abs(image - target).max(axis=-1) < 0.08).sum())
+
+
+def _rendered(fig):
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())[..., :3] / 255
+    plt.close(fig)
+    return image
+
+
+def test_lstm_and_gru_lines_at_100_percent_both_stay_visible():
+    perfect = {2: 1.0, 20: 1.0, 60: 1.0}
+    for cell in ("lstm", "gru"):
+        alone = _pixels_of({cell: perfect}, cell)
+        together = _pixels_of({"lstm": perfect, "gru": perfect}, cell)
+        assert together > 0.6 * alone, f"{cell}: {together} of its {alone} pixels visible"

@@ -108,3 +108,14 @@ def test_figure_widget_asks_its_subclass_for_redraw():
 
     with pytest.raises(NotImplementedError, match="NoRedraw must define redraw"):
         NoRedraw()
+
+
+@pytest.mark.parametrize("name", [n for n in EXPLORERS if n != "review_tester"])
+def test_figure_widgets_show_their_figure_sharp_at_its_own_width(name, fake_imdb):
+    widget = BUILDERS[name](fake_imdb)
+    png = bytes(widget.image.value)
+    pixels_wide = int.from_bytes(png[16:20], "big")  # the PNG header's width
+    shown = widget.image.layout.width
+    assert shown and shown.endswith("px"), "the figure must be shown at its own width"
+    assert abs(pixels_wide - 2 * float(shown[:-2])) <= 1, "drawn at twice the width it is shown at"
+    assert widget.image.layout.max_width == "100%" and widget.image.layout.height == "auto"

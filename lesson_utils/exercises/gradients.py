@@ -8,8 +8,9 @@ import numpy as np
 from lesson_utils.exercises.core import Exercise
 from lesson_utils.scratch.bptt import bptt_step, clip_by_global_norm, simple_rnn_weight_gradients
 
-# The exercises' data, the same at every check: states h_0 .. h_5 of a tanh RNN (5 examples,
-# 4 units), its recurrent kernel, and the loss's gradient with respect to the last state.
+# The exercises' data, the same at every check: states h_1 .. h_6 of a tanh RNN (5 examples,
+# 4 units; h_0 = 0 before them), its recurrent kernel, and the loss's gradient with respect
+# to the last state, h_6.
 _rng = np.random.default_rng(12)
 _states = _rng.uniform(-0.95, 0.95, size=(5, 6, 4))
 _kernel, _grad = _rng.normal(size=(4, 4)), _rng.normal(size=(5, 4))
@@ -107,13 +108,16 @@ RECURRENT_WEIGHT_GRADIENT = Exercise(
         "tanh's slope is missing: delta_t = dL/dh_t * (1 - h_t**2), before the product and before "
         "the step back.": functools.partial(_accumulate, slope=False),
         "off by one step: W_h multiplies the previous state, so step t adds h_{t-1}.T @ delta_t, "
-        "not h_t.T @ delta_t (and the first step adds nothing, h_{-1} = 0).": (
+        "not h_t.T @ delta_t (states[:, t - 1] is h_t; step 1 adds nothing, as h_0 = 0).": (
             functools.partial(_accumulate, previous=False)
         ),
-        "the loop runs from the wrong end: the loss reads the last state, so start at t = T - 1 "
-        "with grad_last and carry the gradient back towards t = 0.": (
+        "the loop runs from the wrong end: the loss reads the last state, so start at t = T "
+        "(h_T, states[:, -1]) with grad_last and carry the gradient back to t = 1.": (
             lambda s, w, g: _accumulate(s[:, ::-1], w, g)
         ),
+        "off by one step at the top: grad_last is dL/dh_T, the gradient at the last state "
+        "(states[:, -1]), so the first delta is grad_last * (1 - h_T**2), not the slope of the "
+        "state before it.": lambda s, w, g: _accumulate(s[:, :-1], w, g),
         "W_h is not transposed on the step back: dL/dh_{t-1} = delta_t @ W_h.T.": (
             functools.partial(_accumulate, transpose=False)
         ),
@@ -168,8 +172,8 @@ def check_recurrent_weight_gradient(recurrent_weight_gradient):
     Args:
         recurrent_weight_gradient: a function `recurrent_weight_gradient(states, recurrent_kernel,
             grad_last)` returning `dL/dW_h` for a tanh RNN whose loss reads the last state, given
-            the states `h_0 .. h_{T-1}` `(batch, T, units)`, `W_h` and `dL/dh_{T-1}` `(batch,
-            units)`.
+            the states `h_1 .. h_T` `(batch, T, units)` (`h_0 = 0` before them), `W_h` and
+            `dL/dh_T` `(batch, units)`.
 
     Returns:
         `True` if it is right, else `False` (and prints why).

@@ -246,26 +246,76 @@ def radius_gradient_curves(radius, *, timesteps=100, units=32, batch=16, seed=No
         A dict: `steps_back` (0 .. timesteps-1), `tanh` and `linear` (mean
         `||dL/dh_t||` at that many steps back, 1.0 at 0 steps back),
         `per_step` (the tanh curve's own growth per step over its whole
-        length, `growth_per_step(tanh)`) and `mean_slope` (the arithmetic
-        mean of tanh's slope `1 - h**2` over every state and unit).
+        length, `growth_per_step(tanh)`), `mean_slope` and `rms_slope` (the
+        arithmetic mean and the root-mean-square of tanh's slope
+        `s = 1 - h**2` over every state and unit), and `weighted_slopes`,
+        shape `(batch, timesteps - 1)`: for each sequence and each step back,
+        `||g * s|| / ||g||` with `g = dL/dh_t`, the slope weighted by where
+        the gradient is (times `radius`, it is exactly the factor by which
+        that step multiplies the gradient's norm, since `W_h / radius` is
+        orthogonal), in the order of the states `h_2 .. h_T`.
     """
     seed = course_seed(seed)
     inputs, (_, recurrent_kernel, _), states, grad_last = _radius_rnn(
         radius, timesteps, units, batch, seed
     )
+    grads = {
+        name: backprop_through_time(states, recurrent_kernel, grad_last, linear=linear)
+        for name, linear in (("tanh", False), ("linear", True))
+    }
     curves = {"steps_back": np.arange(timesteps)}
-    for name, linear in (("tanh", False), ("linear", True)):
-        grads = backprop_through_time(states, recurrent_kernel, grad_last, linear=linear)
-        curves[name] = np.linalg.norm(grads, axis=-1).mean(axis=0)[::-1]
+    for name, grad in grads.items():
+        curves[name] = np.linalg.norm(grad, axis=-1).mean(axis=0)[::-1]
     curves["per_step"] = growth_per_step(curves["tanh"]) if timesteps > 1 else 1.0
-    curves["mean_slope"] = float(np.mean(1.0 - states**2))
+    slopes = 1.0 - states**2
+    curves["mean_slope"] = float(np.mean(slopes))
+    curves["rms_slope"] = float(np.sqrt(np.mean(slopes**2)))
+    # The steps back from h_T, ..., h_2; none is taken from h_1 (h_0 = 0 is not computed).
+    stepped = grads["tanh"][:, 1:]
+    curves["weighted_slopes"] = np.linalg.norm(stepped * slopes[:, 1:], axis=-1) / np.linalg.norm(
+        stepped, axis=-1
+    )
     return curves
+
+
+def slope_factors(radius, *, timesteps=100, units=32, batch=16, seed=None):
+    """Estimates of the gradient's growth per step beside the growth measured, for one radius.
+
+    One run of `radius_gradient_curves` (same arguments). Through
+    `W_h = radius * Q`, `Q` orthogonal, one step back multiplies a
+    gradient's norm by exactly `radius * ||g * s|| / ||g||` (`g = dL/dh_t`,
+    `s = 1 - h_t**2`): the slope weighted by where the gradient is, near
+    `radius` times the root-mean-square slope, which is never below
+    `radius` times the mean slope.
+
+    Args:
+        radius: the spectral radius, a positive number.
+        timesteps, units, batch, seed: passed to `radius_gradient_curves`.
+
+    Returns:
+        A dict of factors per step: `measured` (the tanh curve's own
+        growth, `per_step`), `weighted` and `weighted_geometric` (the
+        arithmetic and geometric means of `radius * ||g * s|| / ||g||` over
+        the sequences and steps), `rms_slope` (`radius` times the
+        root-mean-square slope) and `mean_slope` (`radius` times the mean slope).
+    """
+    curves = radius_gradient_curves(
+        radius, timesteps=timesteps, units=units, batch=batch, seed=seed
+    )
+    factors = radius * curves["weighted_slopes"]
+    return {
+        "measured": curves["per_step"],
+        "weighted": float(np.mean(factors)),
+        "weighted_geometric": float(np.exp(np.mean(np.log(factors)))),
+        "rms_slope": radius * curves["rms_slope"],
+        "mean_slope": radius * curves["mean_slope"],
+    }
 
 
 def simple_rnn_tape_gradients(inputs, grad_last, *, units=16, seed=None):
     """The gradients of a Keras SimpleRNN's weights, computed by `tf.GradientTape`.
 
-    The loss is `sum(h_{T-1} * grad_last)`, so that `dL/dh_{T-1} = grad_last`,
+    The loss is `sum(h_T * grad_last)`, so that `dL/dh_T = grad_last`,
     as `simple_rnn_weight_gradients` takes it. The layer computes in float64.
 
     Args:

@@ -62,7 +62,7 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
                 color=CELL_COLORS[cell],
                 label=f"{CELLS[cell]} reads 0 from step {measured} on (cut)",
             )
-    ax.set_xlabel("Steps back from the loss (T - 1 - t)")
+    ax.set_xlabel("Steps back from the loss, T - t")
     ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
     ax.set_title(title)
     ax.legend()
@@ -72,7 +72,7 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
 def plot_weight_gradient_shares(shares, *, recent=10):
     """Plots each step's share of the recurrent kernel's gradient against steps back, log scale.
 
-    The step furthest back adds nothing (`h_{-1} = 0`), so only positive
+    The step furthest back adds nothing (`h_0 = 0`), so only positive
     shares are drawn. The legend gives each curve's share from the last
     `recent` steps.
 
@@ -105,6 +105,18 @@ def plot_weight_gradient_shares(shares, *, recent=10):
     return fig
 
 
+def per_step_text(curves):
+    """The tanh curve's growth per step as the figure, the explorer and notebook 02 write it.
+
+    Args:
+        curves: what `radius_gradient_curves` returned.
+
+    Returns:
+        A string such as `"x1.310 per step over 199 steps"`.
+    """
+    return f"x{curves['per_step']:.3f} per step over {curves['steps_back'][-1]} steps"
+
+
 def plot_radius_gradients(curves, radius, ax=None):
     """Draws `radius_gradient_curves`' two curves on a log scale, with the measured growth per step.
 
@@ -131,11 +143,7 @@ def plot_radius_gradients(curves, radius, ax=None):
             f"linear RNN: x{radius:.2f} per step (the radius)",
             {"color": PALETTE["black"], "linestyle": "--"},
         ),
-        (
-            "tanh",
-            f"tanh RNN (SimpleRNN): x{curves['per_step']:.2f} per step",
-            {"color": CELL_COLORS["simple_rnn"]},
-        ),
+        ("tanh", "tanh RNN (SimpleRNN)", {"color": CELL_COLORS["simple_rnn"]}),
     )
     for name, label, style in lines:
         curve = curves[name]
@@ -159,8 +167,8 @@ def plot_radius_gradients(curves, radius, ax=None):
     ax.set_xlabel("Steps back from the loss, k")
     ax.set_ylabel("Gradient norm ||dL/dh_t|| (1 at the last step)")
     ax.set_title(
-        f"Spectral radius {radius:.2f}: through tanh, x{curves['per_step']:.2f} "
-        f"per step\n(the curve's own growth over {steps[-1]} steps)"
+        f"Spectral radius {radius:.2f}: through tanh, {per_step_text(curves)}\n"
+        "(the tanh curve's own growth per step, from its first step to its last)"
     )
     ax.legend(loc="best", fontsize="small")
     return ax.figure

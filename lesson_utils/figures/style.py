@@ -34,11 +34,20 @@ CELL_COLORS = {
 }
 
 # Besides its colour, a marker and a line style per cell, so that lines lying on
-# top of each other (e.g. LSTM and GRU both at 100 %) stay distinguishable.
+# top of each other (e.g. LSTM and GRU both at 100 %) stay distinguishable: the LSTM's
+# wide solid line and large hollow squares show round the GRU's dashes and filled
+# triangles, drawn on top.
 CELL_LINE_STYLES = {
     "simple_rnn": {"marker": "o", "linestyle": "-"},
-    "lstm": {"marker": "s", "markersize": 9, "linestyle": "-"},
-    "gru": {"marker": "^", "linestyle": "--"},
+    "lstm": {
+        "marker": "s",
+        "markersize": 12,
+        "markerfacecolor": "white",
+        "markeredgewidth": 2,
+        "linestyle": "-",
+        "linewidth": 5,
+    },
+    "gru": {"marker": "^", "markersize": 7, "linestyle": "--", "zorder": 3},
 }
 
 # Sequential colour map for heatmaps (perceptually uniform, colour-blind safe).
@@ -117,7 +126,7 @@ def figure_size(width=1.0, height=1.0):
     return (default_width * width, default_height * height)
 
 
-def figure_png(fig):
+def figure_png(fig, scale=1):
     """Renders a figure to PNG bytes and closes it.
 
     Widgets show figures as PNG in an `ipywidgets.Image`, which needs no
@@ -125,12 +134,14 @@ def figure_png(fig):
 
     Args:
         fig: a matplotlib `Figure`.
+        scale: pixels per CSS pixel: 2 draws the figure at twice its size in
+            pixels, to be shown at its own size on a high-density screen.
 
     Returns:
         The PNG file's bytes.
     """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=scale * fig.dpi)
     plt.close(fig)
     return buffer.getvalue()
 

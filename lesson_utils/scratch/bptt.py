@@ -38,15 +38,16 @@ def backprop_through_time(hidden_states, recurrent_kernel, grad_last, *, linear=
     """The gradient of a loss that reads the last hidden state, carried back to every step.
 
     Args:
-        hidden_states: `h_0 .. h_{T-1}` of a tanh RNN, shape `(batch, T, units)`
+        hidden_states: `h_1 .. h_T` of a tanh RNN (`h_0 = 0` before them), shape
+            `(batch, T, units)`
             (ignored when `linear=True`).
         recurrent_kernel: `W_h`, shape `(units, units)`.
-        grad_last: `dL/dh_{T-1}`, shape `(batch, units)`.
+        grad_last: `dL/dh_T`, shape `(batch, units)`.
         linear: if `True`, a linear RNN (`h_t = a_t`, slope 1): each step back
             only multiplies by `W_h.T`.
 
     Returns:
-        `dL/dh_t` for every `t`, shape `(batch, T, units)`.
+        `dL/dh_t` for `t = 1 .. T`, shape `(batch, T, units)`.
     """
     hidden_states = np.asarray(hidden_states, dtype=float)
     grads = [np.asarray(grad_last, dtype=float)]
@@ -64,17 +65,17 @@ def simple_rnn_weight_gradients(inputs, hidden_states, recurrent_kernel, grad_la
     The loss reads the last hidden state only (many to one). Going back from
     the last step, each step computes `delta_t = dL/dh_t * (1 - h_t**2)` and
     adds its term to each weight's gradient: `x_t.T @ delta_t` to the kernel,
-    `h_{t-1}.T @ delta_t` to the recurrent kernel (`h_{-1} = 0`) and `delta_t`
+    `h_{t-1}.T @ delta_t` to the recurrent kernel (nothing at `t = 1`: `h_0 = 0`) and `delta_t`
     summed over the batch to the bias; then `dL/dh_{t-1} = delta_t @ W_h.T`
     carries the gradient one step further back (as in CS231n's `rnn_backward`
     and Karpathy's min-char-rnn).
 
     Args:
-        inputs: `x_0 .. x_{T-1}`, shape `(batch, T, features)`.
-        hidden_states: `h_0 .. h_{T-1}` from `simple_rnn_forward`, shape
+        inputs: `x_1 .. x_T`, shape `(batch, T, features)`.
+        hidden_states: `h_1 .. h_T` from `simple_rnn_forward`, shape
             `(batch, T, units)`.
         recurrent_kernel: `W_h`, shape `(units, units)`.
-        grad_last: `dL/dh_{T-1}`, shape `(batch, units)`.
+        grad_last: `dL/dh_T`, shape `(batch, units)`.
 
     Returns:
         `(d_kernel, d_recurrent_kernel, d_bias, recurrent_terms)`: the three

@@ -15,9 +15,9 @@ import numpy as np
 from lesson_utils.arguments import check_choice, check_int_in_range
 from lesson_utils.experiments.evaluation import predict_review
 from lesson_utils.experiments.gates import one_unit_gru, one_unit_lstm
-from lesson_utils.experiments.gradients import growth_per_step, radius_gradient_curves
+from lesson_utils.experiments.gradients import radius_gradient_curves
 from lesson_utils.figures.gates import plot_gate_bars
-from lesson_utils.figures.gradients import plot_radius_gradients
+from lesson_utils.figures.gradients import per_step_text, plot_radius_gradients
 from lesson_utils.figures.hidden_states import plot_hidden_state_over_time, state_labels
 from lesson_utils.figures.style import PALETTE
 from lesson_utils.scratch.cells import simple_rnn_forward
@@ -156,9 +156,9 @@ class SpectralRadiusExplorer(FigureWidget):
         tanh, linear = self.curves["tanh"], self.curves["linear"]
         self.readout.value = (
             f"<p>{back} steps back the gradient is x{tanh[back]:.3g} "
-            f"through tanh, x{growth_per_step(tanh, back):.3f} per step "
-            f"on average, and x{linear[back]:.3g} in the linear RNN "
-            f"({radius:.2f}<sup>{back}</sup>).</p>"
+            f"through tanh and x{linear[back]:.3g} in the linear RNN "
+            f"({radius:.2f}<sup>{back}</sup>). Through tanh, "
+            f"{per_step_text(self.curves)} (the title's figure).</p>"
         )
 
 

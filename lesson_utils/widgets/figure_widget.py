@@ -18,10 +18,15 @@ class FigureWidget(widgets.VBox):
 
     Figures are shown as PNG in an `ipywidgets.Image`, which needs no
     interactive matplotlib backend and works the same in JupyterLab and tests.
+    The PNG has twice the figure's pixels and is shown at the figure's own
+    width (narrower if the cell is narrower), never stretched, so that its
+    text stays sharp, on a high-density screen too.
     """
 
     def __init__(self, above, below=()):
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(max_width="100%", height="auto")
+        )
         super().__init__([above, self.image, *below])
         for control in self.controls.values():
             control.observe(lambda _: self.redraw(), names="value")
@@ -32,5 +37,6 @@ class FigureWidget(widgets.VBox):
         raise NotImplementedError(f"{type(self).__name__} must define redraw()")
 
     def show(self, fig):
-        """Shows a matplotlib figure in `image` (and closes it)."""
-        self.image.value = figure_png(fig)
+        """Shows a matplotlib figure in `image` at its own width, at twice its pixels; closes it."""
+        self.image.layout.width = f"{fig.get_figwidth() * fig.dpi:g}px"
+        self.image.value = figure_png(fig, scale=2)
