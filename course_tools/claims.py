@@ -170,6 +170,8 @@ def _clipping_02(seed, quick):
         ),
         "unclipped_loss_above_guessing": final_without - np.log(2),
         "clipped_below_unclipped": final_without - final_clipped,
+        "largest_loss_unclipped_minus_clipped": without["loss"].max() - clipped["loss"].max(),
+        "clipped_minus_guessing": final_clipped - np.log(2),
     }
 
 
@@ -430,6 +432,22 @@ CLAIMS = (
         ">",
         0.5,
         "final_clipped < final_without - 0.5",
+    ),
+    Claim(
+        "02",
+        "02_clipping",
+        "largest_loss_unclipped_minus_clipped",
+        ">",
+        0,
+        'clipped["loss"].max() < without["loss"].max()',
+    ),
+    Claim(
+        "02",
+        "02_clipping",
+        "clipped_minus_guessing",
+        ">",
+        -0.05,
+        "final_clipped > np.log(2) - 0.05",
     ),
     Claim(
         "02",
