@@ -44,7 +44,7 @@ _PUBLIC = {
     "01_rnn_loop": {
         "scratch.cells": ["simple_rnn_step", "simple_rnn_forward"],
         "data.memory_task": ["make_memory_task"],
-        "experiments.memory": ["train_memory_model", "accuracy_by_lag"],
+        "experiments.memory": ["train_memory_model", "accuracy_by_lag", "marked_bit_dependence"],
         "figures.memory": ["plot_accuracy_by_lag"],
         "widgets.explorers": ["hidden_state_explorer"],
         "exercises.rnn_loop": ["check_stacked_rnn_step", "check_simple_rnn_param_count"],

@@ -177,3 +177,25 @@ def test_train_memory_model_can_show_its_epochs_on_a_bar(monkeypatch):
     assert bars == [
         ["training a SimpleRNN at lag 4 (epochs)", "epoch 1", "epoch 2", "epoch 3", "finished"]
     ]
+
+
+class _ReadsOneStep:
+    """A stand-in memory model whose answer is `sign *` one step's bit > 0."""
+
+    def __init__(self, step, sign):
+        self.step, self.sign = step, sign
+
+    def __call__(self, inputs, training=False):
+        return (self.sign * inputs[:, self.step, :1] > 0).astype("float32")
+
+
+def test_marked_bit_dependence_tells_a_model_that_reads_the_bit_from_one_that_ignores_it():
+    # Reads the marked bit (the first step at the full lag): right, or wrong, on every twin.
+    follows = memory_task.marked_bit_dependence(_ReadsOneStep(0, 1.0), 5, quick=True, seed=3)
+    assert follows == dict(accuracy=1.0, pair_accuracy=1.0, follows=1.0, against=0.0, ignores=0.0)
+    against = memory_task.marked_bit_dependence(_ReadsOneStep(0, -1.0), 5, quick=True, seed=3)
+    assert against == dict(accuracy=0.0, pair_accuracy=0.0, follows=0.0, against=1.0, ignores=0.0)
+    # Reads the last distractor: the same answer for both twins, exactly 50 % on the pairs.
+    last = memory_task.marked_bit_dependence(_ReadsOneStep(-1, 1.0), 5, quick=True, seed=3)
+    assert last["ignores"] == 1.0 and last["pair_accuracy"] == 0.5
+    assert 0.35 < last["accuracy"] < 0.65

@@ -47,8 +47,8 @@ def test_the_state_labelled_h_t_is_the_loops_state_after_t_inputs():
         np.testing.assert_allclose(explorer.state, after_t_inputs)
         assert explorer.labels == state_labels(t)
         assert explorer.labels["state_axis"] == f"h_{t} (unitless)"
-        assert explorer.labels["state_title"].startswith(f"State h_{t}, after reading x_1")
-    assert state_labels(1)["state_title"] == "State h_1, after reading x_1"
+        assert explorer.labels["state_title"].startswith(f"State h_{t},\nafter reading x_1")
+    assert state_labels(1)["state_title"] == "State h_1,\nafter reading x_1"
     with pytest.raises(ValueError, match="step"):
         hidden_state_explorer(inputs, kernel, recurrent_kernel, bias, step=0)
 
@@ -91,7 +91,7 @@ def test_plot_hidden_states_hides_the_future_and_checks_the_step():
         "Unit of h_t",
     )
     assert (axes["bars"].get_title(), axes["bars"].get_xlabel()) == (
-        "State h_2, after reading x_1 .. x_2",
+        "State h_2,\nafter reading x_1 .. x_2",
         "h_2 (unitless)",
     )
     np.testing.assert_allclose([bar.get_width() for bar in axes["bars"].patches], states[1])

@@ -99,6 +99,50 @@ def train_memory_model(cell, lag, *, quick=None, seed=None, progress=False):
     return model, memory_accuracy(model, test_inputs, test_targets)
 
 
+def marked_bit_dependence(model, lag, *, quick=None, seed=None):
+    """How a memory model's answers depend on the marked bit, measured on twin sequences.
+
+    Each fresh test sequence gets a twin, the same sequence with its marked
+    bit (and so its target) flipped. A model that ignores the marked bit
+    gives both twins the same answer, right for exactly one of them; only
+    answers that change with the bit move the score away from 50 %: up when
+    they follow the bit, down when they go against it. Over the pairs,
+    `accuracy on the pairs = 0.5 + (follows - against) / 2`.
+
+    Args:
+        model: a trained memory model (`train_memory_model`).
+        lag: the lag of the test sequences.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`: how many
+            test sequences (`lesson_sizes("01")["test_samples"]`).
+        seed: the seed the model was trained with: the test sequences are
+            those `train_memory_model` tested it on.
+
+    Returns:
+        A dict of shares of the sequences: `accuracy` (on the sequences
+        alone, as `train_memory_model` measures it), `pair_accuracy` (on the
+        sequences and their twins), `follows` (the answer changes with the
+        bit and is right for both twins), `against` (it changes and is wrong
+        for both) and `ignores` (it does not change).
+    """
+    seed = course_seed(seed)
+    lag = check_positive_int("lag", lag)
+    n_samples = lesson_sizes("01", quick)["test_samples"]
+    inputs, targets = make_memory_task(lag, n_samples, seed=seed + 1)
+    twins = inputs.copy()
+    twins[:, 0, 0] *= -1  # every test sequence has exactly `lag`: its marked step is the first
+    answers = np.asarray(model(inputs, training=False))[:, 0] > 0.5
+    twin_answers = np.asarray(model(twins, training=False))[:, 0] > 0.5
+    right, twin_right = answers == (targets > 0.5), twin_answers == (targets < 0.5)
+    changed = answers != twin_answers
+    return {
+        "accuracy": float(np.mean(right)),
+        "pair_accuracy": float(np.mean(np.concatenate([right, twin_right]))),
+        "follows": float(np.mean(changed & right)),
+        "against": float(np.mean(changed & ~right)),
+        "ignores": float(np.mean(~changed)),
+    }
+
+
 def accuracy_by_lag(cell, lags=None, *, quick=None, seed=None):
     """Trains one model per lag and measures how well each recalls the marked bit.
 

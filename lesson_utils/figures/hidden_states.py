@@ -31,8 +31,8 @@ def state_labels(t):
     t = check_positive_int("t", t)
     inputs = "x_1" if t == 1 else f"x_1 .. x_{t}"
     return {
-        "title": f"Inputs x_t, and the hidden states h_1 .. h_{t} (h_0 = 0)",
-        "state_title": f"State h_{t}, after reading {inputs}",
+        "title": f"Inputs x_t, and the states h_1 .. h_{t} (h_0 = 0)",
+        "state_title": f"State h_{t},\nafter reading {inputs}",
         "state_axis": f"h_{t} (unitless)",
     }
 
@@ -104,7 +104,12 @@ def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
             )
         )
     axes["inputs"].set_xticks([])
-    fig.colorbar(image, ax=axes["states"], label="Value (tanh keeps it in -1..1)", pad=0.01)
+    fig.colorbar(
+        image,
+        ax=[axes["inputs"], axes["states"]],
+        label="Value (tanh keeps it in -1..1)",
+        pad=0.01,
+    )
     axes["bars"].set_xlim(-1, 1)
     axes["bars"].set_ylim(units - 0.5, -0.5)
     axes["bars"].barh(np.arange(units), states[step - 1], color=PALETTE["blue"])
