@@ -87,9 +87,9 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=None):
     very first step (lag `timesteps - 1`). The models compute in float64:
     in float32 (Keras' default) the GRU's gradient falls within 200 steps
     below float32's smallest number, about 1e-38, and reads as 0 after a
-    cliff. Even in float64, Keras' recurrent layers return 0 for a gradient
-    below about 1e-38 (as measured for the GRU); `plot_gradient_norms` cuts
-    a curve where it reads 0.
+    cliff. In float64 too, the GRU's gradient was measured to read exactly 0
+    once below about 1e-38, a detail of how Keras computes it (measured for
+    the GRU only); `plot_gradient_norms` cuts a curve where it reads 0.
 
     Args:
         cells: cell names among `"simple_rnn"`, `"lstm"`, `"gru"`.
@@ -142,7 +142,10 @@ def growth_per_step(curve, steps=None):
     average that compounds is their geometric mean,
     `(curve[k] / curve[0]) ** (1 / k)`: the factor which, applied `k` times,
     gives the same growth. (The arithmetic mean of the factors overstates
-    it: `[0.5, 2]` averages 1.25 but leaves the gradient as it was.)
+    it: `[0.5, 2]` averages 1.25 but leaves the gradient as it was. Being
+    never above the arithmetic mean, it cannot explain why the radius times
+    the mean slope falls short of the measured growth: `slope_factors` shows
+    what does.)
 
     Args:
         curve: gradient norms against steps back, `curve[0]` at the loss
