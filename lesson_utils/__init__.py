@@ -128,7 +128,6 @@ _PUBLIC = {
         "experiments.inspection": ["padding_washout"],
         "experiments.benchmarks": [
             "BENCHMARK_CONFIGS",
-            "load_benchmark_results",
             "load_benchmark_run",
             "benchmark_rows",
             "benchmark_markdown",
@@ -138,7 +137,6 @@ _PUBLIC = {
             "confusion_matrix",
             "misclassified_reviews",
             "stated_score",
-            "predict_review",
         ],
         "figures.training": ["plot_history"],
         "figures.reviews": ["plot_review_lengths"],
