@@ -25,8 +25,13 @@ TEXT_FILES = sorted(
     ]
 )
 
-# Counting from 0: a last index T-1 (in LaTeX, Markdown or code-like text), or an input x_0.
-COUNTED_FROM_ZERO = re.compile(r"\b[hxc]_\{?\(?T\s*[-−]\s*1\b|\bx_\{?0\b")
+# Counting from 0: a range of states or inputs that ends at T-1, a last state called T-1, or an
+# input x_0 (h_{T-1} as the state before the last one is fine).
+COUNTED_FROM_ZERO = re.compile(
+    r"(?:\.\.|…|dots)\W{0,6}[hxc]_\{?\(?T\s*[-−]\s*1\b"
+    r"|last state\W{0,6}[hxc]_\{?\(?T\s*[-−]\s*1\b"
+    r"|\bx_\{?0\b"
+)
 
 # The sources issue 24 names, each cited by at least one notebook: (authors' pattern, year).
 SOURCES = [
@@ -82,7 +87,10 @@ def test_no_docstring_figure_or_guide_counts_steps_from_zero():
 def test_the_rule_catches_both_forms_of_counting_from_zero():
     assert _counted_from_zero("a", "the states `h_0 .. h_{T-1}`")
     assert _counted_from_zero("b", "inputs $x_0, \\dots$")
-    assert not _counted_from_zero("c", "the states $h_1, \\dots, h_T$ after $h_0 = 0$")
+    assert _counted_from_zero("c", "$h_0, \\dots, h_{T-1}$")
+    assert _counted_from_zero("d", "the last state `h_{T-1}`")
+    assert not _counted_from_zero("e", "the states $h_1, \\dots, h_T$ after $h_0 = 0$")
+    assert not _counted_from_zero("f", "\\frac{\\partial h_T}{\\partial h_{T-1}}")
 
 
 def test_notebook_01_states_the_convention():
