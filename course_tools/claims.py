@@ -80,18 +80,29 @@ class Claim:
 
 
 def _memory_01(seed, quick):
-    from lesson_utils.experiments.memory import accuracy_by_lag, train_memory_model
+    from lesson_utils.experiments.memory import (
+        accuracy_by_lag,
+        marked_bit_dependence,
+        train_memory_model,
+    )
     from lesson_utils.settings import lesson_sizes
 
     sizes = lesson_sizes("01", quick)
     accuracy = accuracy_by_lag("simple_rnn", sizes["lags"], quick=quick, seed=seed)
-    demo = sizes["demo_lag"]
+    demo, longest = sizes["demo_lag"], max(sizes["lags"])
     if demo not in accuracy:  # else the same model (same seed, same lag) was trained already
         accuracy[demo] = train_memory_model("simple_rnn", demo, quick=quick, seed=seed)[1]
+    longest_model, retrained = train_memory_model("simple_rnn", longest, quick=quick, seed=seed)
+    twins = marked_bit_dependence(longest_model, longest, quick=quick, seed=seed)
     return {
         "demo_lag": accuracy[demo],
         "shortest_lag": accuracy[min(sizes["lags"])],
-        "longest_lag": accuracy[max(sizes["lags"])],
+        "longest_lag": accuracy[longest],
+        "longest_lag_retrained": retrained,
+        "longest_lag_ignores": twins["ignores"],
+        "longest_lag_follows": twins["follows"],
+        "longest_lag_against": twins["against"],
+        "longest_lag_pair_accuracy": twins["pair_accuracy"],
     }
 
 
@@ -380,7 +391,7 @@ EXPERIMENTS = {
 CLAIMS = (
     Claim("01", "01_memory", "demo_lag", ">", 0.85, "assert demo_accuracy >= 0.85"),
     Claim("01", "01_memory", "shortest_lag", ">", 0.9, "simple_rnn_accuracy[shortest] >= 0.9"),
-    Claim("01", "01_memory", "longest_lag", "<", 0.7, "simple_rnn_accuracy[longest] < 0.7"),
+    Claim("01", "01_memory", "longest_lag", "<", 0.8, "simple_rnn_accuracy[longest] < 0.8"),
     Claim("02", "02_gradients", "smallest_ratio_log10", ">", 2, "min(ratios.values()) > 100"),
     Claim(
         "02",
@@ -652,6 +663,12 @@ def experiments_in(mode, experiments):
 # Measured and shown in the instructor guide, asserted nowhere: with the memory task's short
 # training a gated cell learns a long lag for most seeds, not all (notebooks 02 and 03 say so).
 MEASURED = (
+    # Notebook 01's twin test at the longest lag: how the SimpleRNN's answers depend on the bit.
+    Claim("01", "01_memory", "longest_lag_ignores", ">", 0.95, "answers ignoring the bit", ()),
+    Claim("01", "01_memory", "longest_lag_follows", ">", 0.0, "answers following the bit", ()),
+    Claim("01", "01_memory", "longest_lag_against", ">", 0.0, "answers against the bit", ()),
+    Claim("01", "01_memory", "longest_lag_pair_accuracy", ">", 0.5, "accuracy on the twins", ()),
+    Claim("01", "01_memory", "longest_lag_retrained", "<", 0.8, "longest lag, retrained", ()),
     Claim("02", "02_memory", "lstm_longest", ">", 0.85, "LSTM at the longest lag", ()),
     Claim("02", "02_memory", "gru_longest", ">", 0.85, "GRU at the longest lag", ()),
     Claim("03", "03_memory", "lstm_recall_lag", ">", 0.8, "LSTM at the recall lag", ()),

@@ -34,13 +34,22 @@ def test_every_claim_is_asserted_in_its_notebook(claim):
 def test_a_summary_counts_the_seeds_where_a_claim_holds_and_its_smallest_margin():
     measured = {
         "01_memory": {
-            seed: {"demo_lag": 1.0, "shortest_lag": 1.0, "longest_lag": longest}
-            for seed, longest in enumerate((0.5, 0.75, 0.6))
+            seed: {
+                "demo_lag": 1.0,
+                "shortest_lag": 1.0,
+                "longest_lag": longest,
+                "longest_lag_retrained": longest,
+                "longest_lag_ignores": 1.0,
+                "longest_lag_follows": 0.0,
+                "longest_lag_against": 0.0,
+                "longest_lag_pair_accuracy": 0.5,
+            }
+            for seed, longest in enumerate((0.5, 0.85, 0.6))
         }
     }
     (row,) = [r for r in summarise(measured, "quick", "default") if r["value"] == "longest_lag"]
     assert (row["seeds"], row["held"], row["asserted"]) == (3, 2, True)
-    assert (row["min"], row["median"], row["max"]) == (0.5, 0.6, 0.75)
+    assert (row["min"], row["median"], row["max"]) == (0.5, 0.6, 0.85)
     assert row["smallest_margin"] == pytest.approx(-0.05)
     above = Claim("01", "01_memory", "x", ">", 0.9, "")
     assert above.holds(0.95) and not above.holds(0.9) and above.margin(0.95) == pytest.approx(0.05)
@@ -120,4 +129,4 @@ def test_a_sweep_judged_again_uses_todays_thresholds_and_drops_claims_that_are_g
     )
     gone = dict(old, value="a_claim_no_longer_made")
     (row,) = rejudged({"runs": [], "claims": [old, gone]})["claims"]
-    assert (row["threshold"], row["held"], row["seeds"]) == (0.7, 2, 2)
+    assert (row["threshold"], row["held"], row["seeds"]) == (0.8, 2, 2)
