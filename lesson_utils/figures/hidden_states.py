@@ -114,5 +114,5 @@ def plot_hidden_state_over_time(inputs, states, step, *, feature_names=None):
     axes["bars"].set_ylim(units - 0.5, -0.5)
     axes["bars"].barh(np.arange(units), states[step - 1], color=PALETTE["blue"])
     axes["bars"].set_xlabel(labels["state_axis"])
-    axes["bars"].set_title(labels["state_title"])
+    axes["bars"].set_title(labels["state_title"], loc="right")
     return fig
