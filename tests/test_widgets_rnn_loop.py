@@ -90,7 +90,7 @@ def test_plot_hidden_states_hides_the_future_and_checks_the_step():
         "Time step t (the state after reading x_t)",
         "Unit of h_t",
     )
-    assert (axes["bars"].get_title(), axes["bars"].get_xlabel()) == (
+    assert (axes["bars"].get_title(loc="right"), axes["bars"].get_xlabel()) == (
         "State h_2,\nafter reading x_1 .. x_2",
         "h_2 (unitless)",
     )
