@@ -40,7 +40,7 @@ MIN_LABEL_PX = 11
 # What a gate's value means at 1 (and so at 0), for the heatmaps' labels.
 GATE_MEANINGS = {
     "forget": "1: keep memory",
-    "input": "1: write new",
+    "input": "1: add candidate",
     "output": "1: show memory",
     "update": "1: keep old state",
     "reset": "1: use old state",
