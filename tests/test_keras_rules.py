@@ -1,8 +1,11 @@
-"""Rules of Keras that notebook 04 states in prose, checked against Keras' behaviour.
+"""Rules of Keras that notebooks 03 and 04 state in prose, checked against Keras' behaviour.
 
-The notebook does not read Keras' source: it states each rule, and these tests
-fail when a Keras upgrade changes one, so that the prose gets fixed before a
-learner reads it.
+The notebooks do not read Keras' source: they state each rule (03: when Keras
+hands an LSTM or GRU to cuDNN; 04: how `load_data` numbers words, and which
+masks and dropouts cuDNN takes), and these tests fail when a Keras upgrade
+changes one, so that the prose gets fixed before a learner reads it. Whether a
+layer tries cuDNN is recorded on a CPU by running it as on a GPU with cuDNN's
+kernel replaced by a stand-in that records the call and falls back.
 """
 
 import sys
@@ -16,6 +19,25 @@ from lesson_utils.data.text import INDEX_FROM
 
 imdb_module = sys.modules["keras.src.datasets.imdb"]
 tf_rnn = sys.modules["keras.src.backend.tensorflow.rnn"]
+
+X = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
+
+
+def _tries_cudnn(monkeypatch, kernel, layer, **call):
+    """Runs `layer` as on a GPU; True if it called cuDNN's kernel (`"lstm"` or `"gru"`)."""
+    tried = []
+
+    def cudnn_kernel(*args, **kwargs):  # Records the call, then falls back as on a CPU.
+        tried.append(kwargs)
+        raise NotImplementedError
+
+    monkeypatch.setattr(tf_rnn, "_is_gpu_available", lambda: True)
+    monkeypatch.setattr(tf_rnn, f"_cudnn_{kernel}", cudnn_kernel)
+    layer(X, **call)
+    return bool(tried)
+
+
+CELLS = [(keras.layers.LSTM, "lstm"), (keras.layers.GRU, "gru")]
 
 
 @pytest.fixture
@@ -54,23 +76,35 @@ def test_load_data_maxlen_drops_long_reviews_instead_of_cutting_them(tiny_keras_
     assert len(y_train) == 2
 
 
-@pytest.mark.parametrize(
-    "layer_class, kernel", [(keras.layers.LSTM, "lstm"), (keras.layers.GRU, "gru")]
-)
+@pytest.mark.parametrize("layer_class, kernel", CELLS)
+def test_a_default_layer_tries_cudnn_and_use_cudnn_false_keeps_keras_loop(
+    monkeypatch, layer_class, kernel
+):
+    assert _tries_cudnn(monkeypatch, kernel, layer_class(4))
+    assert not _tries_cudnn(monkeypatch, kernel, layer_class(4, use_cudnn=False))
+
+
+@pytest.mark.parametrize("layer_class, kernel", CELLS)
+def test_a_non_default_activation_rules_out_cudnn(monkeypatch, layer_class, kernel):
+    assert not _tries_cudnn(monkeypatch, kernel, layer_class(4, activation="relu"))
+    assert not _tries_cudnn(monkeypatch, kernel, layer_class(4, recurrent_activation="tanh"))
+
+
+def test_only_the_gru_with_reset_after_true_is_cudnn_s(monkeypatch):
+    assert _tries_cudnn(monkeypatch, "gru", keras.layers.GRU(4, reset_after=True))
+    assert not _tries_cudnn(monkeypatch, "gru", keras.layers.GRU(4, reset_after=False))
+
+
+@pytest.mark.parametrize("layer_class, kernel", CELLS)
 def test_recurrent_dropout_rules_out_the_cudnn_kernel(monkeypatch, layer_class, kernel):
-    tried = []
-
-    def cudnn_kernel(*args, **kwargs):  # Records the attempt, then answers as on a CPU.
-        tried.append(kwargs)
-        raise NotImplementedError
-
-    monkeypatch.setattr(keras.src.backend, kernel, cudnn_kernel)
-    x = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
-    layer_class(4, dropout=0.2)(x, training=True)
-    assert len(tried) == 1, "with recurrent_dropout=0 Keras tries cuDNN's kernel"
-    layer_class(4, recurrent_dropout=0.2)(x, training=True)
-    layer_class(4, recurrent_dropout=0.2)(x, training=False)
-    assert len(tried) == 1, "with recurrent_dropout > 0 Keras does not try cuDNN's kernel"
+    assert _tries_cudnn(monkeypatch, kernel, layer_class(4, dropout=0.2), training=True), (
+        "with recurrent_dropout=0 Keras tries cuDNN's kernel"
+    )
+    for training in (True, False):
+        layer = layer_class(4, recurrent_dropout=0.2)
+        assert not _tries_cudnn(monkeypatch, kernel, layer, training=training), (
+            "with recurrent_dropout > 0 Keras does not try cuDNN's kernel"
+        )
 
 
 def test_cudnn_accepts_only_right_padded_masks():

@@ -40,7 +40,7 @@ def _progress_bar():
     return widgets.HBox(
         [
             widgets.IntProgress(value=3, max=3),
-            widgets.Label("training <3 models>: done, 3 in 4.9 s"),
+            widgets.Label("training <3 models>: done, 3 of 3 models in 4.9 s"),
         ]
     )
 

@@ -47,7 +47,14 @@ def plot_word_order(
         shaded = np.flatnonzero(disagrees) + 1
         for pair in shaded:
             label = "last sentiment word disagrees\nwith the label" if pair == shaded[0] else None
-            ax.axvspan(pair - 0.5, pair + 0.5, color=PALETTE["grey"], alpha=0.15, lw=0, label=label)
+            ax.axvspan(
+                pair - 0.5,
+                pair + 0.5,
+                color=PALETTE["grey"],
+                alpha=0.15,
+                edgecolor="none",
+                label=label,
+            )
     ax.axhline(0, color=PALETTE["black"], linewidth=thin_line())
     # Every pair numbered while the numbers fit; beyond 25 pairs, pair 1 and every fifth.
     ax.set_xticks(np.arange(1, pairs + 1) if pairs <= 25 else [1, *range(5, pairs + 1, 5)])
