@@ -224,6 +224,7 @@ def test_scores_by_group_and_its_table():
         scores_by_group(scores, WORD_ORDER_PAIRS[:4])
 
 
+@pytest.mark.filterwarnings("error")  # a warning is a red box in the notebook
 def test_plot_word_order_shades_the_pairs_whose_last_word_disagrees(models):
     scores = word_order_scores({"LSTM": models["LSTM"]}, max_length=20)
     disagrees = [not last_word_agrees(pair) for pair in WORD_ORDER_PAIRS]

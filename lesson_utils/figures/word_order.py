@@ -50,7 +50,7 @@ def plot_word_order(
             ax.axvspan(
                 pair - 0.5,
                 pair + 0.5,
-                color=PALETTE["grey"],
+                facecolor=PALETTE["grey"],
                 alpha=0.15,
                 edgecolor="none",
                 label=label,
