@@ -10,7 +10,6 @@ the figures as JSON.
 import argparse
 import datetime
 import json
-import os
 import platform
 import sys
 import time
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import keras
 
+from course_tools import machine
 from lesson_utils.data.imdb import cache_path, describe_source, load_imdb
 from lesson_utils.data.word_order import WORD_ORDER_PAIRS
 from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
@@ -161,8 +161,7 @@ def main(argv=None):
         "command": " ".join(["python -m course_tools.bench", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": {
-            "cpus": os.cpu_count(),
-            "platform": platform.platform(),
+            **machine(),
             "python": platform.python_version(),
             "keras": keras.__version__,
         },

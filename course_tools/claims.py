@@ -17,7 +17,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_tools import machine
 from lesson_utils.paths import benchmark_results_folder
 from lesson_utils.tables import markdown_table
 
@@ -919,7 +919,7 @@ def main(argv=None):
     run = {
         "command": " ".join(["python -m course_tools.claims", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "seconds": round(time.perf_counter() - start),
     }
     result = _merged(output, run, rows)

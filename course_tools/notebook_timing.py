@@ -11,13 +11,11 @@ the speaker notes' times.
 import argparse
 import datetime
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-from course_tools import executed
+from course_tools import executed, machine
 from lesson_utils.paths import benchmark_results_folder
 
 # Seconds a notebook may take on 2 CPU cores: quick mode for CI and rehearsal, full
@@ -62,7 +60,7 @@ def main(argv=None):
     result = {
         "command": " ".join(["python -m course_tools.notebook_timing", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "budget_seconds": BUDGET_SECONDS,
         "seconds": {},
         "over_budget": [],

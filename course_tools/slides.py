@@ -15,14 +15,12 @@ import base64
 import copy
 import datetime
 import json
-import os
-import platform
 import re
 import sys
 import time
 from pathlib import Path
 
-from course_tools import NOTEBOOKS_DIR, REPO_DIR
+from course_tools import NOTEBOOKS_DIR, REPO_DIR, machine
 from lesson_utils.settings import is_quick_mode
 
 DEFAULT_SLIDES_DIR = REPO_DIR / "artifacts" / "slides"
@@ -644,7 +642,7 @@ def save_export_timing(path, key, seconds):
     saved[key] = {
         "command": " ".join(["python -m lesson_utils", *sys.argv[1:]]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
         "seconds": seconds,
         "total": round(sum(seconds.values()), 1),
     }

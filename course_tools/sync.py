@@ -14,7 +14,7 @@ the text below is written here and nowhere by hand:
   title instead of its code (`cellView: "form"` and a `# @title` first line);
   the pointer above it says how to open it in both;
 - the run times that speaker notes and the instructor guide quote ("22 s in
-  full mode", the guide's timing table), from the newest
+  full mode", the guide's timing table and its line on the budgets), from the newest
   `lesson_utils/benchmark_data/notebooks_*.json`, and the decks' export times,
   from the newest `slides_export_*.json`;
 - the instructor guide's table of claims, from the newest `claims_*.json`.
@@ -36,6 +36,7 @@ from course_tools import REPO_DIR
 NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
 TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+( \|)", re.M)
 DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
+BUDGETS = re.compile(r"^Within the budgets of .*$", re.M)
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
 SOLUTION_POINTER = re.compile(r"^\*Worked solution to exercise (\d+)\b.*\*$")
 COLAB_TITLE = re.compile(r"^# ?@title\b.*\n?")
@@ -158,6 +159,7 @@ def synced_guide(text, sources):
         return f"{match.group(1)}{quick:.0f} | {full:.0f}{match.group(3)}"
 
     text = TIMING_ROW.sub(row, text)
+    text = BUDGETS.sub(lambda _: _budgets_line(sources), text)
     text = re.sub(r"notebooks_\d{4}-\d\d-\d\d[\w-]*\.json", name, text)
     decks_path = sources.newest("slides_export")
     decks = json.loads(decks_path.read_text(encoding="utf-8"))
@@ -173,6 +175,19 @@ def synced_guide(text, sources):
     table = claims_markdown(json.loads(claims_path.read_text(encoding="utf-8"))).rstrip("\n")
     text = CLAIMS_TABLE.sub(lambda _: table, text)
     return re.sub(r"claims_\d{4}-\d\d-\d\d[\w-]*\.json", claims_path.name, text)
+
+
+def _budgets_line(sources):
+    """The guide's line on the budgets: which notebooks the newest timing found over them."""
+    saved = json.loads(sources.newest("notebooks").read_text(encoding="utf-8"))
+    budget = saved["budget_seconds"]
+    over = []
+    for entry in saved["over_budget"]:
+        stem, mode = entry.split()
+        over.append(f"`{stem}` in {mode} mode ({saved['seconds'][stem][mode]:.0f} s)")
+    return f"Within the budgets of {budget['quick']} s quick and {budget['full']} s full: " + (
+        "every notebook." if not over else "every notebook but " + ", ".join(over) + "."
+    )
 
 
 def derived_files(root=REPO_DIR):

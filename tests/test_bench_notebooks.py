@@ -38,6 +38,9 @@ def test_times_quick_mode_writes_json_and_keeps_the_run(probe, tmp_path):
     # The whole run (a kernel started, then the cell) takes at least what its cell took.
     assert saved["seconds"]["01_probe"]["quick"] >= run["cell_seconds"][0] >= 0.3
     assert saved["budget_seconds"] == {"quick": 60, "full": 150} and saved["over_budget"] == []
+    # The saved figures say what they ran on: the speed of training depends on the processor.
+    assert {"cpus", "platform", "processor", "vector_instructions"} <= set(saved["machine"])
+    assert set(saved["machine"]["vector_instructions"]) <= {"AVX2", "AVX-512", "AMX"}
 
 
 def test_a_notebook_over_its_budget_is_reported(probe, tmp_path, monkeypatch, capsys):

@@ -133,6 +133,21 @@ def test_a_new_benchmark_changes_the_quoted_times(clone):
     assert "notebooks_2999-01-01.json" in (clone / "docs" / "instructors.md").read_text("utf-8")
 
 
+def test_the_guide_names_the_notebooks_a_new_benchmark_finds_over_budget(clone):
+    newest = sync.Sources(clone).newest("notebooks")
+    saved = json.loads(newest.read_text(encoding="utf-8"))
+    saved["over_budget"] = ["02_vanishing_gradients quick"]
+    saved["seconds"]["02_vanishing_gradients"]["quick"] = 61.0
+    (newest.parent / "notebooks_2999-01-01.json").write_text(json.dumps(saved), encoding="utf-8")
+    sync.sync(clone)
+    guide = (clone / "docs" / "instructors.md").read_text(encoding="utf-8")
+    assert "every notebook but `02_vanishing_gradients` in quick mode (61 s)." in guide
+    saved["over_budget"] = []
+    (newest.parent / "notebooks_2999-01-02.json").write_text(json.dumps(saved), encoding="utf-8")
+    sync.sync(clone)
+    assert "150 s full: every notebook.\n" in (clone / "docs" / "instructors.md").read_text()
+
+
 def test_the_guides_timing_table_has_a_row_for_every_notebook():
     guide = (ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
     rows = [match.group(2) for match in sync.TIMING_ROW.finditer(guide)]
