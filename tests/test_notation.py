@@ -102,8 +102,13 @@ def test_notebook_01_states_the_convention():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_notebook_ends_with_its_references(path):
-    last = _source(_cells(path)[-1])
+    cell = _cells(path)[-1]
+    last = _source(cell)
     assert last.startswith("## References\n"), f"{path.name}: its last cell is '## References'"
+    # A list of sources is taller than a slide: it stays in the notebook, off the slides.
+    assert cell["metadata"].get("slideshow", {}).get("slide_type") == "skip", (
+        f"{path.name}: the references are skipped on slides"
+    )
     entries = [line for line in last.splitlines() if line.startswith("- ")]
     assert entries, f"{path.name}: the references list its sources, one bullet each"
     for entry in entries:
