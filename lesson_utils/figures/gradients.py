@@ -22,7 +22,12 @@ from lesson_utils.figures.style import (
 from lesson_utils.settings import CELL_TYPES, CELLS
 
 
-def plot_gradient_norms(norms, *, title="How far back does the error signal reach?"):
+def plot_gradient_norms(
+    norms,
+    *,
+    title="How far back does the error signal reach?",
+    ylabel="Gradient norm ||dL/dx_t||, relative to the last step",
+):
     """Plots gradient norms against steps back from the loss, log scale, one line per cell.
 
     Each curve is divided by its value at the last step, so every line starts
@@ -34,6 +39,8 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
     Args:
         norms: `{cell: array (timesteps,)}` as `cell_gradient_norms` returns.
         title: the figure's title.
+        ylabel: the vertical axis' label, which names the gradient measured
+            (notebook 03 draws `state_gradient_norms`, `||dL/ds_t||`).
 
     Returns:
         A matplotlib `Figure`.
@@ -63,7 +70,7 @@ def plot_gradient_norms(norms, *, title="How far back does the error signal reac
                 label=f"{CELLS[cell]} reads 0 from step {measured} on (cut)",
             )
     ax.set_xlabel("Steps back from the loss, T - t")
-    ax.set_ylabel("Gradient norm ||dL/dx_t||, relative to the last step")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend()
     return fig
