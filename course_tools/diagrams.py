@@ -1,7 +1,8 @@
 """The course's diagrams, drawn with matplotlib into `images/`.
 
-`python -m course_tools.diagrams` draws every diagram into `images/NAME.png`,
-the course's pictures for a maintainer or an instructor's own slides. A
+`python -m course_tools.diagrams` draws every diagram into `images/NAME.png` and
+`images/NAME.svg`, the course's pictures for a maintainer or an instructor's own
+slides. A
 notebook shows one as a PNG attachment of the Markdown cell that shows it
 (`![alt text](attachment:NAME.png)`), so that it shows wherever the notebook is
 opened: JupyterLab with any root folder, a notebook uploaded on its own or
@@ -20,29 +21,40 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from course_tools import REPO_DIR
-from lesson_utils.figures.style import PALETTE
+from lesson_utils.figures.style import PALETTE, use_course_style
 
 IMAGES_DIR = REPO_DIR / "images"
 # A Markdown image shown from a cell attachment: `![alt](attachment:NAME.png)`.
 ATTACHED_IMAGE = re.compile(r"!\[([^\]]*)\]\(attachment:([^)\s]+)\.png\)")
 
 
-def diagram_png(name):
-    """Draws the diagram `name` (a key of `DIAGRAMS`) and returns its PNG bytes.
+def diagram_png(name, image_format="png"):
+    """Draws the diagram `name` (a key of `DIAGRAMS`) and returns its file's bytes.
 
     Args:
         name: e.g. `"lstm_cell"`.
+        image_format: `"png"` (the notebooks' attachments) or `"svg"` (crisp at any size,
+            for a projector or the website).
 
     Returns:
-        The PNG file's bytes, drawn at 100 dots per inch.
+        The file's bytes: a PNG drawn at 100 dots per inch, or an SVG without a date, so
+        that drawing it again writes the same bytes.
     """
     if name not in DIAGRAMS:
         raise ValueError(
             f"Argument `name` must be one of {sorted(DIAGRAMS)}. Received: name={name!r}"
         )
-    fig = DIAGRAMS[name]()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
+    if image_format not in ("png", "svg"):
+        raise ValueError(
+            "Argument `image_format` must be 'png' or 'svg'. "
+            f"Received: image_format={image_format!r}"
+        )
+    use_course_style()  # the figures' layout and font sizes, as in the notebooks
+    with matplotlib.rc_context({"svg.hashsalt": name}):
+        fig = DIAGRAMS[name]()
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if image_format == "svg" else None
+        fig.savefig(buffer, format=image_format, dpi=100, metadata=metadata)
     plt.close(fig)
     return buffer.getvalue()
 
@@ -314,15 +326,100 @@ def draw_rnn_unrolled(steps=4):
     return fig
 
 
+# ---------------------------------------------------------------------------
+# Notebook 01: what goes in and what comes out. Inputs are white boxes, the
+# recurrent cell orange (as in the unrolled RNN), outputs blue; the state passed
+# from step to step is vermillion, and a decoder's cells green.
+# ---------------------------------------------------------------------------
+
+
+def _square(ax, x, y, colour, edge="black", size=0.56):
+    """A small square centred on (x, y): an input, a cell or an output."""
+    ax.add_patch(
+        FancyBboxPatch(
+            (x - size / 2, y - size / 2),
+            size,
+            size,
+            boxstyle="round,pad=0.03",
+            facecolor=PALETTE[colour] if colour in PALETTE else colour,
+            edgecolor=PALETTE[edge],
+        )
+    )
+
+
+def _io_panel(ax, left, inputs, outputs, decoder=0):
+    """One shape: cells at steps 0.. with inputs below and outputs above the given steps.
+
+    The last `decoder` cells are drawn green: they write after the others have read.
+    """
+    steps = max(max(inputs), max(outputs)) + 1
+    for step in range(steps):
+        x = left + 1.1 * step
+        _square(ax, x, 2.0, "green" if step >= steps - decoder else "orange")
+        if step in inputs:
+            _square(ax, x, 0.6, "white")
+            _wire(ax, [(x, 0.88), (x, 1.72)], gap=0)
+        if step in outputs:
+            _square(ax, x, 3.4, "blue")
+            _wire(ax, [(x, 2.28), (x, 3.12)], gap=0)
+        if step:
+            _wire(ax, [(x - 0.82, 2.0), (x - 0.28, 2.0)], "vermillion", width=2.0, gap=0)
+    return left + 1.1 * (steps - 1) / 2
+
+
+def draw_io_taxonomy():
+    """The five shapes of input and output, with the notebooks that use each.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    fig, ax = plt.subplots(figsize=(12, 3.3))
+    ax.set_xlim(-1.3, 27.3)
+    ax.set_ylim(-1.8, 3.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        "What goes in (white, below), what comes out (blue, above): "
+        "the state (vermillion) links the steps"
+    )
+    panels = (
+        ("one to one", "no sequence:\na plain network", [0], [0], 0),
+        ("one to many", "06: writing after\na prompt", [0], [0, 1, 2, 3], 0),
+        ("many to one", "01, 04, 05: a sequence\nto one answer", [0, 1, 2, 3], [3], 0),
+        (
+            "many to many, aligned",
+            "06: the next character\nat every step",
+            [0, 1, 2, 3],
+            [0, 1, 2, 3],
+            0,
+        ),
+        (
+            "many to many, unaligned",
+            "06: encoder, then decoder\n(reverse a string)",
+            [0, 1, 2],
+            [3, 4, 5],
+            3,
+        ),
+    )
+    left = 0.0
+    for name, example, inputs, outputs, decoder in panels:
+        centre = _io_panel(ax, left, inputs, outputs, decoder)
+        ax.text(centre, -0.35, name, ha="center", va="center", fontsize=11, weight="bold")
+        ax.text(centre, -1.2, example, ha="center", va="center", fontsize=9)
+        left += 1.1 * max(max(inputs), max(outputs)) + 2.6
+    return fig
+
+
 DIAGRAMS = {
     "rnn_unrolled": draw_rnn_unrolled,
     "lstm_cell": draw_lstm_cell,
     "gru_cell": draw_gru_cell,
+    "io_taxonomy": draw_io_taxonomy,
 }
 
 
 def main(images_dir=IMAGES_DIR):
-    """Draws every diagram into `images_dir` as `NAME.png`.
+    """Draws every diagram into `images_dir` as `NAME.png` and `NAME.svg`.
 
     Returns:
         The paths written.
@@ -331,9 +428,10 @@ def main(images_dir=IMAGES_DIR):
     images_dir.mkdir(exist_ok=True)
     written = []
     for name in DIAGRAMS:
-        path = images_dir / f"{name}.png"
-        path.write_bytes(diagram_png(name))
-        written.append(path)
+        for image_format in ("png", "svg"):
+            path = images_dir / f"{name}.{image_format}"
+            path.write_bytes(diagram_png(name, image_format))
+            written.append(path)
     return written
 
 

@@ -35,6 +35,30 @@ def test_each_diagram_is_drawn_small_and_titled(name):
 def test_an_unknown_diagram_is_named_in_the_error():
     with pytest.raises(ValueError, match="name='lstm'"):
         diagram_png("lstm")
+    with pytest.raises(ValueError, match="image_format='jpg'"):
+        diagram_png("lstm_cell", "jpg")
+
+
+def test_a_diagram_drawn_twice_gives_the_same_svg():
+    """No date and fixed ids in the SVG, so that redrawing leaves `images/` unchanged."""
+    svg = diagram_png("io_taxonomy", "svg")
+    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+    assert diagram_png("io_taxonomy", "svg") == svg
+
+
+def test_the_taxonomy_names_the_five_shapes_and_the_notebooks():
+    fig = DIAGRAMS["io_taxonomy"]()
+    texts = " ".join(text.get_text() for text in fig.axes[0].texts)
+    plt.close(fig)
+    for shape in (
+        "one to one",
+        "one to many",
+        "many to one",
+        "many to many, aligned",
+        "many to many, unaligned",
+    ):
+        assert shape in texts, shape
+    assert "04, 05" in texts and "06: encoder" in texts
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -69,13 +93,20 @@ def test_the_course_shows_every_diagram_it_draws():
 
 def test_images_holds_every_diagram_and_nothing_else():
     """`images/`, where sync attaches them from (test_sync.py checks the attachments)."""
-    assert sorted(path.stem for path in IMAGES_DIR.glob("*.png")) == sorted(DIAGRAMS)
+    for image_format in ("png", "svg"):
+        assert sorted(path.stem for path in IMAGES_DIR.glob(f"*.{image_format}")) == sorted(
+            DIAGRAMS
+        ), image_format
 
 
 def test_main_draws_every_diagram_into_a_folder(tmp_path):
     written = main(tmp_path)
-    assert sorted(path.name for path in written) == sorted(f"{name}.png" for name in DIAGRAMS)
-    assert all(path.read_bytes().startswith(b"\x89PNG") for path in written)
+    assert sorted(path.name for path in written) == sorted(
+        f"{name}.{image_format}" for name in DIAGRAMS for image_format in ("png", "svg")
+    )
+    assert all(
+        path.read_bytes().startswith(b"\x89PNG") for path in written if path.suffix == ".png"
+    )
 
 
 def test_the_gru_diagram_names_the_matrices_as_notebook_03_does():
