@@ -149,10 +149,12 @@ SIZES = {
     # inside; `learning_rate` is Adam's. Both modes train the same 160 steps, full mode on more
     # lags and test sequences: with that training no SimpleRNN learnt lag 60 in the sweep
     # (`course_tools.claims`, 20 seeds), while trained eight times longer, SimpleRNNs learnt
-    # even lag 100 for some seeds, which would leave the lesson to the seed.
+    # even lag 100 for some seeds, which would leave the lesson to the seed. `demo_lag` is 5,
+    # which every SimpleRNN recalled perfectly over 100 seeds (1000 to 1099); at lag 8 about one
+    # seed in 60 ended its last epoch thrown back to chance by one of Adam's steps (seed 8809).
     "01": {
         "both": dict(
-            demo_lag=8,
+            demo_lag=5,
             units=16,
             batch_size=32,
             learning_rate=0.01,
@@ -160,7 +162,7 @@ SIZES = {
             epochs=10,
         ),
         "full": dict(lags=(1, 2, 5, 10, 15, 20, 30, 60, 100), test_samples=1000),
-        "quick": dict(lags=(2, 8, 60), test_samples=256),
+        "quick": dict(lags=(2, 5, 60), test_samples=256),
     },
     # 02: gradient curves over `timesteps` steps; the clipping comparison (`clip_*`, plain
     # SGD's learning rate, `clip_gain` the recurrent kernel's spectral radius at the start);
