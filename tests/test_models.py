@@ -44,6 +44,44 @@ def test_cell_choice(cell, layer):
     assert isinstance(recurrent_layer(model), layer)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_max_pooling_reads_the_largest_state_of_each_unit_over_the_words_only(bidirectional):
+    model = build_rnn_model(
+        vocab_size=20,
+        embedding_dim=3,
+        lstm_units=4,
+        dense_units=0,
+        bidirectional=bidirectional,
+        pooling="max",
+    )
+    every_step = keras.Model(model.input, model.get_layer(index=2).output)
+    pooled = keras.Model(model.input, model.get_layer("max_over_time").output)
+    review = np.array([[1, 5, 7, 9, 2]])
+    padded = np.array([[1, 5, 7, 9, 2, 0, 0, 0]])
+    states = every_step.predict(review, verbose=0)
+    width = 8 if bidirectional else 4
+    assert states.shape == (1, 5, width)
+    np.testing.assert_allclose(pooled.predict(review, verbose=0), states.max(axis=1), rtol=1e-6)
+    # The padding zeros after the review change nothing.
+    np.testing.assert_allclose(
+        pooled.predict(padded, verbose=0), states.max(axis=1), rtol=1e-6, atol=1e-7
+    )
+    assert model.output_shape == (None, 1)
+
+
+def test_max_over_time_skips_masked_steps_whatever_their_values():
+    states = np.array([[[-0.5, 0.2], [-0.3, 0.1], [0.0, 0.9]]], dtype="float32")
+    mask = np.array([[True, True, False]])
+    pooled = keras.ops.convert_to_numpy(models.MaxOverTime()(states, mask=mask))
+    np.testing.assert_array_equal(pooled, states[:, :2].max(axis=1))
+
+
+def test_last_pooling_is_the_course_model():
+    model = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=3, dense_units=0)
+    assert recurrent_layer(model).return_sequences is False
+    assert all(not isinstance(layer, models.MaxOverTime) for layer in model.layers)
+
+
 @pytest.mark.parametrize(
     "kwargs,name",
     [
@@ -57,6 +95,7 @@ def test_cell_choice(cell, layer):
         (dict(learning_rate=0), "learning_rate"),
         (dict(num_layers=0), "num_layers"),
         (dict(recurrent_dropout=-0.1), "recurrent_dropout"),
+        (dict(pooling="mean"), "pooling"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, name):

@@ -27,6 +27,31 @@ import keras  # noqa: E402
 
 _said_cudnn_off = False
 
+# What the classifier's head reads of the last recurrent layer (`build_rnn_model`'s `pooling`).
+POOLINGS = ("last", "max")
+
+
+@keras.saving.register_keras_serializable(package="lesson_utils")
+class MaxOverTime(keras.layers.Layer):
+    """For each unit, the largest value over the time steps that the mask keeps.
+
+    Takes `(batch, timesteps, units)` and its mask, returns `(batch, units)`.
+    Masked steps (padding) get minus infinity before the maximum, so that a
+    review's padding never wins, whatever the sign of its units' values.
+    """
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def call(self, inputs, mask=None):
+        if mask is not None:
+            keep = keras.ops.expand_dims(mask, axis=-1)
+            inputs = keras.ops.where(keep, inputs, float("-inf"))
+        return keras.ops.max(inputs, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
 
 def recurrent_layer_class(cell):
     """The Keras layer of a cell in `settings.CELLS`: `keras.layers.LSTM` for `"lstm"`, ..."""
@@ -60,6 +85,7 @@ def build_rnn_model(
     recurrent_dropout=0.0,
     max_length=None,
     learning_rate=1e-3,
+    pooling="last",
 ):
     """Builds and compiles the review classifier.
 
@@ -87,6 +113,12 @@ def build_rnn_model(
             reviews of any length, so training can batch reviews of similar
             length and skip most of the padding.
         learning_rate: Adam's step size.
+        pooling: what the head reads of the last recurrent layer: `"last"`,
+            its state after the review's last word, or `"max"`, for each unit
+            the largest value its state took over the review's words
+            (`MaxOverTime`), then dropped out by `dropout` while training.
+            With `"max"` a strong word counts wherever it stands in a long
+            review, not only as far as it survives to the last state.
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
@@ -102,6 +134,7 @@ def build_rnn_model(
     dropout = check_fraction("dropout", dropout)
     recurrent_dropout = check_fraction("recurrent_dropout", recurrent_dropout)
     learning_rate = check_positive_number("learning_rate", learning_rate)
+    check_choice("pooling", pooling, POOLINGS)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
 
@@ -116,12 +149,17 @@ def build_rnn_model(
     )(inputs)
     for number in range(1, num_layers + 1):
         name = cell if num_layers == 1 else f"{cell}_{number}"
+        every_step = number < num_layers or pooling == "max"
         recurrent = layer_class(
-            lstm_units, return_sequences=number < num_layers, name=name, **recurrent_kwargs
+            lstm_units, return_sequences=every_step, name=name, **recurrent_kwargs
         )
         if bidirectional:
             recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{name}")
         x = recurrent(x)
+    if pooling == "max":
+        x = MaxOverTime(name="max_over_time")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name="pooled_dropout")(x)
     if dense_units:
         x = keras.layers.Dense(dense_units, activation="relu", name="dense")(x)
         if dropout:
