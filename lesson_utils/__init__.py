@@ -98,6 +98,8 @@ _PUBLIC = {
         ],
         "experiments.inspection": ["recurrent_layer_forward"],
         "figures.gates": ["plot_carry_over_time"],
+        "experiments.carried_bit": ["carried_bit_measurements"],
+        "figures.carried_bit": ["plot_bit_path_gates"],
         "widgets.explorers": ["gate_explorer"],
         "exercises.gates": ["check_forget_gate", "check_gru_step", "check_gru_param_count"],
     },

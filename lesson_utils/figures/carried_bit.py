@@ -55,5 +55,5 @@ def plot_bit_path_gates(results):
         ax.set_title(f"{CELLS[cell]}: {result['gate']} gate {_SYMBOLS[result['gate']]}")
         ax.legend(loc="lower right")
     axes[0][0].set_ylabel("Gate value, mean over test sequences (0 to 1)")
-    fig.suptitle("Trained on the memory task: the gates that keep the bit stay near 1")
+    fig.suptitle("Trained on the memory task: each unit's keeping gate along the bit's path")
     return fig
