@@ -395,7 +395,7 @@ def draw_io_taxonomy():
         ),
         (
             "many to many, unaligned",
-            "06: encoder, then decoder\n(reverse a string)",
+            "translation: encoder,\nthen decoder (06, at its end)",
             [0, 1, 2],
             [3, 4, 5],
             3,
