@@ -379,8 +379,8 @@ def draw_io_taxonomy():
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(
-        "What goes in (white, below), what comes out (blue, above): "
-        "the state (vermillion) links the steps"
+        "What goes in (white, below) and what comes out (blue, above): "
+        "the vermillion arrows carry the state from step to step"
     )
     panels = (
         ("one to one", "no sequence:\na plain network", [0], [0], 0),
