@@ -6,6 +6,7 @@ import functools
 import numpy as np
 
 from lesson_utils.exercises.core import Exercise
+from lesson_utils.scratch.cells import softmax
 from lesson_utils.scratch.char_rnn import (
     PARAMETER_NAMES,
     char_rnn_backward,
@@ -13,7 +14,6 @@ from lesson_utils.scratch.char_rnn import (
     init_char_rnn,
     numerical_gradient,
     one_hot,
-    softmax,
 )
 
 # The exercises' data, the same at every check: a model of 7 characters and 5 units, 3 streams

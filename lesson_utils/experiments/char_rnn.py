@@ -26,14 +26,13 @@ from lesson_utils.data.characters import (
 from lesson_utils.experiments.generation import count_ngrams, ngram_surprise
 from lesson_utils.progress import track
 from lesson_utils.scratch.bptt import clip_by_global_norm
-from lesson_utils.scratch.cells import simple_rnn_step
+from lesson_utils.scratch.cells import simple_rnn_step, softmax
 from lesson_utils.scratch.char_rnn import (
     PARAMETER_NAMES,
     char_rnn_forward,
     char_rnn_loss_and_gradients,
     init_char_rnn,
     one_hot,
-    softmax,
 )
 from lesson_utils.settings import course_seed
 

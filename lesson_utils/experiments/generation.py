@@ -39,7 +39,7 @@ from lesson_utils.models.language_model import (
     reset_state,
 )
 from lesson_utils.progress import track
-from lesson_utils.scratch.cells import gru_step, lstm_step, unroll
+from lesson_utils.scratch.cells import gru_step, lstm_step, softmax, unroll
 from lesson_utils.settings import CELLS, course_seed, set_global_seed
 from lesson_utils.tables import markdown_table
 
@@ -81,12 +81,6 @@ def _zero_state(weights, batch):
     return h if weights["cell"] == "gru" else (h, h)
 
 
-def _softmax(logits, temperature=1.0):
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
 def _prompt_ids(prompt):
     """A prompt's ids, shape `(1, steps)`; an empty prompt is the end of a review."""
     return encode_text(prompt or END_OF_REVIEW)[None]
@@ -125,7 +119,7 @@ def prompt_probabilities(model, prompt):
         each character following `prompt[:t + 1]`, as Keras computes it.
     """
     logits, _ = read_characters(numpy_weights(model), encode_text(prompt)[None])
-    return _softmax(logits[0])
+    return softmax(logits[0])
 
 
 def next_character_distributions(model, prompt, temperatures):
@@ -142,7 +136,7 @@ def next_character_distributions(model, prompt, temperatures):
     """
     logits, _ = read_characters(numpy_weights(model), _prompt_ids(prompt))
     return {
-        t: _softmax(logits[0, -1], check_positive_number("temperature", t)) for t in temperatures
+        t: softmax(logits[0, -1], check_positive_number("temperature", t)) for t in temperatures
     }
 
 
@@ -174,9 +168,9 @@ def generate_text(model, prompt, length, temperature=1.0, seed=None):
     rng = np.random.default_rng(seed)
     written, surprise = [], []
     for _ in range(length):
-        character = rng.choice(len(CHARACTERS), p=_softmax(logits[0, -1], temperature))
+        character = rng.choice(len(CHARACTERS), p=softmax(logits[0, -1], temperature))
         written.append(character)
-        surprise.append(-np.log2(_softmax(logits[0, -1])[character]))
+        surprise.append(-np.log2(softmax(logits[0, -1])[character]))
         logits, state = read_characters(weights, [[character]], state)  # fed back in
     return {"text": decode_ids(written), "surprise": np.array(surprise)}
 
@@ -221,7 +215,7 @@ def text_surprise(model, ids, *, window, carry, rows=32):
     if not carry:
         inputs = inputs.reshape(-1, window)
     logits, _ = read_characters(numpy_weights(model), inputs)
-    probabilities = _softmax(logits.reshape(rows, windows * window, -1))
+    probabilities = softmax(logits.reshape(rows, windows * window, -1))
     p = np.take_along_axis(probabilities, targets[..., None], axis=-1)[..., 0]
     return -np.log2(p).reshape(rows, windows, window)
 

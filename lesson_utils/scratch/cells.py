@@ -13,7 +13,7 @@ any input, and `h_t` is the state after reading `x_t`; a loop returns
 
 import numpy as np
 
-from lesson_utils.arguments import check_choice, check_positive_int
+from lesson_utils.arguments import check_choice, check_positive_int, check_positive_number
 
 
 def simple_rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias):
@@ -384,3 +384,20 @@ def gru_param_count(features, units, reset_after=True):
     units = check_positive_int("units", units)
     bias_rows = 2 if check_choice("reset_after", reset_after, (True, False)) else 1
     return 3 * units * (features + units + bias_rows)
+
+
+def softmax(logits, temperature=1.0):
+    """`softmax(logits / temperature)` along the last axis, without overflow.
+
+    The read-out of a network that guesses the next character (notebooks 06 and 07).
+
+    Args:
+        logits: an array, one score per character along the last axis.
+        temperature: a positive number; below 1 sharpens, above 1 flattens.
+
+    Returns:
+        Probabilities of the same shape, each row summing to 1.
+    """
+    z = np.asarray(logits, dtype=float) / check_positive_number("temperature", temperature)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)

@@ -20,7 +20,7 @@ state before the window's first character, `h_t` the state after reading
 import numpy as np
 
 from lesson_utils.arguments import check_positive_int, check_positive_number
-from lesson_utils.scratch.cells import simple_rnn_step, unroll
+from lesson_utils.scratch.cells import simple_rnn_step, softmax, unroll
 
 PARAMETER_NAMES = ("kernel", "recurrent_kernel", "bias", "output_kernel", "output_bias")
 
@@ -69,21 +69,6 @@ def one_hot(ids, vocab):
             f"Received: ids from {ids.min()} to {ids.max()}"
         )
     return np.eye(vocab)[ids]
-
-
-def softmax(logits, temperature=1.0):
-    """`softmax(logits / temperature)` along the last axis, without overflow.
-
-    Args:
-        logits: an array, one score per character along the last axis.
-        temperature: a positive number; below 1 sharpens, above 1 flattens.
-
-    Returns:
-        Probabilities of the same shape, each row summing to 1.
-    """
-    z = np.asarray(logits, dtype=float) / check_positive_number("temperature", temperature)
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def char_rnn_forward(params, inputs, targets, h_prev):
