@@ -25,7 +25,7 @@ lab: $(INSTALLED)
 	@# JupyterLab refuses to run as root (containers, some cloud machines) unless told it may.
 	JUPYTER_CONFIG_PATH=$(LAB_CONFIG_PATH)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} $(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-# Two pytest-xdist workers; the browser tests run in order in one, each notebook in one, 04 and 05
+# Two pytest-xdist workers; the browser tests run in order in one, each notebook in one, 04 to 06
 # together, the unit tests wherever there is room (conftest.py, notebook_runs_scope).
 test: $(INSTALLED)
 	QUICK_TEST_MODE=1 $(BIN)/python -m pytest -n 2

@@ -201,22 +201,22 @@ def pytest_collection_modifyitems(items):
 
 # `make test` and `make test-full` run in two pytest-xdist workers (`-n 2`). A unit of work runs
 # in one worker, in the order collected: the browser tests (JupyterLab saves the runs that the site
-# and the decks then read), each notebook's cells (they share one kernel), and notebooks 04 and 05
-# together (05 opens the model 04 saved, and would train its own without it). The unit tests fill
-# the rest. (pytest-xdist's own `--dist loadgroup` does not group under pytest 9, whose node ids no
-# longer come from `_nodeid`.)
-SAVES_FOR_LATER = ("04_", "05_")
+# and the decks then read), each notebook's cells (they share one kernel), and notebooks 04 to 06
+# together (05 and 06 open the model 04 saved, and would train their own without it). The unit
+# tests fill the rest. (pytest-xdist's own `--dist loadgroup` does not group under pytest 9,
+# whose node ids no longer come from `_nodeid`.)
+SAVES_FOR_LATER = ("04_", "05_", "06_")
 
 
 def notebook_runs_scope(nodeid):
-    """A test's unit of work: `"browser"`, a notebook (or 04 and 05), or the test alone."""
+    """A test's unit of work: `"browser"`, a notebook (or 04 to 06), or the test alone."""
     path = nodeid.split("::", 1)[0]
     if path.startswith("tests/e2e/"):
         return "browser"
     if not path.endswith(".ipynb"):
         return nodeid
     name = Path(path).name
-    return "notebooks 04 and 05" if name.startswith(SAVES_FOR_LATER) else path
+    return "notebooks 04 to 06" if name.startswith(SAVES_FOR_LATER) else path
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -66,7 +66,7 @@ def _builder(config):
 def run(names, source=None, seed=None, epochs=None, quick=False):
     """Trains each named configuration in turn and measures it after every epoch.
 
-    Each recurrent model is also measured on notebook 04's word-order pairs.
+    Each recurrent model is also measured on notebook 05's word-order pairs.
 
     Args:
         names: keys of `BENCHMARK_CONFIGS`.

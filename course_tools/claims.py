@@ -31,7 +31,7 @@ from lesson_utils.paths import benchmark_results_folder
 from lesson_utils.tables import markdown_table
 
 # Seeds per mode: quick mode is cheap, full mode costs a minute or more per seed, and the
-# full-IMDB training of notebooks 04 and 05 several minutes.
+# full-IMDB training of notebooks 04 and 06 several minutes.
 SEEDS = {"quick": 20, "full": 5}
 IMDB_FULL_SEEDS = 3
 
@@ -278,7 +278,7 @@ def _course_model_04(seed, quick):
     }
 
 
-def _inside_05(seed, quick):
+def _inside_06(seed, quick):
     from lesson_utils.data.imdb import get_word_index, prepare_imdb_data
     from lesson_utils.data.text import ids_to_words
     from lesson_utils.experiments.inspection import (
@@ -290,7 +290,7 @@ def _inside_05(seed, quick):
     from lesson_utils.training.fit import predict_proba
     from lesson_utils.training.pipeline import train_lesson_model
 
-    sizes = lesson_sizes("05", quick)
+    sizes = lesson_sizes("06", quick)
     models = {
         cell: train_lesson_model(cell, quick=quick, verbose=0, seed=seed)[2]
         for cell in ("lstm", "gru")
@@ -328,7 +328,7 @@ def _inside_05(seed, quick):
     }
 
 
-def _language_model_06(seed, quick):
+def _language_model_07(seed, quick):
     from lesson_utils.data.characters import CHARACTERS, encode_text, load_review_text
     from lesson_utils.experiments.generation import (
         carried_against_reset,
@@ -339,7 +339,7 @@ def _language_model_06(seed, quick):
     from lesson_utils.models.language_model import build_language_model
     from lesson_utils.settings import lesson_sizes, set_global_seed
 
-    sizes = lesson_sizes("06", quick)
+    sizes = lesson_sizes("07", quick)
     texts = load_review_text(sizes["train_characters"], sizes["heldout_characters"])
     train_ids, heldout_ids = (encode_text(text) for text in texts)
     chance = np.log2(len(CHARACTERS))
@@ -406,8 +406,8 @@ EXPERIMENTS = {
     "04_imdb": _imdb_04,
     "04_padding_gradients": _padding_gradients_04,
     "04_course_model": _course_model_04,
-    "05_inside": _inside_05,
-    "06_language_model": _language_model_06,
+    "06_inside": _inside_06,
+    "07_language_model": _language_model_07,
 }
 
 CLAIMS = (
@@ -558,24 +558,24 @@ CLAIMS = (
         "04", "04_course_model", "cosine_across", "<", -0.5, 'trained["across"] < -0.5', ("full",)
     ),
     Claim(
-        "05",
-        "05_inside",
+        "06",
+        "06_inside",
         "lstm_gates_saturated_share",
         "<",
         0.1,
         "np.mean((values < 0.1) | (values > 0.9)) < 0.1",
     ),
     Claim(
-        "05",
-        "05_inside",
+        "06",
+        "06_inside",
         "smallest_swing_over_panel_range",
         ">",
         0.4,
         "np.ptp(drawn, axis=0).max() >= 0.4 * np.ptp(drawn)",
     ),
     Claim(
-        "05",
-        "05_inside",
+        "06",
+        "06_inside",
         "component_1_head_cosine",
         ">",
         0.8,
@@ -583,8 +583,8 @@ CLAIMS = (
         ("full",),
     ),
     Claim(
-        "05",
-        "05_inside",
+        "06",
+        "06_inside",
         "component_1_sorts_like_the_model",
         ">",
         -0.03,
@@ -592,80 +592,80 @@ CLAIMS = (
         ("full",),
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "untrained_off_chance",
         "<",
         0.1,
         "abs(untrained_bits - chance) < 0.1",
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "final_below_chance",
         ">",
         1,
         'final["bits"] < chance - 1',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "smallest_fall_per_epoch",
         ">",
         0,
         'later["bits"] < earlier["bits"]',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "real_words_gain",
         ">",
         0.1,
         'final["real_words"] > history[0]["real_words"] + 0.1',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "written_cool_below_real",
         ">",
         0,
         'mean_surprise[0.5] < final["bits"]',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "written_hot_above_real",
         ">",
         0,
         'final["bits"] < mean_surprise[1.5]',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "window_start_above_rest",
         ">",
         0.5,
         "start > rest + 0.5",
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "reset_model_read_carried_gain",
         ">",
         0,
         'reset["read_other_way"] < reset["bits"]',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "carried_model_read_reset_loss",
         ">",
         0,
         'carried["read_other_way"] > carried["bits"]',
     ),
     Claim(
-        "06",
-        "06_language_model",
+        "07",
+        "07_language_model",
         "carried_below_reset",
         ">",
         0.03,
@@ -677,7 +677,7 @@ CLAIMS = (
 
 def seeds_for(experiment, mode):
     """How many seeds the sweep runs an experiment for in a mode."""
-    if mode == "full" and experiment[:2] in ("04", "05"):
+    if mode == "full" and experiment[:2] in ("04", "06"):
         return IMDB_FULL_SEEDS
     return SEEDS[mode]
 

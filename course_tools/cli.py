@@ -35,15 +35,15 @@ def _train(args):
     if args.save:
         from lesson_utils.models.store import save_model
 
-        # Notebook 05 follows a model word by word, so it opens one-way models only.
+        # Notebook 06 follows a model word by word, so it opens one-way models only.
         name = f"imdb_{'bidirectional_' if args.bidirectional else ''}{args.cell}"
         path = save_model(model, name, args.models_dir, True if args.quick else None)
         print(
             f"Model saved to {path}"
             + (
-                " (notebook 05 opens one-way models only: train without --bidirectional for it)"
+                " (notebook 06 opens one-way models only: train without --bidirectional for it)"
                 if args.bidirectional
-                else " (notebook 05 opens it)"
+                else " (notebook 06 opens it)"
             )
         )
     return metrics
@@ -105,7 +105,7 @@ def build_parser():
     train.add_argument(
         "--save",
         action="store_true",
-        help="save the trained model as imdb_<cell>.keras, where notebook 05 finds it",
+        help="save the trained model as imdb_<cell>.keras, where notebook 06 finds it",
     )
     train.add_argument(
         "--models-dir",

@@ -384,18 +384,18 @@ def draw_io_taxonomy():
     )
     panels = (
         ("one to one", "no sequence:\na plain network", [0], [0], 0),
-        ("one to many", "06: writing after\na prompt", [0], [0, 1, 2, 3], 0),
-        ("many to one", "01, 04, 05: a sequence\nto one answer", [0, 1, 2, 3], [3], 0),
+        ("one to many", "07: writing after\na prompt", [0], [0, 1, 2, 3], 0),
+        ("many to one", "01, 04 to 06: a sequence\nto one answer", [0, 1, 2, 3], [3], 0),
         (
             "many to many, aligned",
-            "06: the next character\nat every step",
+            "07: the next character\nat every step",
             [0, 1, 2, 3],
             [0, 1, 2, 3],
             0,
         ),
         (
             "many to many, unaligned",
-            "translation: encoder,\nthen decoder (06, at its end)",
+            "translation: encoder,\nthen decoder (07, at its end)",
             [0, 1, 2],
             [3, 4, 5],
             3,

@@ -106,18 +106,10 @@ _PUBLIC = {
     "04_imdb_sentiment": {
         "data.imdb": ["load_imdb", "get_word_index", "decode_review", "describe_source"],
         "data.text": ["review_lengths", "pad_reviews"],
-        "data.word_order": ["WORD_ORDER_PAIRS", "POSITIVE_WORDS", "NEGATIVE_WORDS"],
-        "models.bag_of_words": ["build_bag_of_words_model"],
         "models.store": ["save_model"],
         "scratch.embedding": ["embedding_lookup"],
-        "training.fit": ["predict_proba"],
-        "training.pipeline": ["train_lesson_model", "lesson_model"],
-        "experiments.architecture": [
-            "bidirectional_halves",
-            "layer_rows",
-            "layer_markdown",
-            "later_step_changes_earlier_outputs",
-        ],
+        "training.pipeline": ["train_lesson_model"],
+        "experiments.architecture": ["layer_rows", "layer_markdown"],
         "experiments.embeddings": ["nearest_words", "group_cosines", "PRAISE", "COMPLAINT"],
         "experiments.reviews": [
             "truncated_share",
@@ -125,7 +117,6 @@ _PUBLIC = {
             "padded_words",
             "padding_comparison",
             "last_word_gradients",
-            "find_phrase",
         ],
         "experiments.inspection": ["padding_washout"],
         "experiments.benchmarks": [
@@ -135,14 +126,24 @@ _PUBLIC = {
             "benchmark_markdown",
             "literature_markdown",
         ],
+        "figures.training": ["plot_history"],
+        "figures.reviews": ["plot_review_lengths"],
+        "figures.benchmarks": ["plot_benchmark"],
+        "tables": ["markdown_table"],
+        "exercises.imdb": ["check_padding_share", "check_masked_final_state"],
+    },
+    "05_imdb_architectures": {
+        "data.word_order": ["WORD_ORDER_PAIRS", "POSITIVE_WORDS", "NEGATIVE_WORDS"],
+        "models.bag_of_words": ["build_bag_of_words_model"],
+        "training.fit": ["predict_proba"],
+        "training.pipeline": ["lesson_model"],
+        "experiments.architecture": ["bidirectional_halves", "later_step_changes_earlier_outputs"],
+        "experiments.reviews": ["find_phrase"],
         "experiments.evaluation": [
             "confusion_matrix",
             "misclassified_reviews",
             "stated_score",
         ],
-        "figures.training": ["plot_history"],
-        "figures.reviews": ["plot_review_lengths"],
-        "figures.benchmarks": ["plot_benchmark"],
         "experiments.word_order": [
             "word_order_scores",
             "saved_word_order_scores",
@@ -156,14 +157,9 @@ _PUBLIC = {
         "figures.word_order": ["plot_word_order"],
         "widgets.training_panel": ["training_panel"],
         "widgets.explorers": ["review_tester"],
-        "tables": ["markdown_table"],
-        "exercises.imdb": [
-            "check_padding_share",
-            "check_confusion_matrix",
-            "check_word_order_pair",
-        ],
+        "exercises.imdb": ["check_confusion_matrix", "check_word_order_pair"],
     },
-    "05_inside_the_model": {
+    "06_inside_the_model": {
         "data.text": ["ids_to_words"],
         "training.pipeline": ["lesson_model"],
         "experiments.inspection": [
@@ -181,7 +177,7 @@ _PUBLIC = {
         ],
         "exercises.inside": ["check_head_probability", "check_pca_2d"],
     },
-    "06_rnn_that_writes": {
+    "07_rnn_that_writes": {
         "data.characters": [
             "CHARACTERS",
             "load_review_text",

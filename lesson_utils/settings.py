@@ -23,7 +23,7 @@ SEED_ENV_VAR = "RNN_COURSE_SEED"
 # the name of their Keras layer (`keras.layers.LSTM`, ...), which is also their label.
 CELLS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 CELL_TYPES = tuple(CELLS)
-# The cells with gates, which notebook 05 reads step by step with the NumPy cells.
+# The cells with gates, which notebook 06 reads step by step with the NumPy cells.
 GATED_CELLS = ("lstm", "gru")
 
 # Reviews per gradient step for the IMDB model. On a CPU a recurrent layer's
@@ -128,7 +128,7 @@ def set_global_seed(seed=DEFAULT_SEED):
     return seed
 
 
-# The course model's sizes, shared by notebooks 04 and 05.
+# The course model's sizes, shared by notebooks 04 to 06.
 _SENTIMENT = {
     "both": dict(
         vocab_size=DEFAULT_VOCAB_SIZE,
@@ -201,25 +201,32 @@ SIZES = {
         ),
     },
     # 04: the course model; `comparison_epochs` for the live padding comparison (`None`:
-    # each benchmark configuration's own); `misclassified`, the mistakes shown.
+    # each benchmark configuration's own).
     "04": {
-        "both": dict(_SENTIMENT["both"], misclassified=3),
+        "both": dict(_SENTIMENT["both"]),
         "full": dict(_SENTIMENT["full"], comparison_epochs=None),
         "quick": dict(_SENTIMENT["quick"], comparison_epochs=QUICK_EPOCHS),
     },
-    # 05: the course model (loaded from notebook 04, or trained at these sizes) and the
-    # reviews in the hidden-state projection.
+    # 05: the course model (loaded from notebook 04, or trained at these sizes);
+    # `misclassified`, the mistakes shown.
     "05": {
+        "both": dict(_SENTIMENT["both"], misclassified=3),
+        "full": dict(_SENTIMENT["full"]),
+        "quick": dict(_SENTIMENT["quick"]),
+    },
+    # 06: the course model (loaded from notebook 04, or trained at these sizes) and the
+    # reviews in the hidden-state projection.
+    "06": {
         "both": dict(_SENTIMENT["both"]),
         "full": dict(_SENTIMENT["full"], pca_reviews=1_000),
         "quick": dict(_SENTIMENT["quick"], pca_reviews=200),
     },
-    # 06: the character model (a GRU of `units` on `train_characters` of review text, in
+    # 07: the character model (a GRU of `units` on `train_characters` of review text, in
     # `window`s of characters, `batch_size` streams side by side), scored on
     # `heldout_characters` of test reviews, against n-grams of `ngram_orders`; the samples'
     # `prompt`, `sample_length` and `temperature`; the carried-against-reset comparison
     # (`comparison_*`), with short windows, where resetting costs most.
-    "06": {
+    "07": {
         "both": dict(
             cell="gru",
             embedding_dim=16,
@@ -234,10 +241,10 @@ SIZES = {
             comparison_window=20,
         ),
         "full": dict(
-            train_characters=1_000_000,
+            train_characters=800_000,
             heldout_characters=100_000,
             units=128,
-            epochs=4,
+            epochs=3,
             comparison_characters=400_000,
             comparison_epochs=2,
         ),
@@ -257,7 +264,7 @@ def lesson_sizes(notebook, quick=None):
     """The sizes of a notebook's experiments in this mode, from `SIZES`.
 
     Args:
-        notebook: the notebook's number, `"01"` to `"06"`.
+        notebook: the notebook's number, `"01"` to `"07"`.
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
 
     Returns:

@@ -86,7 +86,7 @@ def test_benchmark_writes_the_fields_notebook_04_reads(fake_imdb):
     result = bench.run(["pre_padding", "bow_logistic"], source=fake_imdb, epochs=2)
     for figures in result.values():
         assert set(figures) - {"word_order"} == set(saved) - {"file", "date", "command", "stale"}
-    # Recurrent models are measured on notebook 04's word-order pairs, the bag of words is not.
+    # Recurrent models are measured on notebook 05's word-order pairs, the bag of words is not.
     assert "word_order" not in result["bow_logistic"]
     word_order = result["pre_padding"]["word_order"]
     assert len(word_order["pairs"]) == len(word_order["positive"]) == len(word_order["negative"])

@@ -1,4 +1,4 @@
-"""The capstone's NumPy character RNN (notebook 07): forward, backward, gradient check, training."""
+"""The capstone's NumPy character RNN (notebook 08): forward, backward, gradient check, training."""
 
 import matplotlib.pyplot as plt
 import numpy as np

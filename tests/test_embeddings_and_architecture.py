@@ -1,10 +1,11 @@
-"""Notebook 04's embedding, layer-table and reading-direction code, against Keras."""
+"""Notebooks 04 and 05's embedding, layer-table and reading-direction code, against Keras."""
 
 import keras
 import numpy as np
 import pytest
 
 from lesson_utils.data.text import INDEX_FROM
+from lesson_utils.exercises import imdb
 from lesson_utils.experiments.architecture import (
     bidirectional_halves,
     later_step_changes_earlier_outputs,
@@ -139,3 +140,22 @@ def test_unknown_words_and_models_without_embedding_are_named():
     dense = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="head")])
     with pytest.raises(ValueError, match="`model` must have an Embedding layer"):
         embedding_matrix(dense)
+
+
+def test_the_masked_final_state_exercise_is_the_state_a_masked_keras_lstm_ends_with():
+    """Notebook 04's exercise 2: a review's state after its last real word, read from the states
+    at every step of the unmasked layer, is what the same LSTM with a mask returns."""
+    rng = np.random.default_rng(0)
+    lengths = np.array([6, 2, 4])
+    vectors = rng.normal(size=(3, 6, 4)).astype("float32")
+    mask = np.arange(6)[None, :] < lengths[:, None]
+    vectors[~mask] = 0.0  # post-padding: zeros after each review's words
+    every_step = keras.layers.LSTM(5, return_sequences=True)
+    states = keras.ops.convert_to_numpy(every_step(vectors))
+    masked = keras.layers.LSTM(5)
+    masked.build(vectors.shape)
+    masked.set_weights(every_step.get_weights())
+    kept = keras.ops.convert_to_numpy(masked(vectors, mask=mask))
+
+    np.testing.assert_allclose(imdb.MASKED_FINAL_STATE.reference(states, lengths), kept, atol=1e-6)
+    assert not np.allclose(states[:, -1], kept, atol=1e-3), "the padding should move the state"

@@ -107,6 +107,10 @@ def confusion_by_loop(y_true, probabilities):
     return counts
 
 
+def masked_state_by_loop(states, lengths):
+    return np.array([states[review, length - 1] for review, length in enumerate(lengths)])
+
+
 def softmax_powered(logits, temperature):
     """Also right: softmax(logits) ** (1 / T), normalised, is softmax(logits / T)."""
     p = np.exp(logits - logits.max()) ** (1 / temperature)
@@ -149,6 +153,7 @@ CHECKS = [
         lambda features, units, reset_after: 3 * units * (features + units + 1 + reset_after),
     ),
     exercise_row(imdb.check_padding_share, imdb.PADDING_SHARE),
+    exercise_row(imdb.check_masked_final_state, imdb.MASKED_FINAL_STATE, masked_state_by_loop),
     exercise_row(imdb.check_confusion_matrix, imdb.CONFUSION_MATRIX, confusion_by_loop),
     Row(
         imdb.check_word_order_pair,
@@ -195,6 +200,7 @@ KNOWN_MISTAKES = {
     "check_gru_step": 5,
     "check_gru_param_count": 4,
     "check_padding_share": 5,
+    "check_masked_final_state": 4,
     "check_confusion_matrix": 3,
     "check_word_order_pair": 4,
     "check_head_probability": 8,

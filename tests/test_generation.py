@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): the character text, the language model, its NumPy reading and
+"""Notebook 07 (An RNN that writes): the character text, the language model, its NumPy reading and
 writing, the n-gram baseline, the carried and reset state, the figures and the text generator."""
 
 import ipywidgets as widgets

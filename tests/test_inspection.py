@@ -318,7 +318,7 @@ def test_hidden_state_map_projects_paths_as_the_final_states():
 
 
 def test_the_map_names_each_path_in_its_legend():
-    """Notebook 05's speaker notes point at section 1's review: the legend says which path it is."""
+    """Notebook 06's speaker notes point at section 1's review: the legend says which path it is."""
     rng = np.random.default_rng(2)
     finals, labels = rng.normal(size=(20, 4)), rng.integers(0, 2, 20)
     paths = [(finals[[0, 3]], 1), (finals[[4, 6]], 0)]

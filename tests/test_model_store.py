@@ -1,4 +1,4 @@
-"""Saving and loading the trained models shared by notebooks 04 and 05."""
+"""Saving and loading the trained models shared by notebooks 04 and 06."""
 
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """`make test` runs in two pytest-xdist workers; the browser tests stay in one of them in the
-order collected, and so do a notebook's cells, and notebooks 04 and 05 (conftest.py,
+order collected, and so do a notebook's cells, and notebooks 04 to 06 (conftest.py,
 notebook_runs_scope): the browser tests save the runs that the site and the decks then read, a
-notebook's cells share one kernel, and 05 opens the model 04 saved."""
+notebook's cells share one kernel, and 05 and 06 open the model 04 saved."""
 
 from pathlib import Path
 
@@ -36,6 +36,7 @@ def test_the_notebook_runs_share_one_worker_in_order(pytester):
         "01_kernel.ipynb": ["x = 1", "assert x == 1"],  # one kernel for a notebook's cells
         "04_saves.ipynb": ["import time; time.sleep(2)", "open('../saved.txt', 'w').close()"],
         "05_opens.ipynb": ["import os", "assert os.path.exists('../saved.txt')"],
+        "06_opens_too.ipynb": ["import os", "assert os.path.exists('../saved.txt')"],
     }
     (pytester.path / "notebooks").mkdir()
     for name, sources in cells.items():
@@ -47,7 +48,7 @@ def test_the_notebook_runs_share_one_worker_in_order(pytester):
     result = pytester.runpytest_subprocess(
         "-n", "2", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider"
     )
-    result.assert_outcomes(passed=35)
+    result.assert_outcomes(passed=37)
     lines = (pytester.path / "order.txt").read_text().split()
     names, workers = lines[0::2], lines[1::2]
     assert names == sorted(names) and len(set(workers)) == 1, lines

@@ -15,7 +15,7 @@ from test_layers import REPO, imports_of, internal_graph, package_modules
 
 KERAS = {"keras", "tensorflow"}
 # Modules that must not start TensorFlow, and the figures among them that do, through the
-# module whose data they draw (IMDB's labels, the characters of notebook 06).
+# module whose data they draw (IMDB's labels, the characters of notebook 07).
 NUMPY_ONLY = (
     "lesson_utils.scratch",
     "lesson_utils.figures",

@@ -1,4 +1,4 @@
-"""Notebook 04/05 sizes and the shared trained models."""
+"""Notebooks 04 to 06: their sizes and the shared trained models."""
 
 import keras
 import numpy as np

@@ -1,4 +1,4 @@
-"""The word-order pairs of notebook 04, their measurement and figure (the exercise's check is
+"""The word-order pairs of notebook 05, their measurement and figure (the exercise's check is
 in tests/test_exercises.py)."""
 
 import json

@@ -221,7 +221,7 @@ def test_command_line_train_prints_metrics_and_saves_the_plot(fake_imdb, tmp_pat
     assert plt.imread(plot).shape == plt.imread(reference).shape
 
 
-def test_command_line_train_saves_the_model_for_notebook_05(fake_imdb, tmp_path, capsys):
+def test_command_line_train_saves_the_model_for_notebook_06(fake_imdb, tmp_path, capsys):
     from lesson_utils.models.store import load_model
 
     assert (

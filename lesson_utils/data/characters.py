@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): the reviews' own text, as characters, and its windows.
+"""Notebook 07 (An RNN that writes): the reviews' own text, as characters, and its windows.
 
 The text comes through the course's IMDB loader (`load_imdb`, so Keras'
 download and the offline copy in `IMDB_DATA_DIR` both work): each review's word

@@ -1,4 +1,4 @@
-"""Notebook 07's exercises: the capstone's forward pass in bits, its backward pass through time,
+"""Notebook 08's exercises: the capstone's forward pass in bits, its backward pass through time,
 the centred finite difference, and what a gradient check says about a clipped backward pass."""
 
 import functools

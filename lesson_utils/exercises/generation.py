@@ -1,4 +1,4 @@
-"""Notebook 06's exercises: the softmax with a temperature, and bits per character."""
+"""Notebook 07's exercises: the softmax with a temperature, and bits per character."""
 
 import numpy as np
 

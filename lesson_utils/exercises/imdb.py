@@ -1,5 +1,5 @@
-"""Notebook 04's exercises: the share of padding, the confusion matrix, and a pair of reviews
-that only word order tells apart."""
+"""Notebooks 04 and 05's exercises: the share of padding and the state a mask keeps (04), the
+confusion matrix and a pair of reviews that only word order tells apart (05)."""
 
 import numpy as np
 
@@ -46,6 +46,41 @@ PADDING_SHARE = Exercise(
     otherwise="got {result:.4f} for lengths {case} and max_length 256, expected {expected:.4f}.",
 )
 
+def _masked_final_state(states, lengths):
+    return states[np.arange(len(lengths)), np.asarray(lengths) - 1]
+
+
+# States of 4 post-padded reviews over 7 steps (3 units each), and their real lengths: one
+# review fills every step, one is a single word.
+_states = np.random.default_rng(3).uniform(-1, 1, size=(4, 7, 3))
+_real_lengths = np.array([7, 3, 1, 5])
+MASKED_FINAL_STATE = Exercise(
+    _masked_final_state,
+    {"lengths [7, 3, 1, 5], 7 steps": (_states, _real_lengths)},
+    "one state per review, (reviews, units)",
+    {
+        "that is the state after the last step, padding included: what an LSTM reads with "
+        "post-padding and no mask. Take each review's state at its own last word.": (
+            lambda states, lengths: states[:, -1]
+        ),
+        "one step too far: the last word of a review of length n is at index n - 1.": (
+            lambda states, lengths: states[
+                np.arange(len(lengths)), np.minimum(lengths, states.shape[1] - 1)
+            ]
+        ),
+        "that is the state after the first word; the mask keeps the state after the last.": (
+            lambda states, lengths: states[:, 0]
+        ),
+        "that is the mean of the states over the real words; the mask keeps the last one.": (
+            lambda states, lengths: np.stack(
+                [states[r, :n].mean(axis=0) for r, n in enumerate(lengths)]
+            )
+        ),
+    },
+    success="{name} gives each review the state a masked LSTM ends with.",
+)
+
+
 _rng = np.random.default_rng(5)
 _labels, _probabilities = _rng.integers(0, 2, size=40), _rng.uniform(size=40)
 _labels[:3], _probabilities[:3] = [0, 1, 0], 0.5  # on the threshold: negative, as in Keras
@@ -80,6 +115,21 @@ def check_padding_share(padding_share):
     return PADDING_SHARE.check(padding_share)
 
 
+def check_masked_final_state(masked_final_state):
+    """Checks a learner's `masked_final_state(states, lengths)`.
+
+    Args:
+        masked_final_state: a function returning, from an LSTM's states at every step of
+            post-padded reviews, `(reviews, steps, units)`, and the reviews' real lengths, each
+            review's state after its last real word, `(reviews, units)`: the state a masked
+            LSTM ends with.
+
+    Returns:
+        `True` if it is right, else `False` (and prints why).
+    """
+    return MASKED_FINAL_STATE.check(masked_final_state)
+
+
 def check_confusion_matrix(confusion):
     """Checks a learner's `confusion(y_true, probabilities)`.
 
@@ -102,7 +152,7 @@ def check_word_order_pair(word_order_pair, models=None, *, source=None):
             and one that pans it, made of the same words in another order, every word among the
             models' known words.
         models: dict name -> trained model, or `None` for the course's LSTM (`lesson_model`:
-            notebook 04 saves it) and its GRU if one is saved (notebook 05 trains it), so that the
+            notebook 04 saves it) and its GRU if one is saved (notebook 06 trains it), so that the
             check trains nothing new.
         source: as for `load_imdb` (where the word index comes from).
 
@@ -135,7 +185,7 @@ def check_word_order_pair(word_order_pair, models=None, *, source=None):
         models = {"LSTM": lesson_model("lstm", source=source)[0]}
         gru = load_model("imdb_gru")
         if gru is None:
-            print("  (No GRU saved yet: notebook 05 trains one; come back to test it too.)")
+            print("  (No GRU saved yet: notebook 06 trains one; come back to test it too.)")
         else:
             models["GRU"] = gru
     vocab_size = min(model_vocab_size(model) for model in models.values())

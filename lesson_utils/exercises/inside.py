@@ -1,4 +1,4 @@
-"""Notebook 05's exercises: the classifier head by hand, and PCA's projection onto 2-D."""
+"""Notebook 06's exercises: the classifier head by hand, and PCA's projection onto 2-D."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Notebook 04 (IMDB sentiment): what each layer of a model holds and what it can read.
+"""Notebooks 04 and 05 (IMDB sentiment): what each layer of a model holds and what it can read.
 
 `layer_rows` lists a model's layers with their output shapes and parameter
 counts (the embedding's share, the doubled width of a bidirectional layer,

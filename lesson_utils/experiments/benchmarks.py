@@ -260,7 +260,7 @@ DEFAULT = dict(
     epochs=DEFAULT_EPOCHS,
 )
 # The same model with a GRU, and the same LSTM reading each review both ways
-# (notebook 04 measures both on the word-order pairs from these runs).
+# (notebook 05 measures both on the word-order pairs from these runs).
 GRU = dict(DEFAULT, model=dict(DEFAULT["model"], cell="gru"))
 BIDIRECTIONAL = dict(DEFAULT, model=dict(DEFAULT["model"], bidirectional=True))
 # Notebook 04's comparison, one change at a time: the first lesson's LSTM with

@@ -1,11 +1,11 @@
-"""Notebook 07 (the capstone): the NumPy character RNN trained, scored against the unigram, sampled.
+"""Notebook 08 (the capstone): the NumPy character RNN trained, scored against the unigram, sampled.
 
 - `train_char_rnn` trains `lesson_utils.scratch.char_rnn`'s model with
   Adagrad (as min-char-rnn does) and notebook 02's clipping by the global
-  norm, on notebook 06's windows (`stream_windows`), its state carried from
+  norm, on notebook 07's windows (`stream_windows`), its state carried from
   one window to the next (truncated backpropagation through time).
 - `char_rnn_surprise` scores a held-out text on exactly the characters
-  notebook 06's n-grams score (`ngram_surprise`), so that `unigram_surprise`,
+  notebook 07's n-grams score (`ngram_surprise`), so that `unigram_surprise`,
   the order-1 n-gram, is a fair baseline.
 - `sample_char_rnn` writes with a temperature.
 
@@ -40,7 +40,7 @@ from lesson_utils.settings import course_seed
 def char_rnn_surprise(params, ids, *, window, rows=32):
     """Each held-out character's surprise, in bits, read with the state carried.
 
-    The text is split into `rows` streams of whole windows, as notebook 06
+    The text is split into `rows` streams of whole windows, as notebook 07
     scores it (`ngram_surprise` scores the same characters), and each stream
     is read from its start to its end.
 
@@ -61,7 +61,7 @@ def char_rnn_surprise(params, ids, *, window, rows=32):
 
 def unigram_surprise(train_ids, heldout_ids, *, window, rows=32):
     """The unigram baseline: each held-out character's surprise under the training text's
-    character frequencies (notebook 06's n-gram of order 1), on `char_rnn_surprise`'s characters.
+    character frequencies (notebook 07's n-gram of order 1), on `char_rnn_surprise`'s characters.
 
     Its mean is the cross-entropy of the frequencies on the held-out text: what a model that
     knows how often each character occurs, and nothing about order, pays per character.
@@ -158,7 +158,7 @@ def sample_char_rnn(params, prompt, length, *, temperature=1.0, seed=None):
         params: the model's weights.
         prompt: the text to start from (at least one character).
         length: how many characters to write.
-        temperature: divides the logits before the softmax (notebook 06).
+        temperature: divides the logits before the softmax (notebook 07).
         seed: the random draws' seed (`None`: the course's seed).
 
     Returns:

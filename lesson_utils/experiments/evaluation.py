@@ -1,4 +1,5 @@
-"""Notebook 04 (IMDB sentiment): what a trained classifier gets right and wrong, and of new text.
+"""Notebook 05 (IMDB sentiment, continued): what a trained classifier gets right and wrong,
+and of new text.
 
 Accuracy is one number; the confusion matrix says which way the mistakes go,
 the misclassified reviews say why, and `predict_review` lets a learner try

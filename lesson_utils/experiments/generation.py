@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): train a character model, score it, and let it write.
+"""Notebook 07 (An RNN that writes): train a character model, score it, and let it write.
 
 - Scoring: the *surprise* of a character is `-log2 p`, where `p` is the
   probability the model gave it; a text's **bits per character** is the mean

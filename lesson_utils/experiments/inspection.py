@@ -1,4 +1,4 @@
-"""Notebook 05 (inside the trained model): every gate and hidden state of a trained classifier.
+"""Notebook 06 (inside the trained model): every gate and hidden state of a trained classifier.
 
 The recurrent layer's weights go through the NumPy cells of notebook 03
 (`recurrent_layer_forward`), which return the hidden state and every gate

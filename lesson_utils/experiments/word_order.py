@@ -1,4 +1,4 @@
-"""Notebook 04 (IMDB sentiment): do the models tell two orders of the same words apart?
+"""Notebook 05 (IMDB sentiment, continued): do the models tell two orders of the same words apart?
 
 Each model reads both reviews of every pair in `WORD_ORDER_PAIRS`; a pair is
 ordered correctly when the positive review gets the higher probability of

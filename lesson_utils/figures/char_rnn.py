@@ -1,4 +1,4 @@
-"""Notebook 07 (the capstone): the NumPy character RNN's training curve, drawn."""
+"""Notebook 08 (the capstone): the NumPy character RNN's training curve, drawn."""
 
 import matplotlib.pyplot as plt
 

@@ -1,4 +1,5 @@
-"""Notebook 04 (IMDB sentiment): where the trained model goes wrong, as a confusion matrix."""
+"""Notebook 05 (IMDB sentiment, continued): where the trained model goes wrong, as a confusion
+matrix."""
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): bits per character, temperatures and windows, drawn.
+"""Notebook 07 (An RNN that writes): bits per character, temperatures and windows, drawn.
 
 Each function draws what `lesson_utils.experiments.generation` measured and
 returns the `Figure`. Characters are labelled as a reader sees them: the

@@ -1,4 +1,4 @@
-"""Notebook 05 (inside the trained model): the opinion word by word, gates, words, the state map.
+"""Notebook 06 (inside the trained model): the opinion word by word, gates, words, the state map.
 
 Each function draws what `lesson_utils.experiments.inspection` computed: the
 classifier head's opinion after each word (`plot_sentiment_as_read`), the gates

@@ -1,4 +1,5 @@
-"""Notebook 04 (IMDB sentiment): each model's verdict on pairs of reviews that differ in order."""
+"""Notebook 05 (IMDB sentiment, continued): each model's verdict on pairs of reviews that differ
+in order."""
 
 import matplotlib.pyplot as plt
 import numpy as np

@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): a character language model in Keras.
+"""Notebook 07 (An RNN that writes): a character language model in Keras.
 
 Embedding -> GRU (or LSTM) with `return_sequences=True` -> Dense with a softmax:
 at every step, the probability of each character coming next. It is trained

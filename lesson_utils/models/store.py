@@ -1,7 +1,7 @@
 """Where trained models live between notebooks: save one, load it back.
 
-Notebook 04 trains the sentiment models and saves them; notebook 05 loads them
-to look inside. Models go to the learner's models folder (`lesson_utils.paths`:
+Notebook 04 trains the sentiment models and saves them; notebooks 05 and 06 load them
+to use them and to look inside. Models go to the learner's models folder (`lesson_utils.paths`:
 `RNN_COURSE_MODELS_DIR`, else `~/.rnn_course/models`), never into the
 repository. Quick mode's models get
 their own file names, so that running the tests never overwrites a model a

@@ -389,7 +389,7 @@ def gru_param_count(features, units, reset_after=True):
 def softmax(logits, temperature=1.0):
     """`softmax(logits / temperature)` along the last axis, without overflow.
 
-    The read-out of a network that guesses the next character (notebooks 06 and 07).
+    The read-out of a network that guesses the next character (notebooks 07 and 08).
 
     Args:
         logits: an array, one score per character along the last axis.

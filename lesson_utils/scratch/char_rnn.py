@@ -1,10 +1,10 @@
-"""The capstone (notebook 07): a character-level RNN in plain NumPy, forward and backward.
+"""The capstone (notebook 08): a character-level RNN in plain NumPy, forward and backward.
 
 The model of Karpathy's min-char-rnn and CS231n's RNN assignment, built from
 the course's own pieces: each character comes in one-hot, notebook 01's
 `simple_rnn_step` updates the tanh state, a dense layer and a softmax give the
 probabilities of the next character, and the loss is the cross-entropy in bits
-(the mean surprise, notebook 06). The backward pass is notebook 02's
+(the mean surprise, notebook 07). The backward pass is notebook 02's
 backpropagation through time, with a gradient flowing into every state from
 its own output as well as from the next step. `numerical_gradient` and
 `relative_error` check it against centred finite differences.

@@ -1,7 +1,7 @@
 """The whole IMDB experiment in one call: data, model, training, evaluation.
 
 `run_full_workflow` is the course's one pipeline: the first lesson calls it,
-and so do `train_lesson_model`, notebook 04's training panel, the command
+and so do `train_lesson_model`, notebook 05's training panel, the command
 line's `train` and the benchmark (`course_tools.bench`).
 """
 
@@ -218,9 +218,9 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None, seed=
 def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
     """The course's model with `cell`: the saved one, or one trained and saved now.
 
-    Notebook 04 trains and saves the LSTM; notebook 05 opens the LSTM and a
+    Notebook 04 trains and saves the LSTM; notebook 05 uses it; notebook 06 opens the LSTM and a
     GRU. A model not saved yet is trained now at the mode's sizes (full
-    sizes in full mode, so that what notebook 05 says of a trained model
+    sizes in full mode, so that what notebook 06 says of a trained model
     holds) and saved, so that the next run loads it.
 
     Args:

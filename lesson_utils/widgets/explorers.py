@@ -276,7 +276,7 @@ def gate_explorer(cell="lstm"):
 
 
 # ---------------------------------------------------------------------------
-# Notebook 04: try your own review on the trained model.
+# Notebook 05: try your own review on the trained model.
 # ---------------------------------------------------------------------------
 
 # How each word of the review is shown: known to the model, rare (read as the
@@ -380,7 +380,7 @@ def review_tester(
     source=None,
     example="A wonderful, moving film with a clever plot.",
 ):
-    """Builds notebook 04's review tester.
+    """Builds notebook 05's review tester.
 
     Args:
         model: a trained classifier.

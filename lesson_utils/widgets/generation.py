@@ -1,4 +1,4 @@
-"""Notebook 06 (An RNN that writes): a prompt, a temperature and a length that make the model write.
+"""Notebook 07 (An RNN that writes): a prompt, a temperature and a length that make the model write.
 
 `TextGenerator` follows the course's widget pattern (`FigureWidget`): its
 controls all call one `redraw()`, which writes the text with the NumPy loop
@@ -97,7 +97,7 @@ class TextGenerator(FigureWidget):
 def text_generator(
     model, heldout_bits, *, prompt="this movie is ", temperature=0.8, length=300, seed=None
 ):
-    """Builds notebook 06's text generator.
+    """Builds notebook 07's text generator.
 
     Args:
         model: a trained model from `train_language_model`.

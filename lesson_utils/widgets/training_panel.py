@@ -1,4 +1,4 @@
-"""The training panel of notebook 04: pick a recurrent model, train it, stop it, compare runs.
+"""The training panel of notebook 05: pick a recurrent model, train it, stop it, compare runs.
 
 A Jupyter kernel that is busy inside `fit` handles no widget events, so a Stop
 button would never be heard. The panel therefore trains in a background
@@ -460,7 +460,7 @@ class TrainingPanel(widgets.VBox):
 
 
 def training_panel(*, source=None, quick=None, seed=None):
-    """Builds notebook 04's training panel.
+    """Builds notebook 05's training panel.
 
     Args:
         source: where the reviews come from, as for `load_imdb`.

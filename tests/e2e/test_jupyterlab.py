@@ -9,7 +9,7 @@ test opens it in JupyterLab, runs all cells in quick mode and checks:
 - no widget is wider than the notebook on a 1280 px wide screen;
 - dragging a slider that sits in the same output as a figure changes the figure;
 - the interactions `NOTEBOOK_EXPECTATIONS` asks of the notebook (e.g. notebook
-  04's Train button trains and adds a row to its runs table).
+  05's Train button trains and adds a row to its runs table).
 A screenshot of the whole notebook goes to `artifacts/screenshots/NAME.png`.
 Right after Run All, before any widget moves, the notebook is saved as a
 learner saves it, and the run becomes the notebook's executed copy in
@@ -44,7 +44,7 @@ TRAIN_TIMEOUT = 300
 LATE_OUTPUT_SECONDS = 2  # TensorFlow's C++ lines can reach JupyterLab after the kernel is idle
 
 # What a notebook must offer on top of the checks every notebook gets. Keys are
-# name prefixes, so that "04_" covers the IMDB notebook whatever its final name.
+# name prefixes, so that "05_" covers the second IMDB notebook whatever its final name.
 # - "slider_figures": how many outputs (at least) hold a slider and a figure
 #   that the slider redraws;
 # - "train_buttons": how many (at least) Train buttons must train and add a
@@ -53,8 +53,8 @@ NOTEBOOK_EXPECTATIONS = {
     "01_": {"slider_figures": 1},  # the hidden-state explorer
     "02_": {"slider_figures": 1},  # the spectral-radius explorer
     "03_": {"slider_figures": 2},  # the LSTM and the GRU gate explorers
-    "04_": {"train_buttons": 1},  # the training panel
-    "06_": {"slider_figures": 1},  # the text generator (its temperature slider)
+    "05_": {"train_buttons": 1},  # the training panel
+    "07_": {"slider_figures": 1},  # the text generator (its temperature slider)
 }
 
 
