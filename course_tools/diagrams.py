@@ -395,7 +395,7 @@ def draw_io_taxonomy():
         ),
         (
             "many to many, unaligned",
-            "translation: encoder,\nthen decoder (07, at its end)",
+            "07: encoder, then decoder\n(reverse a string)",
             [0, 1, 2],
             [3, 4, 5],
             3,

@@ -207,6 +207,33 @@ _PUBLIC = {
         "widgets.generation": ["text_generator"],
         "tables": ["markdown_table"],
         "exercises.generation": ["check_temperature_softmax", "check_bits_per_character"],
+        "data.strings": ["CHARACTER_CHANCE"],
+        "experiments.sequence_to_sequence": ["reversal_by_length", "reversal_examples"],
+        "figures.sequence_to_sequence": ["plot_accuracy_by_length"],
+    },
+    "08_char_rnn_from_scratch": {
+        "data.characters": ["CHARACTERS", "load_review_text", "encode_text", "stream_windows"],
+        "scratch.bptt": ["clip_by_global_norm"],
+        "scratch.char_rnn": [
+            "init_char_rnn",
+            "char_rnn_forward",
+            "char_rnn_backward",
+            "gradient_check",
+        ],
+        "experiments.char_rnn": [
+            "train_char_rnn",
+            "char_rnn_surprise",
+            "unigram_surprise",
+            "sample_char_rnn",
+        ],
+        "figures.char_rnn": ["plot_char_rnn_training"],
+        "tables": ["markdown_table"],
+        "exercises.char_rnn": [
+            "check_window_bits",
+            "check_char_rnn_gradients",
+            "check_numerical_gradient",
+            "check_clipped_check_error",
+        ],
     },
 }
 

@@ -14,6 +14,11 @@ import ipywidgets as widgets
 from IPython import get_ipython
 from IPython.display import display
 
+# The bar redraws at most this often: a loop of 1,500 quick steps would otherwise send the
+# browser two widget messages per step, thousands a second, faster than a busy kernel's output
+# channel drains them (a message lost there can leave the cell looking busy).
+REDRAW_SECONDS = 0.2
+
 
 def _in_notebook():
     """True inside a Jupyter kernel, where widgets can be displayed."""
@@ -41,6 +46,7 @@ class ProgressBar:
         self.what = what
         self.unit = unit
         self.start = time.perf_counter()
+        self.drawn = None  # when `now` last redrew the bar
         self.bar = widgets.IntProgress(
             value=0, min=0, max=max(total, 1), layout=widgets.Layout(width="20em")
         )
@@ -52,7 +58,12 @@ class ProgressBar:
         return time.perf_counter() - self.start
 
     def now(self, done, item_label):
-        """Shows that `item_label` runs now, after `done` finished items."""
+        """Shows that `item_label` runs now, after `done` finished items (at most every
+        `REDRAW_SECONDS`, and always for the first item)."""
+        moment = time.perf_counter()
+        if self.drawn is not None and moment - self.drawn < REDRAW_SECONDS:
+            return
+        self.drawn = moment
         self.bar.value = done
         self.label.value = (
             f"{self.what}: {item_label} ({done + 1} of {self.total} {self.unit}), "

@@ -225,7 +225,9 @@ SIZES = {
     # `window`s of characters, `batch_size` streams side by side), scored on
     # `heldout_characters` of test reviews, against n-grams of `ngram_orders`; the samples'
     # `prompt`, `sample_length` and `temperature`; the carried-against-reset comparison
-    # (`comparison_*`), with short windows, where resetting costs most.
+    # (`comparison_*`), with short windows, where resetting costs most; the encoder-decoder
+    # (`reversal_*`): a GRU state of `reversal_units` between reader and writer, trained on
+    # `reversal_strings` strings of every length up to the longest of `reversal_lengths`.
     "07": {
         "both": dict(
             cell="gru",
@@ -247,6 +249,10 @@ SIZES = {
             epochs=3,
             comparison_characters=400_000,
             comparison_epochs=2,
+            reversal_lengths=(2, 4, 6, 8, 10, 12),
+            reversal_units=32,
+            reversal_strings=4000,
+            reversal_epochs=8,
         ),
         "quick": dict(
             train_characters=300_000,
@@ -255,7 +261,33 @@ SIZES = {
             epochs=2,
             comparison_characters=300_000,
             comparison_epochs=1,
+            reversal_lengths=(2, 4, 6, 8),
+            reversal_units=32,
+            reversal_strings=1500,
+            reversal_epochs=4,
         ),
+    },
+    # 08: the capstone's NumPy character RNN, trained with Adagrad (`learning_rate`) and
+    # clipping (`clip_norm`) for `steps` updates of one window of every stream; `check_*` is the
+    # gradient check's small network; `margin` the bits per character by which the held-out score
+    # must beat the unigram baseline (course_tools.claims measures it).
+    "08": {
+        "both": dict(
+            units=64,
+            window=25,
+            batch_size=32,
+            learning_rate=0.1,
+            clip_norm=1.0,
+            heldout_characters=20_000,
+            check_units=8,
+            check_window=10,
+            prompt="this movie is ",
+            sample_length=200,
+            temperatures=(0.5, 1.0),
+            margin=1.0,
+        ),
+        "full": dict(train_characters=1_000_000, steps=1500, record_every=100),
+        "quick": dict(train_characters=300_000, steps=300, record_every=30),
     },
 }
 
@@ -264,7 +296,7 @@ def lesson_sizes(notebook, quick=None):
     """The sizes of a notebook's experiments in this mode, from `SIZES`.
 
     Args:
-        notebook: the notebook's number, `"01"` to `"07"`.
+        notebook: the notebook's number, `"01"` to `"08"`.
         quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
 
     Returns:

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 
 import lesson_utils
-from lesson_utils.exercises import gates, generation, gradients, imdb, inside, rnn_loop
+from lesson_utils.exercises import char_rnn, gates, generation, gradients, imdb, inside, rnn_loop
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model, model_vocab_size
 from lesson_utils.models.store import save_model
+from lesson_utils.scratch.char_rnn import PARAMETER_NAMES
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE
 
 
@@ -185,6 +186,18 @@ CHECKS = [
         generation.check_temperature_softmax, generation.TEMPERATURE_SOFTMAX, softmax_powered
     ),
     exercise_row(generation.check_bits_per_character, generation.BITS_PER_CHARACTER),
+    exercise_row(char_rnn.check_window_bits, char_rnn.WINDOW_BITS),
+    exercise_row(
+        char_rnn.check_char_rnn_gradients,
+        char_rnn.GRADIENTS,
+        lambda *args: dict(zip(PARAMETER_NAMES, char_rnn.GRADIENTS.reference(*args))),
+    ),
+    exercise_row(char_rnn.check_numerical_gradient, char_rnn.NUMERICAL_GRADIENT),
+    exercise_row(
+        char_rnn.check_clipped_check_error,
+        char_rnn.CLIPPED_CHECK,
+        lambda n, c: 1 - 2 / (1 + max(1.0, n / c)),
+    ),
 ]
 
 
@@ -207,6 +220,10 @@ KNOWN_MISTAKES = {
     "check_pca_2d": 2,
     "check_temperature_softmax": 5,
     "check_bits_per_character": 8,
+    "check_window_bits": 7,
+    "check_char_rnn_gradients": 6,
+    "check_numerical_gradient": 2,
+    "check_clipped_check_error": 4,
 }
 
 

@@ -14,6 +14,7 @@ def test_outside_a_notebook_it_only_loops(monkeypatch):
 
 def test_in_a_notebook_the_bar_says_what_runs_and_how_long_it_took(monkeypatch):
     shown = []
+    monkeypatch.setattr(progress, "REDRAW_SECONDS", 0)
     monkeypatch.setattr(progress, "_in_notebook", lambda: True)
     monkeypatch.setattr(progress, "display", shown.append)
     seen = []
@@ -31,6 +32,17 @@ def test_in_a_notebook_the_bar_says_what_runs_and_how_long_it_took(monkeypatch):
     assert label.value.startswith(
         "training one model per lag: done, 2 of 2 lags in "
     ) and label.value.endswith(" s")
+
+
+def test_a_fast_loop_redraws_the_bar_a_few_times_not_once_per_item(monkeypatch):
+    shown, values = [], []
+    monkeypatch.setattr(progress, "_in_notebook", lambda: True)
+    monkeypatch.setattr(progress, "display", shown.append)
+    for step in progress.track(range(1500), "training", unit="updates"):
+        if step == 0:
+            shown[0].children[0].observe(lambda change: values.append(change["new"]), "value")
+    assert len(values) <= 5, f"the bar redrew {len(values)} times for a loop of milliseconds"
+    assert values[-1] == 1500, "the finished bar is full"
 
 
 def test_every_caller_in_the_package_says_what_it_counts():
