@@ -44,6 +44,10 @@ SCREENSHOT_DIR = REPO_DIR / "artifacts" / "site_screenshots"
 WIDTHS = {"laptop": 1280, "phone": 390}
 PAGE_HEIGHT = 800
 MATHJAX_TIMEOUT = 30_000  # ms
+# A page's own files (its figures, MathJax's fonts) may take longer than Playwright's default
+# 30 s to settle while the other test worker runs a notebook on the same 2 cores: CI once timed
+# out there on notebook 03's page, which had passed in every run before.
+PAGE_IDLE_TIMEOUT = 90_000  # ms
 # A word that only notebook 03 uses ("the constant error carousel"), for the search test.
 SEARCH_WORD, SEARCH_PAGE = "carousel", "notebooks/03_lstm_gru_gates.html"
 
@@ -127,7 +131,7 @@ class Reader:
     def open(self, path):
         """Opens a page of the site and waits until its images and equations are drawn."""
         self.page.goto(self.site_url + path, wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_load_state("networkidle", timeout=PAGE_IDLE_TIMEOUT)
         if self.page.locator(".math").count():
             from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
