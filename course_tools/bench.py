@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import keras
+import numpy as np
 
 from course_tools import machine
 from lesson_utils.data.imdb import cache_path, describe_source, load_imdb
@@ -25,7 +26,7 @@ from lesson_utils.experiments.word_order import pair_probabilities
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.paths import benchmark_results_folder
-from lesson_utils.settings import course_seed
+from lesson_utils.settings import DEFAULT_VOCAB_SIZE, course_seed
 from lesson_utils.training.pipeline import run_full_workflow
 
 BUILDERS = {"rnn": build_rnn_model, "bag_of_words": build_bag_of_words_model}
@@ -51,11 +52,17 @@ def time_data_load(source=None):
     }
 
 
+def vocab_size(config):
+    """The number of word ids `config` prepares the reviews with (the course's default if unset)."""
+    return config["prepare"].get("vocab_size", DEFAULT_VOCAB_SIZE)
+
+
 def _builder(config):
     """The `build(max_length)` that gives `run_full_workflow` the model of `config`."""
 
     def build(max_length):
-        model_args = dict(config["model"])
+        # The model knows as many word ids as the data was prepared with.
+        model_args = dict(config["model"], vocab_size=vocab_size(config))
         if model_args.get("max_length"):  # Fixed input length: the reviews' (quick cuts them).
             model_args["max_length"] = max_length
         return BUILDERS[config.get("builder", "rnn")](**model_args)
@@ -63,75 +70,113 @@ def _builder(config):
     return build
 
 
-def run(names, source=None, seed=None, epochs=None, quick=False):
-    """Trains each named configuration in turn and measures it after every epoch.
+def train_once(name, source=None, seed=None, epochs=None, quick=False):
+    """Trains one configuration with one seed and measures it after every epoch.
 
-    Each recurrent model is also measured on notebook 05's word-order pairs.
+    Args:
+        name: a key of `BENCHMARK_CONFIGS`.
+        source: as for `load_imdb`.
+        seed: seeds the weights and the shuffling.
+        epochs: epochs to train; `None` uses the configuration's own.
+        quick: `True` for quick mode's small subsample (a test that the
+            harness runs); the benchmark itself uses full data.
+
+    Returns:
+        The figures: seconds, CPU seconds, validation loss and test accuracy
+        after each epoch, the test accuracy of the epoch with the lowest
+        validation loss (what `train_rnn_model` keeps), the parameter count
+        and, for a recurrent model, `word_order`: its probabilities on
+        notebook 05's word-order pairs.
+    """
+    config = BENCHMARK_CONFIGS[name]
+    history, metrics, model = run_full_workflow(
+        **config["prepare"],
+        epochs=epochs or config["epochs"],
+        batch_size=config["batch_size"],
+        verbose=2,
+        seed=seed,
+        source=source,
+        quick=quick,
+        build=_builder(config),
+        test_every_epoch=True,
+    )
+    seconds, cpu_seconds = metrics["epoch_seconds"], metrics["epoch_cpu_seconds"]
+    val_loss = history.history["val_loss"]
+    accuracy = metrics["test_accuracy_per_epoch"]
+    best = min(range(len(val_loss)), key=val_loss.__getitem__)
+    figures = dict(
+        settings=config,
+        seed=seed,
+        epoch_seconds=[round(s, 2) for s in seconds],
+        mean_epoch_seconds=round(sum(seconds) / len(seconds), 2),
+        epoch_cpu_seconds=[round(s, 2) for s in cpu_seconds],
+        mean_epoch_cpu_seconds=round(sum(cpu_seconds) / len(cpu_seconds), 2),
+        val_loss=[round(loss, 4) for loss in val_loss],
+        test_accuracy=[round(a, 4) for a in accuracy],
+        best_val_loss_epoch=best + 1,
+        test_accuracy_kept=round(accuracy[best], 4),
+        params=model.count_params(),
+    )
+    if config.get("builder", "rnn") == "rnn":
+        positive, negative = pair_probabilities(
+            model,
+            WORD_ORDER_PAIRS,
+            # A model built for a fixed length (quick mode cuts the reviews) reads that length.
+            max_length=model.input_shape[1] or config["prepare"]["max_length"],
+            source=source,
+        )
+        figures["word_order"] = dict(
+            pairs=[[pair["positive"], pair["negative"]] for pair in WORD_ORDER_PAIRS],
+            positive=[round(float(p), 4) for p in positive],
+            negative=[round(float(p), 4) for p in negative],
+        )
+    print(
+        f"{name} (seed {seed}): {len(seconds)} epochs, {figures['mean_epoch_seconds']} s "
+        f"({figures['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "
+        f"{figures['test_accuracy']}",
+        flush=True,
+    )
+    return figures
+
+
+def run(names, source=None, seeds=None, epochs=None, quick=False):
+    """Trains each named configuration with each seed in turn (`train_once`).
 
     Args:
         names: keys of `BENCHMARK_CONFIGS`.
         source: as for `load_imdb`.
-        seed: seeds the weights and the shuffling.
+        seeds: the seeds to train each configuration with; `None` for the
+            course's seed only. One seed says little about a trained result
+            (another seed or CPU takes another path), so a claim is measured
+            over several.
         epochs: epochs for every configuration; `None` uses each one's own.
-        quick: `True` for quick mode's small subsample and one epoch (a test
-            that the harness runs); the benchmark itself uses full data.
+        quick: as for `train_once`.
 
     Returns:
-        A dict name -> figures: seconds, CPU seconds, validation loss and test
-        accuracy after each epoch, the test accuracy of the epoch with the
-        lowest validation loss (what `train_rnn_model` keeps) and, for a
-        recurrent model, `word_order`: its probabilities on the pairs.
+        A dict name -> the figures of `train_once` for the first seed and,
+        with more than one seed, `per_seed` (every seed's figures, the first
+        included) and the mean, standard deviation, smallest and largest
+        `test_accuracy_kept` over the seeds.
     """
-    seed = course_seed(seed)
+    seeds = list(seeds) if seeds else [course_seed(None)]
     out = {}
     for name in names:
-        config = BENCHMARK_CONFIGS[name]
-        history, metrics, model = run_full_workflow(
-            **config["prepare"],
-            epochs=epochs or config["epochs"],
-            batch_size=config["batch_size"],
-            verbose=2,
-            seed=seed,
-            source=source,
-            quick=quick,
-            build=_builder(config),
-            test_every_epoch=True,
-        )
-        seconds, cpu_seconds = metrics["epoch_seconds"], metrics["epoch_cpu_seconds"]
-        val_loss = history.history["val_loss"]
-        accuracy = metrics["test_accuracy_per_epoch"]
-        best = min(range(len(val_loss)), key=val_loss.__getitem__)
-        out[name] = dict(
-            settings=config,
-            epoch_seconds=[round(s, 2) for s in seconds],
-            mean_epoch_seconds=round(sum(seconds) / len(seconds), 2),
-            epoch_cpu_seconds=[round(s, 2) for s in cpu_seconds],
-            mean_epoch_cpu_seconds=round(sum(cpu_seconds) / len(cpu_seconds), 2),
-            val_loss=[round(loss, 4) for loss in val_loss],
-            test_accuracy=[round(a, 4) for a in accuracy],
-            best_val_loss_epoch=best + 1,
-            test_accuracy_kept=round(accuracy[best], 4),
-            params=model.count_params(),
-        )
-        if config.get("builder", "rnn") == "rnn":
-            positive, negative = pair_probabilities(
-                model,
-                WORD_ORDER_PAIRS,
-                # A model built for a fixed length (quick mode cuts the reviews) reads that length.
-                max_length=model.input_shape[1] or config["prepare"]["max_length"],
-                source=source,
+        per_seed = [train_once(name, source, seed, epochs, quick) for seed in seeds]
+        out[name] = dict(per_seed[0])
+        if len(seeds) > 1:
+            kept = np.array([figures["test_accuracy_kept"] for figures in per_seed])
+            out[name].update(
+                per_seed=per_seed,
+                test_accuracy_kept_mean=round(float(kept.mean()), 4),
+                test_accuracy_kept_std=round(float(kept.std(ddof=1)), 4),
+                test_accuracy_kept_min=float(kept.min()),
+                test_accuracy_kept_max=float(kept.max()),
             )
-            out[name]["word_order"] = dict(
-                pairs=[[pair["positive"], pair["negative"]] for pair in WORD_ORDER_PAIRS],
-                positive=[round(float(p), 4) for p in positive],
-                negative=[round(float(p), 4) for p in negative],
+            print(
+                f"{name}: kept test accuracy over seeds {seeds}: mean "
+                f"{kept.mean():.4f}, std {kept.std(ddof=1):.4f}",
+                flush=True,
             )
-        print(
-            f"{name}: {len(seconds)} epochs, {out[name]['mean_epoch_seconds']} s "
-            f"({out[name]['mean_epoch_cpu_seconds']} s CPU) per epoch, test accuracy "
-            f"{out[name]['test_accuracy']}",
-            flush=True,
-        )
     return out
 
 
@@ -145,6 +190,13 @@ def main(argv=None):
     )
     parser.add_argument(
         "--configs", nargs="+", choices=sorted(BENCHMARK_CONFIGS), default=list(BENCHMARK_CONFIGS)
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="train each configuration once per seed (default: the course's seed only)",
     )
     parser.add_argument(
         "--source", default=None, help="IMDB folder (default: IMDB_DATA_DIR or Keras)"
@@ -168,7 +220,14 @@ def main(argv=None):
         "data_load": time_data_load(args.source),
     }
     print(json.dumps(result["data_load"]), flush=True)
-    result["training"] = run(args.configs, args.source, epochs=args.epochs)
+    today = datetime.date.today().isoformat()
+    output = args.output or benchmark_results_folder() / f"imdb_{today}.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    result["training"] = {}
+    for name in args.configs:
+        result["training"].update(run([name], args.source, seeds=args.seeds, epochs=args.epochs))
+        # Saved after each configuration, so that an interrupted run keeps what it finished.
+        output.write_text(json.dumps(result, indent=2) + "\n")
     if {"default", "old_lesson"} <= set(result["training"]):
         t = result["training"]
         # CPU seconds are the steadier figure when other programs share the machine.
@@ -176,10 +235,7 @@ def main(argv=None):
             result[f"mean_{kind}_ratio_default_over_old"] = round(
                 t["default"][f"mean_{kind}"] / t["old_lesson"][f"mean_{kind}"], 3
             )
-    today = datetime.date.today().isoformat()
-    output = args.output or benchmark_results_folder() / f"imdb_{today}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(result, indent=2) + "\n")
+        output.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
     print(f"Saved {output}")
     return result

@@ -13,11 +13,17 @@ the text below is written here and nowhere by hand:
   (`jupyter.source_hidden`) and Colab, which ignores that, shows a form cell's
   title instead of its code (`cellView: "form"` and a `# @title` first line);
   the pointer above it says how to open it in both;
+- each explore task's worked solution, where one checks its answer note, hidden
+  the same way, with the same pointer ("Worked solution to explore N"), and its
+  outputs folded in JupyterLab too, since they give the answer away;
 - the run times that speaker notes and the instructor guide quote ("22 s in
   full mode", the guide's timing table and its line on the budgets), from the newest
   `lesson_utils/benchmark_data/notebooks_*.json`, and the decks' export times,
   from the newest `slides_export_*.json`;
-- the instructor guide's table of claims, from the newest `claims_*.json`.
+- the instructor guide's table of claims, from the newest `claims_*.json`;
+- the instructor guide's answers to the explore tasks, from the notebooks: each
+  task's title and its answer note (the collapsed `<details>` cell tagged
+  `answer` right after the task), and whether a worked solution checks it.
 
 `--check` (CI) writes nothing and fails, listing the files, when any of them
 differs from what would be written.
@@ -38,7 +44,14 @@ TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+( \|)", re.M)
 DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
 BUDGETS = re.compile(r"^Within the budgets of .*$", re.M)
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
-SOLUTION_POINTER = re.compile(r"^\*Worked solution to exercise (\d+)\b.*\*$")
+SOLUTION_POINTER = re.compile(r"^\*Worked solution to (exercise|explore) (\d+)\b.*\*$")
+EXPLORE_TASK = re.compile(r"^\*\*Explore (\d+)\. (.+?)\*\*", re.S)
+ANSWER_NOTE = re.compile(
+    r"^<details>\n<summary><b>Answer note to explore (\d+)</b>.*?</summary>\n(.+)\n</details>$",
+    re.S,
+)
+ANSWERS_HEADING = "## Answers to the explore tasks"
+ANSWERS_SECTION = re.compile(rf"^{ANSWERS_HEADING}\n.*?(?=^## |\Z)", re.M | re.S)
 COLAB_TITLE = re.compile(r"^# ?@title\b.*\n?")
 
 
@@ -125,16 +138,19 @@ def _hide_solution(pointer, solution, name):
     if pointer["cell_type"] != "markdown" or not match:
         raise ValueError(
             f"{name}: a worked solution (cell {solution.get('id')}) must follow its pointer line "
-            "'*Worked solution to exercise N ...*'"
+            "'*Worked solution to exercise N ...*' (or '... to explore N ...*')"
         )
-    number = match.group(1)
+    task = " ".join(match.groups())  # e.g. "exercise 2", "explore 5"
     pointer["source"] = _lines(
-        f"*Worked solution to exercise {number}, hidden below: open it once you have tried "
+        f"*Worked solution to {task}, hidden below: open it once you have tried "
         "(JupyterLab: click the collapsed cell; Colab: double-click its title).*"
     )
     code = COLAB_TITLE.sub("", _text(solution["source"]), count=1)
-    solution["source"] = _lines(f"# @title Worked solution to exercise {number}\n{code}")
+    solution["source"] = _lines(f"# @title Worked solution to {task}\n{code}")
     solution["metadata"].setdefault("jupyter", {})["source_hidden"] = True
+    if match.group(1) == "explore":
+        # An explore solution's outputs are the answer itself: JupyterLab folds them too.
+        solution["metadata"]["jupyter"]["outputs_hidden"] = True
     solution["metadata"]["cellView"] = "form"
 
 
@@ -145,9 +161,107 @@ def _quoted_time(match, seconds, name):
     return f"{seconds[mode]:.0f} s{match.group(2)}{mode}{match.group(4)}"
 
 
-def synced_guide(text, sources):
-    """The instructor guide with its quoted times and its table of claims written from the JSON."""
+def explore_answers(notebook, name):
+    """A notebook's explore tasks with their answer notes, in the notebook's order.
+
+    Args:
+        notebook: the notebook as a dict.
+        name: its file name, for the error message.
+
+    Returns:
+        A list of dicts: `number` (int), `title` (the task's bold title, e.g.
+        `"Where could word order help?"`), `answer` (the note's prose, without
+        its `<details>` and `<summary>` lines) and `checked` (whether a worked
+        solution, "Worked solution to explore N", checks it).
+
+    Raises:
+        ValueError: if a cell tagged `answer` does not follow its task
+            (`**Explore N. Title.**`) or is not a `<details>` note with the same N.
+    """
+    cells = notebook["cells"]
+    checked = {
+        int(match.group(2))
+        for pointer, solution in zip(cells, cells[1:])
+        if "solution" in solution["metadata"].get("tags", [])
+        and (match := SOLUTION_POINTER.match(_text(pointer["source"]).strip()))
+        and match.group(1) == "explore"
+    }
+    answers = []
+    for task, note in zip(cells, cells[1:]):
+        if "answer" not in note["metadata"].get("tags", []):
+            continue
+        task_match = EXPLORE_TASK.match(_text(task["source"]))
+        note_match = ANSWER_NOTE.match(_text(note["source"]).strip())
+        if not (task_match and note_match and task_match.group(1) == note_match.group(1)):
+            raise ValueError(
+                f"{name}: an answer note (cell {note.get('id')}) must follow its task "
+                "'**Explore N. Title.**' and read '<details>', then '<summary><b>Answer note to "
+                "explore N</b> ...</summary>' with the same N, the answer, and '</details>'"
+            )
+        number = int(task_match.group(1))
+        answers.append(
+            {
+                "number": number,
+                "title": task_match.group(2).strip(),
+                "answer": note_match.group(2).strip(),
+                "checked": number in checked,
+            }
+        )
+    return answers
+
+
+def answers_markdown(notebooks):
+    """The instructor guide's section of answers to the explore tasks.
+
+    Args:
+        notebooks: `{file name: notebook dict}`, in the course's order.
+
+    Returns:
+        The section, from its heading to its last line (ending with a newline).
+    """
+    parts = [
+        ANSWERS_HEADING,
+        "What each notebook's open tasks (**Explore N.**) should lead a learner to, as the\n"
+        "notebooks show it in a collapsed note right after the task. Written by\n"
+        "`python -m course_tools sync` from the notes: edit a note in its notebook, never here.",
+    ]
+    for name, notebook in notebooks.items():
+        answers = explore_answers(notebook, name)
+        if answers:
+            parts.append(f"### {Path(name).stem}")
+        for answer in answers:
+            parts.append(f"**Explore {answer['number']}. {answer['title']}**")
+            parts.append(answer["answer"])
+            if answer["checked"]:
+                parts.append(
+                    "Checked in the notebook by the collapsed cell "
+                    f"*Worked solution to explore {answer['number']}*."
+                )
+    return "\n\n".join(parts) + "\n"
+
+
+def synced_guide(text, sources, notebooks):
+    """The instructor guide with its derived text written from its sources.
+
+    Args:
+        text: the guide as it is.
+        sources: a `Sources`.
+        notebooks: `{file name: notebook dict}` of every notebook, in the course's order
+            (as synced), for the answers to the explore tasks.
+
+    Returns:
+        The guide: its quoted times and its table of claims from the JSON, its answers from
+        the notebooks.
+    """
     from course_tools.claims import claims_markdown
+
+    if not ANSWERS_SECTION.search(text):
+        raise ValueError(
+            f"docs/instructors.md has no '{ANSWERS_HEADING}' section: put that heading where "
+            "the answers belong, and sync writes the section"
+        )
+    answers = answers_markdown(notebooks)
+    text = ANSWERS_SECTION.sub(lambda m: answers + ("\n" if m.end() < len(text) else ""), text)
 
     name, seconds = sources.notebook_seconds()
 
@@ -193,17 +307,17 @@ def _budgets_line(sources):
 def derived_files(root=REPO_DIR):
     """Every file that holds derived text: `{path: (its text now, the text sync writes)}`."""
     sources = Sources(root)
-    files = {}
+    files, notebooks = {}, {}
     for path in sorted((sources.root / "notebooks").glob("*.ipynb")):
         now = path.read_text(encoding="utf-8")
-        notebook = synced_notebook(json.loads(now), path.name, sources)
+        notebooks[path.name] = synced_notebook(json.loads(now), path.name, sources)
         files[path] = (
             now,
-            json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+            json.dumps(notebooks[path.name], indent=1, ensure_ascii=False, sort_keys=True) + "\n",
         )
     guide = sources.root / "docs" / "instructors.md"
     now = guide.read_text(encoding="utf-8")
-    files[guide] = (now, synced_guide(now, sources))
+    files[guide] = (now, synced_guide(now, sources, notebooks))
     return files
 
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 
 from course_tools import bench
@@ -15,8 +16,11 @@ from lesson_utils.experiments.benchmarks import (
     literature_markdown,
     load_benchmark_results,
     load_benchmark_run,
+    mean_difference,
+    seed_markdown,
+    seed_rows,
 )
-from lesson_utils.figures.benchmarks import CONFIG_STYLES, plot_benchmark
+from lesson_utils.figures.benchmarks import CONFIG_STYLES, plot_benchmark, plot_seed_ladder
 from lesson_utils.figures.style import PALETTE, contrast_ratio
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,6 +105,55 @@ def test_rows_table_and_plot(tmp_path):
     plt.close(fig)
     with pytest.raises(ValueError, match="old_lesson"):
         benchmark_rows(results, ["old_lesson"])
+
+
+def seeded(kept_by_seed, settings):
+    """A configuration's figures as `bench.run` writes them with several seeds."""
+    runs = [
+        dict(figures([kept], settings), seed=seed, mean_epoch_cpu_seconds=seed)
+        for seed, kept in kept_by_seed.items()
+    ]
+    return dict(runs[0], per_seed=runs)
+
+
+def test_seed_rows_table_and_ladder(tmp_path):
+    configs = bench.BENCHMARK_CONFIGS
+    write(
+        tmp_path,
+        "imdb_a.json",
+        "2026-01-01T10:00:00",
+        {
+            "default": seeded({1: 0.86, 2: 0.88, 3: 0.87}, configs["default"]),
+            "bidirectional": seeded({1: 0.87, 2: 0.89, 3: 0.88}, configs["bidirectional"]),
+            "bow_dense_20k": seeded({1: 0.88, 2: 0.885, 3: 0.875}, configs["bow_dense_20k"]),
+        },
+    )
+    results = load_benchmark_run(["default", "bidirectional", "bow_dense_20k"], tmp_path)
+    rows = seed_rows(results, ["default", "bidirectional"])
+    assert [row["seeds"] for row in rows] == [[1, 2, 3]] * 2
+    assert rows[0]["kept"] == [0.86, 0.88, 0.87] and rows[0]["mean"] == pytest.approx(0.87)
+    assert rows[0]["std"] == pytest.approx(0.01) and rows[1]["cpu_seconds_per_epoch"] == 2
+    table = seed_markdown(rows)
+    assert "0.870 ± 0.010" in table and "+1.0 points" in table
+    assert table.index("course default") < table.index("read both ways")
+    gain, error = mean_difference(rows[1], rows[0])
+    assert gain == pytest.approx(0.01) and error == pytest.approx(np.sqrt(2 * 0.01**2 / 3))
+    baselines = seed_rows(results, ["bow_dense_20k"])
+    with_baselines = seed_markdown(rows, baselines + baselines)
+    assert with_baselines.count("points") == 1, "a baseline is no step: it shows no change"
+    same = seed_rows(results, ["default", "default"])
+    assert "+0.0 points" in seed_markdown(same), "no change reads +0.0, never -0.0"
+    fig = plot_seed_ladder(rows, baselines, title="Ladder")
+    [ax] = fig.axes
+    assert ax.get_title().startswith("Ladder (3 seeds")
+    assert [list(c.get_offsets()[:, 0]) for c in ax.collections] == [
+        row["kept"] for row in rows + baselines
+    ]
+    assert ax.lines[-1].get_xdata()[0] == pytest.approx(0.88), "the best bag of words, dashed"
+    plt.close(fig)
+    one_seed = {"default": dict(figures([0.8], configs["default"]), file="imdb_x.json")}
+    with pytest.raises(ValueError, match="--seeds"):
+        seed_rows(one_seed, ["default"])
 
 
 def test_missing_or_foreign_files_say_what_to_do(tmp_path):

@@ -101,21 +101,31 @@ def gru_step_by_hand(x_t, h_prev, kernel, recurrent_kernel, bias):
     return z * h_prev + (1 - z) * np.tanh(x_h + r * h_h)
 
 
-def confusion_by_loop(y_true, probabilities):
-    counts = np.zeros((2, 2), dtype=int)
-    for truth, p in zip(y_true, probabilities):
-        counts[int(truth), int(p > 0.5)] += 1
-    return counts
+def max_pooled_by_masking(states, lengths):
+    """Also right: padding steps set to minus infinity, then one maximum over time."""
+    real = np.arange(states.shape[1]) < np.asarray(lengths)[:, None]
+    return np.where(real[..., None], states, -np.inf).max(axis=1)
 
 
 def masked_state_by_loop(states, lengths):
     return np.array([states[review, length - 1] for review, length in enumerate(lengths)])
 
 
-def softmax_powered(logits, temperature):
-    """Also right: softmax(logits) ** (1 / T), normalised, is softmax(logits / T)."""
-    p = np.exp(logits - logits.max()) ** (1 / temperature)
-    return p / p.sum()
+def surviving_share_by_loop(forget_gates):
+    """Also right: from the last step back, each share is the next one times the next gate."""
+    share = np.ones_like(forget_gates)
+    for t in range(len(forget_gates) - 2, -1, -1):
+        share[t] = share[t + 1] * forget_gates[t + 1]
+    return share
+
+
+def write_greedily_as_list(step, first_id, state, length):
+    """Also right: a list of Python ints, the state renamed at each step."""
+    ids = []
+    for _ in range(length):
+        probabilities, state = step(ids[-1] if ids else first_id, state)
+        ids.append(int(np.argmax(probabilities)))
+    return ids
 
 
 @functools.cache
@@ -129,10 +139,12 @@ def tiny_models():
 A_PAIR = ("Good acting, poor story.", "Poor acting, good story.")
 CHECKS = [
     exercise_row(rnn_loop.check_stacked_rnn_step, rnn_loop.STACKED_RNN_STEP, stacked_step_split),
-    exercise_row(
-        rnn_loop.check_simple_rnn_param_count,
-        rnn_loop.SIMPLE_RNN_PARAM_COUNT,
-        lambda features, units: features * units + units * units + units,
+    Row(
+        rnn_loop.check_latch_weights,
+        right=(lambda: (10.0, 4.0, -2.0), lambda: [20, 6, -3]),
+        mistakes=rnn_loop.LATCH_MISTAKES,
+        wrong_shape=lambda: (10.0, 4.0),
+        shape_message="returned 2 numbers, expected three numbers",
     ),
     exercise_row(gradients.check_bptt_step, gradients.BPTT_STEP),
     exercise_row(gradients.check_clip_by_global_norm, gradients.CLIP_BY_GLOBAL_NORM),
@@ -149,13 +161,13 @@ CHECKS = [
     exercise_row(gates.check_forget_gate, gates.FORGET_GATE, forget_gate_by_hand),
     exercise_row(gates.check_gru_step, gates.GRU_STEP, gru_step_by_hand),
     exercise_row(
-        gates.check_gru_param_count,
-        gates.GRU_PARAM_COUNT,
-        lambda features, units, reset_after: 3 * units * (features + units + 1 + reset_after),
+        gates.check_forget_bias,
+        gates.FORGET_BIAS,
+        lambda share, steps: -np.log(share ** (-1 / steps) - 1),
     ),
     exercise_row(imdb.check_padding_share, imdb.PADDING_SHARE),
     exercise_row(imdb.check_masked_final_state, imdb.MASKED_FINAL_STATE, masked_state_by_loop),
-    exercise_row(imdb.check_confusion_matrix, imdb.CONFUSION_MATRIX, confusion_by_loop),
+    exercise_row(imdb.check_max_over_words, imdb.MAX_OVER_WORDS, max_pooled_by_masking),
     Row(
         imdb.check_word_order_pair,
         right=(lambda: A_PAIR,),
@@ -179,13 +191,11 @@ CHECKS = [
         arguments=lambda: {"models": tiny_models()},
     ),
     exercise_row(inside.check_head_probability, inside.HEAD_PROBABILITY),
-    exercise_row(
-        inside.check_pca_2d, inside.PCA_2D, _changed(inside.PCA_2D.reference, np.negative)
-    ),
-    exercise_row(
-        generation.check_temperature_softmax, generation.TEMPERATURE_SOFTMAX, softmax_powered
-    ),
+    exercise_row(inside.check_surviving_share, inside.SURVIVING_SHARE, surviving_share_by_loop),
     exercise_row(generation.check_bits_per_character, generation.BITS_PER_CHARACTER),
+    exercise_row(
+        generation.check_write_greedily, generation.WRITE_GREEDILY, write_greedily_as_list
+    ),
     exercise_row(char_rnn.check_window_bits, char_rnn.WINDOW_BITS),
     exercise_row(
         char_rnn.check_char_rnn_gradients,
@@ -204,22 +214,22 @@ CHECKS = [
 # How many usual mistakes each check names, so that dropping one fails a test.
 KNOWN_MISTAKES = {
     "check_stacked_rnn_step": 5,
-    "check_simple_rnn_param_count": 5,
+    "check_latch_weights": 3,
     "check_bptt_step": 5,
     "check_clip_by_global_norm": 3,
     "check_geometric_mean": 3,
     "check_recurrent_weight_gradient": 7,
     "check_forget_gate": 6,
     "check_gru_step": 5,
-    "check_gru_param_count": 4,
+    "check_forget_bias": 4,
     "check_padding_share": 5,
     "check_masked_final_state": 4,
-    "check_confusion_matrix": 3,
+    "check_max_over_words": 4,
     "check_word_order_pair": 4,
     "check_head_probability": 8,
-    "check_pca_2d": 2,
-    "check_temperature_softmax": 5,
+    "check_surviving_share": 5,
     "check_bits_per_character": 8,
+    "check_write_greedily": 6,
     "check_window_bits": 7,
     "check_char_rnn_gradients": 6,
     "check_numerical_gradient": 2,
@@ -330,14 +340,19 @@ def test_a_right_answer_that_then_changes_its_arguments_still_passes(row, capsys
 
 
 def test_a_mistake_that_shows_in_one_case_only_is_recognised_there(capsys):
-    # Without the largest logit subtracted, this mistake gives nan for logits near 1000,
-    # which no mistake gives; its own shows at the first temperature.
-    def probabilities_divided(logits, temperature):
-        e = np.exp(logits)
-        return e / e.sum() / temperature
+    # This loop starts from zeros, not from the state it is given, and does not carry the state:
+    # from the other case's state that matches no mistake; the first case starts from zeros,
+    # where it is the state not carried.
+    def write_from_zeros(step, first_id, state, length):
+        ids, current, zeros = [], first_id, np.zeros_like(state)
+        for _ in range(length):
+            probabilities, _ = step(current, zeros)
+            current = int(np.argmax(probabilities))
+            ids.append(current)
+        return ids
 
-    assert not generation.check_temperature_softmax(probabilities_divided)
-    hint = "the temperature divides the logits, before the exponential"
+    assert not generation.check_write_greedily(write_from_zeros)
+    hint = "the state is not carried"
     assert capsys.readouterr().out.startswith(f"Not yet: {hint}")
 
 

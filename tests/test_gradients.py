@@ -26,6 +26,7 @@ from lesson_utils.experiments.gradients import (
     radius_gradient_curves,
     scaled_orthogonal,
     slope_factors,
+    steadiest_radius,
     steps_back_ratio,
     train_recording_gradients,
 )
@@ -287,6 +288,13 @@ def test_growth_per_step_is_the_geometric_mean_of_the_step_factors():
 def test_tanh_gradient_is_steady_only_on_a_knife_edge():
     growth = growth_by_radius([1.0, 1.37, 2.0], timesteps=100)
     assert growth[0] ** 99 < 0.01 and 0.5 < growth[1] ** 99 < 2 and growth[2] ** 99 > 100
+
+
+def test_steadiest_radius_is_the_growth_nearest_1_on_a_log_scale():
+    assert steadiest_radius({1.0: 0.6, 1.5: 1.5}) == 1.5  # x1.5 is nearer steady than x0.6
+    assert steadiest_radius({1.0: 0.9, 1.37: 1.001, 2.0: 1.2}) == 1.37
+    with pytest.raises(ValueError, match="growth"):
+        steadiest_radius({})
 
 
 def test_explorer_title_readout_and_notebook_give_one_growth_per_step():

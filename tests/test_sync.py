@@ -79,13 +79,109 @@ EDITS = {
 }
 
 
-@pytest.mark.parametrize("what", list(EDITS))
+def _answer_note(notebook):
+    return next(c for c in notebook["cells"] if "answer" in c["metadata"].get("tags", []))
+
+
+def _explore_solution(notebook):
+    return next(
+        c
+        for c in notebook["cells"]
+        if "".join(c["source"]).startswith("# @title Worked solution to explore")
+    )
+
+
+def _explore_pointer(notebook):
+    cells = notebook["cells"]
+    return cells[cells.index(_explore_solution(notebook)) - 1]
+
+
+EXPLORE_EDITS = {
+    "explore solution's pointer": lambda nb: _replace_in(
+        _explore_pointer(nb), "hidden below", "below"
+    ),
+    "explore solution's Colab title": lambda nb: _replace_in(
+        _explore_solution(nb), "# @title Worked solution to explore 5", "# @title Explore 5"
+    ),
+    "explore solution shown in JupyterLab": lambda nb: _explore_solution(nb)["metadata"].pop(
+        "jupyter"
+    ),
+    "explore solution's outputs shown": lambda nb: _explore_solution(nb)["metadata"]["jupyter"].pop(
+        "outputs_hidden"
+    ),
+}
+
+
+# Each hand edit, and the notebook it is made in: 03's exercises, 02's explore solution.
+HAND_EDITS = {
+    **{what: ("03_lstm_gru_gates.ipynb", edit) for what, edit in EDITS.items()},
+    **{what: ("02_vanishing_gradients.ipynb", edit) for what, edit in EXPLORE_EDITS.items()},
+}
+
+
+@pytest.mark.parametrize("what", list(HAND_EDITS))
 def test_a_hand_edit_of_a_notebooks_derived_text_fails_the_check(clone, what):
-    path = clone / "notebooks" / "03_lstm_gru_gates.ipynb"
-    _edit_notebook(path, EDITS[what])
+    name, edit = HAND_EDITS[what]
+    path = clone / "notebooks" / name
+    _edit_notebook(path, edit)
     assert list(sync.sync(clone, check=True)) == [path]
     sync.sync(clone)
     assert sync.sync(clone, check=True) == {}
+
+
+def test_a_changed_answer_note_fails_the_check_until_the_guide_is_synced(clone):
+    path, guide = (
+        clone / "notebooks" / "02_vanishing_gradients.ipynb",
+        clone / "docs" / "instructors.md",
+    )
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    note = _answer_note(notebook)
+    note["source"] = [line.replace("The steadiest radius", "The radius") for line in note["source"]]
+    # Written as sync writes a notebook, so that only the note's prose changed.
+    path.write_text(
+        json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    assert list(sync.sync(clone, check=True)) == [guide]
+    sync.sync(clone)
+    assert sync.sync(clone, check=True) == {}
+    section = guide.read_text(encoding="utf-8").split(sync.ANSWERS_HEADING)[1].split("\n## ")[0]
+    assert (
+        "### 02_vanishing_gradients\n\n**Explore 5. On the knife edge.**\n\nThe radius lies"
+        in section
+    )
+    assert "<details>" not in section and "<summary>" not in section
+
+
+def test_the_guide_gives_each_notes_answer_and_says_which_are_checked():
+    notebooks = {
+        name: json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+        for name in ("02_vanishing_gradients.ipynb", "04_imdb_sentiment.ipynb")
+    }
+    section = sync.answers_markdown(notebooks)
+    assert section.startswith(sync.ANSWERS_HEADING + "\n\n")
+    checked = "Checked in the notebook by the collapsed cell *Worked solution to explore {}*."
+    gradients, imdb = section.split("### 04_imdb_sentiment")
+    assert "**Explore 5. On the knife edge.**" in gradients and checked.format(5) in gradients
+    assert "**Explore 3. Where could word order help?**" in imdb and "Checked in" not in imdb
+    for notebook in notebooks.values():
+        prose = sync.ANSWER_NOTE.match("".join(_answer_note(notebook)["source"])).group(2).strip()
+        assert prose in section
+
+
+def test_the_guide_without_its_answers_heading_is_named(clone):
+    guide = clone / "docs" / "instructors.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace(sync.ANSWERS_HEADING, "## Answers"))
+    with pytest.raises(ValueError, match="no '## Answers to the explore tasks' section"):
+        sync.sync(clone, check=True)
+
+
+def test_an_answer_note_away_from_its_task_is_named():
+    notebook = json.loads((ROOT / "notebooks" / "04_imdb_sentiment.ipynb").read_text("utf-8"))
+    cells = notebook["cells"]
+    note = cells.index(_answer_note(notebook))
+    cells[note - 1], cells[note - 2] = cells[note - 2], cells[note - 1]
+    with pytest.raises(ValueError, match="must follow its task"):
+        sync.explore_answers(notebook, "04_imdb_sentiment.ipynb")
 
 
 def test_a_solution_without_its_pointer_line_is_named():
@@ -108,6 +204,7 @@ def test_a_changed_diagram_in_images_fails_the_check_until_it_is_attached(clone)
         ("notebooks_2", "notebooks_1"),  # the benchmark file it quotes
         ("decks took ", "decks took 1"),  # the decks' export time
         ("| 01 | `assert demo_accuracy", "| 01 | `assert  demo_accuracy"),  # the claims table
+        ("**Explore 5. On the knife edge.**", "**Explore 5.**"),  # the answers to the explore tasks
     ],
 )
 def test_a_hand_edit_of_the_guides_derived_text_fails_the_check(clone, old, new):

@@ -194,28 +194,6 @@ class Exercise:
         )
 
 
-def count_exercise(reference, sizes, mistakes):
-    """An exercise whose answer is a layer's number of parameters, for several sizes.
-
-    Args:
-        reference: the course's count, a function of the sizes.
-        sizes: the arguments to try, e.g. `[(3, 4), (10, 7)]` for `(features, units)`.
-        mistakes: dict hint -> wrong count, as for `Exercise`.
-
-    Returns:
-        The `Exercise`.
-    """
-    return Exercise(
-        reference,
-        {str(args): args for args in sizes},
-        "the number of parameters",
-        mistakes,
-        success="{name} equals Keras' count_params() on every size tried.",
-        otherwise="{name}{case} returned {result:g}, expected {expected}. Count the blocks, "
-        "then each block's kernel, recurrent kernel and bias.",
-    )
-
-
 def step_arguments(seed, blocks=1, bias_rows=None):
     """Random arguments of one recurrent step: 5 examples, 3 features, 4 units, Keras' layout.
 

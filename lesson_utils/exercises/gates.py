@@ -1,11 +1,12 @@
-"""Notebook 03's exercises: the LSTM's forget gate, a GRU step and the GRU's parameters."""
+"""Notebook 03's exercises: the LSTM's forget gate, a GRU step, and the forget bias that keeps a
+value."""
 
 import functools
 
 import numpy as np
 
-from lesson_utils.exercises.core import Exercise, count_exercise, step_arguments
-from lesson_utils.scratch.cells import gru_param_count, gru_step, sigmoid
+from lesson_utils.exercises.core import Exercise, step_arguments
+from lesson_utils.scratch.cells import gru_step, sigmoid
 
 
 def _blocks(x_t, h_prev, kernel, recurrent_kernel, bias):
@@ -82,20 +83,41 @@ GRU_STEP = Exercise(
     },
 )
 
-GRU_PARAM_COUNT = count_exercise(
-    gru_param_count,
-    [(3, 4, True), (3, 4, False), (10, 7, True), (10, 7, False)],
+
+def _logit(p):
+    """The sigmoid's inverse: the pre-activation whose sigmoid is `p`."""
+    return np.log(p / (1 - p))
+
+
+def _forget_bias_to_keep(share, steps):
+    return _logit(share ** (1 / steps))
+
+
+FORGET_BIAS = Exercise(
+    _forget_bias_to_keep,
     {
-        "with reset_after=True Keras keeps a second bias row (for the recurrent side): one more "
-        "bias per unit and block.": lambda f, u, ra: 3 * u * (f + u + 1),
-        "the extra bias row belongs to reset_after=True, not reset_after=False.": (
-            lambda f, u, ra: 3 * u * (f + u + (1 if ra else 2))
-        ),
-        "with reset_after=False there is only one bias row.": lambda f, u, ra: 3 * u * (f + u + 2),
-        "a GRU has three blocks (update gate, reset gate, candidate), not four.": (
-            lambda f, u, ra: 4 * u * (f + u + (2 if ra else 1))
-        ),
+        f"share={share}, steps={steps}": (share, steps)
+        for share, steps in ((0.5, 50), (0.9, 10), (0.1, 200), (0.5, 1))
     },
+    "the forget bias b, one number",
+    {
+        "that bias keeps `share` for one step only: over `steps` steps the forget gate multiplies "
+        "the cell state `steps` times, so sigma(b) ** steps = share.": lambda share, steps: _logit(
+            share
+        ),
+        "that is the forget gate's value sigma(b), a fraction between 0 and 1; the exercise asks "
+        "for the bias b before the sigmoid: b = log(f / (1 - f)).": lambda share, steps: (
+            share ** (1 / steps)
+        ),
+        "np.log(f) is not the sigmoid's inverse: the bias whose sigmoid is f is "
+        "log(f / (1 - f)).": lambda share, steps: np.log(share ** (1 / steps)),
+        "the forget gate multiplies: what is left after n steps is f ** n, not 1 - n * (1 - f), "
+        "so take the n-th root of the share.": lambda share, steps: _logit(1 - (1 - share) / steps),
+    },
+    success="{name} gives the bias that keeps the share: b = {expected:.3f} keeps half over 50 "
+    "steps.",
+    otherwise="{name}{case} returned {result:.4g}, expected {expected:.4g}. Solve "
+    "sigma(b) ** steps = share for b: first the forget gate f, then the sigmoid's inverse.",
 )
 
 
@@ -127,13 +149,17 @@ def check_gru_step(gru_step):
     return GRU_STEP.check(gru_step)
 
 
-def check_gru_param_count(count):
-    """Checks a learner's `count(features, units, reset_after)` for `keras.layers.GRU`.
+def check_forget_bias(forget_bias_to_keep):
+    """Checks a learner's `forget_bias_to_keep(share, steps)`, section 4's carry run backwards.
+
+    With nothing new written, each step multiplies an LSTM's cell state by its forget gate
+    `sigma(b)`, so after `steps` steps `sigma(b) ** steps` of a value is left.
 
     Args:
-        count: the learner's function.
+        forget_bias_to_keep: a function returning the forget bias `b` that keeps `share` of a
+            value over `steps` steps.
 
     Returns:
-        `True` if it is right for both `reset_after` settings, else `False`.
+        `True` if it is right, else `False` (and prints why).
     """
-    return GRU_PARAM_COUNT.check(count)
+    return FORGET_BIAS.check(forget_bias_to_keep)

@@ -1,45 +1,13 @@
-"""Notebook 07's exercises: the softmax with a temperature, and bits per character."""
+"""Notebook 07's exercises: bits per character, and the loop that makes a model write."""
 
 import numpy as np
 
 from lesson_utils.exercises.core import Exercise
 
 
-def _softmax(logits, temperature):
-    z = logits / temperature
-    e = np.exp(z - z.max())
+def _softmax(logits):
+    e = np.exp(logits - logits.max())
     return e / e.sum()
-
-
-_logits = np.random.default_rng(16).normal(scale=2.0, size=30)
-TEMPERATURE_SOFTMAX = Exercise(
-    _softmax,
-    {
-        "temperature 0.5": (_logits, 0.5),
-        "temperature 2.0": (_logits, 2.0),
-        "temperature 1.0": (_logits, 1.0),
-        "temperature 0.5 with logits near 1000": (_logits + 1000.0, 0.5),
-    },
-    "the probabilities, one per character",
-    {
-        "the logits were multiplied by the temperature: divide them by it, so that a low "
-        "temperature sharpens the distribution.": lambda z, t: _softmax(z * t, 1.0),
-        "the temperature is missing: divide the logits by it before the softmax.": (
-            lambda z, t: _softmax(z, 1.0)
-        ),
-        "these do not add up to 1: divide the exponentials by their sum.": (
-            lambda z, t: np.exp(z / t)
-        ),
-        "the temperature divides the logits, before the exponential, not the probabilities after "
-        "it.": lambda z, t: _softmax(z, 1.0) / t,
-        "right for small logits, but for logits near 1000 the exponential overflows (exp(2000) is "
-        "inf, and inf / inf is nan): subtract the largest logit before the exponential; the "
-        "probabilities do not change.": lambda z, t: np.exp(z / t) / np.exp(z / t).sum(),
-    },
-    success="{name} gives softmax(logits / temperature), large logits included.",
-    otherwise="at {case} your probabilities differ from softmax(logits / temperature) by up to "
-    "{gap:.3g}.",
-)
 
 
 def _given(probabilities, targets):
@@ -48,7 +16,7 @@ def _given(probabilities, targets):
 
 
 _rng = np.random.default_rng(17)
-_probabilities = np.array([_softmax(row, 1.0) for row in _rng.normal(scale=2, size=(40, 6))])
+_probabilities = np.array([_softmax(row) for row in _rng.normal(scale=2, size=(40, 6))])
 BITS_PER_CHARACTER = Exercise(
     lambda probabilities, targets: np.mean(-np.log2(_given(probabilities, targets))),
     {"random probabilities": (_probabilities, _rng.integers(0, 6, size=40))},
@@ -84,18 +52,71 @@ BITS_PER_CHARACTER = Exercise(
 )
 
 
-def check_temperature_softmax(temperature_softmax):
-    """Checks a learner's `temperature_softmax(logits, temperature)`.
+def _tiny_rnn(seed=6, characters=6, units=5):
+    """A small random RNN's step, `step(char_id, state) -> (probabilities, new_state)`.
 
-    Args:
-        temperature_softmax: a function taking a 1-D array of logits (one per character) and a
-            positive temperature, returning the probabilities `softmax(logits / temperature)`, shape
-            `(vocab,)`.
-
-    Returns:
-        `True` if it is right (large logits included), else `False` (and prints why).
+    Not a trained model: a fixed example on which each usual mistake of the writing loop writes
+    something other than the greedy text.
     """
-    return TEMPERATURE_SOFTMAX.check(temperature_softmax)
+    rng = np.random.default_rng(seed)
+    embedding, recurrent, output = (
+        rng.normal(scale=1.5, size=shape)
+        for shape in [(characters, units), (units, units), (units, characters)]
+    )
+
+    def step(char_id, state):
+        state = np.tanh(embedding[char_id] + state @ recurrent)
+        return _softmax(state @ output), state
+
+    return step
+
+
+def _write(step, first_id, state, length, *, carry=True, feed_first=False, keep=np.argmax):
+    """Greedy writing; the keywords make the usual mistakes: the state not carried, the first
+    id fed at every step, the chosen character's probability kept instead of its id."""
+    ids, current = [], first_id
+    for _ in range(length):
+        probabilities, new_state = step(first_id if feed_first else current, state)
+        state = new_state if carry else state
+        current = int(np.argmax(probabilities))
+        ids.append(keep(probabilities))
+    return np.array(ids)
+
+
+_step = _tiny_rnn()
+WRITE_GREEDILY = Exercise(
+    _write,
+    {
+        "from a zero state": (_step, 2, np.zeros(5), 12),
+        "from another state": (_step, 4, np.random.default_rng(106).uniform(-1, 1, 5), 9),
+    },
+    "the ids of the `length` characters written, in order",
+    {
+        "the state is not carried: every step starts again from the state you were given, so "
+        "each character depends on the one before it only. Keep the new state: "
+        "`probabilities, state = step(current, state)`.": lambda *args: _write(*args, carry=False),
+        "first_id is fed in at every step: feed back the character just written, so that the "
+        "model reads its own text.": lambda *args: _write(*args, feed_first=True),
+        "first_id is where the writing starts, not a character written: return only the "
+        "`length` new ids.": lambda step, first_id, *rest: np.array(
+            [first_id, *_write(step, first_id, *rest)]
+        ),
+        "one character too few: the loop should write `length` characters.": (
+            lambda *args: _write(*args)[:-1]
+        ),
+        "the list starts with first_id and misses the last character written: append each id "
+        "after the step that chooses it.": lambda step, first_id, *rest: np.array(
+            [first_id, *_write(step, first_id, *rest)[:-1]]
+        ),
+        "those are the probabilities of the characters chosen, not their ids: np.argmax gives "
+        "the id, np.max its probability.": lambda *args: _write(*args, keep=np.max),
+    },
+    success="{name} writes {expected} from a zero state: each character the most probable one, "
+    "fed back in, the state carried.",
+    otherwise="{case}, your ids {result} differ from greedy writing's {expected}. At each step "
+    "take the most probable character's id, np.argmax(probabilities), keep it, and feed it back "
+    "in with the new state.",
+)
 
 
 def check_bits_per_character(bits_per_character):
@@ -110,3 +131,19 @@ def check_bits_per_character(bits_per_character):
         `True` if it is right, else `False` (and prints why).
     """
     return BITS_PER_CHARACTER.check(bits_per_character)
+
+
+def check_write_greedily(write_greedily):
+    """Checks a learner's `write_greedily(step, first_id, state, length)`.
+
+    Args:
+        write_greedily: a function taking a model's step, `step(char_id, state)` returning
+            `(probabilities, new_state)`, the id of the character to start from, the state to
+            start from and how many characters to write, and returning the `length` ids
+            written: each the most probable next character, fed back in as the next input, the
+            state carried from step to step.
+
+    Returns:
+        `True` if it is right, else `False` (and prints why).
+    """
+    return WRITE_GREEDILY.check(write_greedily)

@@ -1,5 +1,5 @@
-"""Notebooks 04 and 05's exercises: the share of padding and the state a mask keeps (04), the
-confusion matrix and a pair of reviews that only word order tells apart (05)."""
+"""Notebooks 04 and 05's exercises: the share of padding and the state a mask keeps (04),
+max-pooling over a review's words and a pair of reviews that only word order tells apart (05)."""
 
 import numpy as np
 
@@ -11,7 +11,6 @@ from lesson_utils.data.word_order import (
     words_outside_vocabulary,
 )
 from lesson_utils.exercises.core import Exercise, call, name_of, report, unexpected
-from lesson_utils.experiments.evaluation import confusion_matrix
 from lesson_utils.experiments.word_order import word_order_scores
 from lesson_utils.models.recurrent import model_vocab_size
 from lesson_utils.models.store import load_model
@@ -45,6 +44,7 @@ PADDING_SHARE = Exercise(
     success="{expected:.3f} of the padded array of these reviews is zeros.",
     otherwise="got {result:.4f} for lengths {case} and max_length 256, expected {expected:.4f}.",
 )
+
 
 def _masked_final_state(states, lengths):
     return states[np.arange(len(lengths)), np.asarray(lengths) - 1]
@@ -81,23 +81,40 @@ MASKED_FINAL_STATE = Exercise(
 )
 
 
-_rng = np.random.default_rng(5)
-_labels, _probabilities = _rng.integers(0, 2, size=40), _rng.uniform(size=40)
-_labels[:3], _probabilities[:3] = [0, 1, 0], 0.5  # on the threshold: negative, as in Keras
-CONFUSION_MATRIX = Exercise(
-    confusion_matrix,
-    {"random labels": (_labels, _probabilities)},
-    "the 2x2 counts [[TN, FP], [FN, TP]]",
+def _max_over_words(states, lengths):
+    return np.stack([states[review, :n].max(axis=0) for review, n in enumerate(lengths)])
+
+
+# A bidirectional layer's states for 4 post-padded reviews over 7 steps (4 numbers each), zeros
+# at the padding steps as Keras' Bidirectional returns them; the second review's first number
+# is negative at every word, so that the padding's 0 would beat it.
+_pooled_states = np.random.default_rng(8).uniform(-1, 1, size=(4, 7, 4))
+_word_counts = np.array([7, 3, 2, 5])
+_pooled_states[1, :3, 0] = [-0.3, -0.6, -0.2]
+for _review, _n in enumerate(_word_counts):
+    _pooled_states[_review, _n:] = 0.0
+MAX_OVER_WORDS = Exercise(
+    _max_over_words,
+    {"lengths [7, 3, 2, 5], 7 steps": (_pooled_states, _word_counts)},
+    "one vector per review, (reviews, width)",
     {
-        "rows and columns are swapped: rows are the true labels, columns the predictions.": (
-            lambda *args: confusion_matrix(*args).T
+        "the padding steps count: a bidirectional layer returns zeros there, so a number that "
+        "is negative at every real word becomes 0. Take the largest value over each review's "
+        "own words, its first `length` steps.": lambda states, lengths: states.max(axis=1),
+        "that is the state after the last real word (notebook 04's exercise 2); max-pooling "
+        "takes, for each number, its largest value over all the review's words.": (
+            _masked_final_state
         ),
-        "the order is reversed: row and column 0 are *negative* (label 0).": (
-            lambda *args: confusion_matrix(*args)[::-1, ::-1]
+        "that is the mean over the real words (mean-pooling); max-pooling takes the largest "
+        "value.": lambda states, lengths: np.stack(
+            [states[review, :n].mean(axis=0) for review, n in enumerate(lengths)]
         ),
-        "a probability of exactly 0.5 counts as negative: predict positive only when p > 0.5, as "
-        "Keras' accuracy does.": lambda y, p: confusion_matrix(y, p + 1e-12),
+        "one word short: a review of length n has its words at steps 0 to n - 1, and all n "
+        "count.": lambda states, lengths: np.stack(
+            [states[review, : n - 1].max(axis=0) for review, n in enumerate(lengths)]
+        ),
     },
+    success="{name} pools each review as the model's MaxOverTime layer does.",
 )
 
 
@@ -130,18 +147,19 @@ def check_masked_final_state(masked_final_state):
     return MASKED_FINAL_STATE.check(masked_final_state)
 
 
-def check_confusion_matrix(confusion):
-    """Checks a learner's `confusion(y_true, probabilities)`.
+def check_max_over_words(max_over_words):
+    """Checks a learner's `max_over_words(states, lengths)`, max-pooling over time with a mask.
 
     Args:
-        confusion: a function returning the 2x2 counts `[[TN, FP], [FN, TP]]` (rows: true label
-            negative, positive; columns: predicted), predicting positive when the probability is
-            above 0.5.
+        max_over_words: a function returning, from a recurrent layer's states at every step of
+            post-padded reviews, `(reviews, steps, width)`, and the reviews' real lengths, for
+            each review and each number its largest value over the review's real words,
+            `(reviews, width)`: what `build_rnn_model(..., pooling="max")` hands its head.
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    return CONFUSION_MATRIX.check(confusion)
+    return MAX_OVER_WORDS.check(max_over_words)
 
 
 def check_word_order_pair(word_order_pair, models=None, *, source=None):

@@ -1,9 +1,9 @@
-"""Notebook 06's exercises: the classifier head by hand, and PCA's projection onto 2-D."""
+"""Notebook 06's exercises: the classifier head by hand, and how much of a word the last cell
+state still holds."""
 
 import numpy as np
 
-from lesson_utils.exercises.core import Exercise, numbers_agree
-from lesson_utils.experiments.inspection import pca_2d
+from lesson_utils.exercises.core import Exercise
 from lesson_utils.scratch.cells import sigmoid
 
 
@@ -56,34 +56,47 @@ HEAD_PROBABILITY = Exercise(
 )
 
 
-def _agree_up_to_signs(result, expected):
-    """Whether two projections agree once each column of `result` has `expected`'s sign."""
-    if np.shape(result) != np.shape(expected):
-        return False
-    return numbers_agree(result * np.where(np.sum(result * expected, axis=0) < 0, -1, 1), expected)
+def _surviving(forget_gates):
+    """The product of each unit's forget gates after each step; 1 at the last step."""
+    later = np.cumprod(forget_gates[::-1], axis=0)[::-1]  # row t: f_t * f_t+1 * ... * f_T
+    return np.concatenate([later[1:], np.ones_like(forget_gates[:1])])
 
 
-def _least_variance(states):
-    """`states` projected onto their two directions of least variance."""
-    centred = states - states.mean(axis=0)
-    return centred @ np.linalg.svd(centred, full_matrices=False)[2][-2:].T
+def _mean_of_later(forget_gates):
+    """The mean of each unit's forget gates after each step; 1 at the last step."""
+    counts = np.arange(len(forget_gates) - 1, 0, -1)[:, None]  # how many steps come after
+    later = np.cumsum(forget_gates[::-1], axis=0)[::-1][1:] / counts
+    return np.concatenate([later, np.ones_like(forget_gates[:1])])
 
 
-_states = np.random.default_rng(6).normal(size=(50, 5)) * [3.0, 0.3, 1.5, 0.2, 0.1] + 4.0
-PCA_2D = Exercise(
-    lambda states: pca_2d(states)["projected"],
-    {"random states": (_states,)},
-    "the coordinates, one row per state, one column per component",
+_gates_rng = np.random.default_rng(25)
+SURVIVING_SHARE = Exercise(
+    _surviving,
     {
-        "subtract the mean of the states first: PCA finds directions of variance around the "
-        "mean.": lambda states: states @ np.linalg.svd(states, full_matrices=False)[2][:2].T,
-        "those are the two directions of *least* variance: NumPy's SVD sorts singular values from "
-        "largest to smallest, so take the first two rows of vt.": _least_variance,
+        "random forget gates, 6 words and 4 units": (_gates_rng.uniform(0.05, 0.95, (6, 4)),),
+        "every gate 0.9, as on notebook 03's conveyor belt": (np.full((5, 2), 0.9),),
+        "a review of one word": (_gates_rng.uniform(0.05, 0.95, (1, 3)),),
     },
-    success="{name} matches PCA (up to the sign of each component, which is arbitrary).",
-    otherwise="the coordinates differ from PCA's. Centre the states, take the SVD of the "
-    "centred matrix, and project onto the first two rows of vt.",
-    close=_agree_up_to_signs,
+    "the share of each step's write left at the last step, shape (steps, units)",
+    {
+        "that includes the word's own forget gate f_t: step t writes i_t * g_t *after* f_t has "
+        "scaled the old memory, so only the later gates f_t+1 ... f_T shrink it (the last "
+        "word's share is 1).": lambda f: np.cumprod(f[::-1], axis=0)[::-1],
+        "that multiplies the gates from the first word on: what step t wrote is shrunk by the "
+        "gates *after* it, up to the last word. Reverse the steps (forget_gates[::-1]), take the "
+        "cumulative product, reverse back, and shift by one step.": (
+            lambda f: np.cumprod(f, axis=0)
+        ),
+        "that is the mean of the later forget gates: each step keeps a share f of what is left, "
+        "so the shares multiply; take their product.": _mean_of_later,
+        "the forget gate is the share *kept* (near 1 the cell keeps its memory): multiply the "
+        "gates f, not 1 - f.": lambda f: _surviving(1 - f),
+        "that multiplies along the units (axis 1): each unit keeps its own memory, so the product "
+        "runs over the steps, axis 0.": lambda f: _surviving(f.T).T,
+    },
+    success="{name} gives the share of each word's write that reaches the last cell state.",
+    otherwise="for {case}, your shares differ from the product of the later forget gates by up "
+    "to {gap:.3g}. Row t is f_t+1 * ... * f_T, unit by unit; the last row is 1.",
 )
 
 
@@ -101,15 +114,16 @@ def check_head_probability(head_probability):
     return HEAD_PROBABILITY.check(head_probability)
 
 
-def check_pca_2d(project_2d):
-    """Checks a learner's `project_2d(states)`: the PCA projection onto 2 components.
+def check_surviving_share(surviving_share):
+    """Checks a learner's `surviving_share(forget_gates)`.
 
     Args:
-        project_2d: a function from `(n, features)` to the `(n, 2)` coordinates along the two
-            directions of largest variance. Each component's sign is arbitrary, so either is
-            accepted.
+        surviving_share: a function taking one review's forget gates, shape `(steps, units)`,
+            and returning, for each step and unit, the product of that unit's forget gates at
+            the later steps, `f_t+1 * ... * f_T` (1 at the last step), shape `(steps, units)`:
+            the share of what step t wrote into the cell state that is left in the last one.
 
     Returns:
         `True` if it is right, else `False` (and prints why).
     """
-    return PCA_2D.check(project_2d)
+    return SURVIVING_SHARE.check(surviving_share)

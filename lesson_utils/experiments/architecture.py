@@ -130,3 +130,36 @@ def bidirectional_halves(model, ids):
     return {
         name: keras.ops.convert_to_numpy(part(vectors, mask=mask)) for name, part in read.items()
     }
+
+
+def max_pooled_reading(model, ids):
+    """What the max-pooling head of a one-layer model reads, step by step and pooled.
+
+    Args:
+        model: a model from `build_rnn_model(..., pooling="max")` with one
+            recurrent layer (bidirectional or not).
+        ids: post-padded word ids, shape `(reviews, timesteps)`.
+
+    Returns:
+        A dict of arrays: `states`, the recurrent layer's output at every step,
+        `(reviews, timesteps, width)` (what it returns at padding steps depends
+        on the layer: a Bidirectional layer returns zeros); `lengths`, each
+        review's number of real words, `(reviews,)`; `pooled`, the model's
+        `MaxOverTime` layer on those states, `(reviews, width)`.
+    """
+    names = [layer.name for layer in model.layers]
+    if "max_over_time" not in names or len(model.layers) < 4:
+        raise ValueError(
+            "Argument `model` must be built with build_rnn_model(..., pooling='max'). "
+            f"Received: model={model.name!r} with layers {names}."
+        )
+    embedding, recurrent = model.get_layer("embedding"), model.layers[2]
+    ids = np.asarray(ids)
+    vectors, mask = embedding(ids), embedding.compute_mask(ids)
+    states = recurrent(vectors, mask=mask)
+    pooled = model.get_layer("max_over_time")(states, mask=mask)
+    return {
+        "states": keras.ops.convert_to_numpy(states),
+        "lengths": (ids != 0).sum(axis=1),
+        "pooled": keras.ops.convert_to_numpy(pooled),
+    }

@@ -8,6 +8,8 @@ shows them, and asserts what its prose says about them.
 import json
 from pathlib import Path
 
+import numpy as np
+
 from lesson_utils.models.bag_of_words import BAG_OF_WORDS_MAX_LENGTH
 from lesson_utils.paths import benchmark_results_folder
 from lesson_utils.settings import (
@@ -33,6 +35,11 @@ CONFIG_LABELS = {
     "bow_dense": "bag of words: dense 16-16",
     "bow_logistic_256": "bag of words: logistic regression, last 256 ids",
     "bow_dense_256": "bag of words: dense 16-16, last 256 ids",
+    "bidirectional_max": "+ max-pooling over the words",
+    "bidirectional_max_whole": "+ whole reviews (up to 2,500 ids)",
+    "bidirectional_max_whole_20k": "+ 20,000 words instead of 10,000",
+    "bidirectional_max_whole_20k_wide": "+ word vectors of 64 numbers and dropout 0.5",
+    "bow_dense_20k": "bag of words: dense 16-16, whole reviews, 20,000 words",
 }
 
 
@@ -168,6 +175,101 @@ def benchmark_rows(results, names):
     return rows
 
 
+def seed_rows(results, names):
+    """One row per configuration of a benchmark run made with several seeds.
+
+    Args:
+        results: as `load_benchmark_run` returns, from a run of
+            `python -m course_tools.bench --seeds ...`.
+        names: the configurations to show, in order.
+
+    Returns:
+        A list of dicts with `name`, `label`, `seeds`, `kept` (the kept test
+        accuracy of each seed), `mean`, `std` (over the seeds), `min`, `max`
+        and `cpu_seconds_per_epoch` (the mean over the seeds).
+
+    Raises:
+        ValueError: when a configuration was measured with one seed only.
+    """
+    rows = []
+    for name in names:
+        runs = results[name].get("per_seed")
+        if not runs:
+            raise ValueError(
+                f"The run of {name!r} ({results[name]['file']}) has one seed: run `python -m "
+                f"course_tools.bench --seeds 42 43 44 --configs {' '.join(names)}`."
+            )
+        kept = np.array([run["test_accuracy_kept"] for run in runs])
+        rows.append(
+            dict(
+                name=name,
+                label=CONFIG_LABELS.get(name, name),
+                seeds=[run["seed"] for run in runs],
+                kept=kept.tolist(),
+                mean=float(kept.mean()),
+                std=float(kept.std(ddof=1)),
+                min=float(kept.min()),
+                max=float(kept.max()),
+                cpu_seconds_per_epoch=float(
+                    np.mean([run["mean_epoch_cpu_seconds"] for run in runs])
+                ),
+            )
+        )
+    return rows
+
+
+def mean_difference(row, other):
+    """How far one configuration's mean is from another's, and how sure that is.
+
+    Args:
+        row, other: rows of `seed_rows`.
+
+    Returns:
+        `(difference, standard_error)`: `row`'s mean kept accuracy minus
+        `other`'s, and the standard error of that difference from the two
+        spreads over the seeds. A difference within about two standard errors
+        is one the seeds alone could make.
+    """
+    error = np.sqrt(row["std"] ** 2 / len(row["kept"]) + other["std"] ** 2 / len(other["kept"]))
+    return row["mean"] - other["mean"], float(error)
+
+
+def seed_markdown(rows, baselines=()):
+    """Rows of `seed_rows` as a Markdown table, each step's change from the row before it.
+
+    Args:
+        rows: as `seed_rows` returns, in the order to show, each one change from the one before.
+        baselines: more rows of `seed_rows`, shown after them without a change (they are no
+            step of the ladder).
+
+    Returns:
+        The table as a Markdown string.
+    """
+    header = (
+        "model",
+        "kept test accuracy, mean ± sd",
+        "each seed",
+        "change from the row above",
+        "CPU seconds per epoch",
+    )
+    table = []
+    for i, row in enumerate([*rows, *baselines]):
+        change = ""
+        if 0 < i < len(rows):
+            # `or 0.0` turns a rounded -0.0 into 0.0.
+            change = f"{round(100 * (row['mean'] - rows[i - 1]['mean']), 1) or 0.0:+.1f} points"
+        table.append(
+            (
+                row["label"],
+                f"{row['mean']:.3f} ± {row['std']:.3f}",
+                ", ".join(f"{k:.3f}" for k in row["kept"]),
+                change,
+                f"{row['cpu_seconds_per_epoch']:.0f}",
+            )
+        )
+    return markdown_table(header, table)
+
+
 def benchmark_markdown(rows):
     """Benchmark figures as a Markdown table, for `IPython.display.Markdown`.
 
@@ -285,6 +387,36 @@ BOW_DENSE = dict(BOW_LOGISTIC, model=dict(hidden_units=(16, 16)), epochs=6)
 # The same two, reading what the LSTM reads: the last `DEFAULT_MAX_LENGTH` ids of each review.
 BOW_LOGISTIC_256 = dict(BOW_LOGISTIC, prepare=DEFAULT["prepare"])
 BOW_DENSE_256 = dict(BOW_DENSE, prepare=DEFAULT["prepare"])
+# Notebook 05's way past the bag of words, one change at a time from BIDIRECTIONAL:
+# the head reads each unit's largest value over the review (max-pooling, then
+# dropout) instead of the last state; then whole reviews instead of their last
+# 256 ids; then 20,000 words instead of 10,000. The bag of words gets the same
+# reviews and words.
+WHOLE_REVIEWS = dict(DEFAULT["prepare"], max_length=BAG_OF_WORDS_MAX_LENGTH)
+LARGER_VOCAB = 20_000
+BIDIRECTIONAL_MAX = dict(BIDIRECTIONAL, model=dict(BIDIRECTIONAL["model"], pooling="max"), epochs=4)
+BIDIRECTIONAL_MAX_WHOLE = dict(BIDIRECTIONAL_MAX, prepare=WHOLE_REVIEWS)
+BIDIRECTIONAL_MAX_WHOLE_20K = dict(
+    BIDIRECTIONAL_MAX_WHOLE, prepare=dict(WHOLE_REVIEWS, vocab_size=LARGER_VOCAB)
+)
+# Then, together, word vectors of 64 numbers instead of 32 and dropout 0.5 instead of 0.2: more
+# numbers to fit, more regularised.
+BIDIRECTIONAL_MAX_WHOLE_20K_WIDE = dict(
+    BIDIRECTIONAL_MAX_WHOLE_20K,
+    model=dict(BIDIRECTIONAL_MAX_WHOLE_20K["model"], embedding_dim=64, dropout=0.5),
+    epochs=5,
+)
+BOW_DENSE_20K = dict(BOW_DENSE, prepare=dict(WHOLE_REVIEWS, vocab_size=LARGER_VOCAB))
+# Notebook 05's ladder, in order, and the bags of words it is measured against.
+LADDER = [
+    "default",
+    "bidirectional",
+    "bidirectional_max",
+    "bidirectional_max_whole",
+    "bidirectional_max_whole_20k",
+    "bidirectional_max_whole_20k_wide",
+]
+LADDER_BASELINES = ["bow_dense", "bow_dense_20k"]
 BENCHMARK_CONFIGS = {
     "default": DEFAULT,
     "gru": GRU,
@@ -297,4 +429,9 @@ BENCHMARK_CONFIGS = {
     "bow_dense": BOW_DENSE,
     "bow_logistic_256": BOW_LOGISTIC_256,
     "bow_dense_256": BOW_DENSE_256,
+    "bidirectional_max": BIDIRECTIONAL_MAX,
+    "bidirectional_max_whole": BIDIRECTIONAL_MAX_WHOLE,
+    "bidirectional_max_whole_20k": BIDIRECTIONAL_MAX_WHOLE_20K,
+    "bidirectional_max_whole_20k_wide": BIDIRECTIONAL_MAX_WHOLE_20K_WIDE,
+    "bow_dense_20k": BOW_DENSE_20K,
 }

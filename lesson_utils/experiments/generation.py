@@ -8,7 +8,9 @@
   epoch the held-out bits per character and a sample of writing.
 - Writing: `generate_text` is a plain NumPy loop over notebook 03's cells
   (`gru_step`, `lstm_step`) with the trained weights; `prompt_probabilities`
-  reads a prompt the same way, to check it against Keras.
+  reads a prompt the same way, to check it against Keras; `writing_start`
+  hands the one step to a learner's own loop; `written_surprise` says how
+  surprising the writing is at each temperature.
 - A baseline: an n-gram model (`count_ngrams`) with Witten-Bell interpolation,
   scored on the same characters (`ngram_surprise`; `score_ngrams` does both
   for several orders).
@@ -173,6 +175,76 @@ def generate_text(model, prompt, length, temperature=1.0, seed=None):
         surprise.append(-np.log2(softmax(logits[0, -1])[character]))
         logits, state = read_characters(weights, [[character]], state)  # fed back in
     return {"text": decode_ids(written), "surprise": np.array(surprise)}
+
+
+def writing_start(model, prompt):
+    """What a writing loop needs to continue a prompt, one character at a time, in NumPy.
+
+    Args:
+        model: a trained model from `build_language_model`.
+        prompt: the text to continue (`""`: the start of a new review).
+
+    Returns:
+        `(step, first_id, state)`: `step(char_id, state)` reads one character
+        with notebook 03's cell and returns `(probabilities, new_state)`, the
+        next character's probabilities (shape `(vocab,)`) and the cell's state
+        after it; `first_id` is the prompt's last character, the loop's first
+        input; `state` is the cell's state after the characters before it.
+    """
+    weights = numpy_weights(model)
+    ids = _prompt_ids(prompt)
+    state = _zero_state(weights, 1)
+    if ids.shape[1] > 1:
+        _, state = read_characters(weights, ids[:, :-1], state)
+
+    def step(char_id, state):
+        logits, state = read_characters(weights, [[char_id]], state)
+        return softmax(logits[0, -1]), state
+
+    return step, int(ids[0, -1]), state
+
+
+def repeat_period(ids, start=0):
+    """The shortest period with which a sequence repeats itself, from `start` on.
+
+    Args:
+        ids: a sequence, e.g. the character ids a model wrote.
+        start: where the repetition must begin.
+
+    Returns:
+        The smallest `p` such that `ids[i] == ids[i + p]` for every `i >= start`,
+        among the periods that fit at least twice in what follows `start`;
+        `None` if there is none.
+    """
+    tail = [int(i) for i in ids[start:]]
+    return next((p for p in range(1, len(tail) // 2 + 1) if tail[p:] == tail[:-p]), None)
+
+
+def written_surprise(probabilities, temperatures):
+    """How surprising, to a model, its own writing is at each temperature: exactly, not sampled.
+
+    At a step where the model's probabilities are `p`, a character written at
+    temperature `T` is drawn from `q = softmax(log p / T)` and costs `-log2 p`
+    under the model's own probabilities, `sum q * -log2 p` on average. Real text
+    from a source whose probabilities were exactly `p` costs `sum p * -log2 p`
+    on average: the entropy.
+
+    Args:
+        probabilities: the model's next-character probabilities at several
+            steps, shape `(steps, vocab)`, each row summing to 1.
+        temperatures: positive numbers.
+
+    Returns:
+        `(written, real)`: a dict `{temperature: mean bits per character written}`,
+        and the mean bits per character of text drawn from `probabilities` themselves.
+    """
+    log_p = np.log(np.asarray(probabilities, dtype=float))
+    surprise = -log_p / np.log(2)  # in bits
+    written = {
+        t: float(np.mean(np.sum(softmax(log_p, t) * surprise, axis=-1))) for t in temperatures
+    }
+    real = float(np.mean(np.sum(np.exp(log_p) * surprise, axis=-1)))
+    return written, real
 
 
 # ---------------------------------------------------------------------------

@@ -412,6 +412,26 @@ def growth_by_radius(radii, **sizes):
     )
 
 
+def steadiest_radius(growth):
+    """The radius at which the gradient comes nearest to steady: growth per step nearest 1.
+
+    Nearest on a log scale, so that shrinking by a factor and growing by the
+    same factor count as equally far from steady.
+
+    Args:
+        growth: `{radius: growth per step}`, e.g. `growth_by_radius` over a grid of radii.
+
+    Returns:
+        The radius, a key of `growth`.
+    """
+    if not growth or min(growth.values()) <= 0:
+        raise ValueError(
+            "Argument `growth` must map at least one radius to a positive growth per step. "
+            f"Received: growth={growth!r}"
+        )
+    return min(growth, key=lambda radius: abs(np.log(growth[radius])))
+
+
 def train_recording_gradients(model, inputs, targets, *, steps, batch_size):
     """Trains with the model's optimizer, batch after batch, recording every step.
 

@@ -3,21 +3,27 @@
 The recurrent layer's weights go through the NumPy cells of notebook 03
 (`recurrent_layer_forward`), which return the hidden state and every gate
 after every word; the classifier head (the layers after the recurrent one)
-then turns each hidden state into "the sentiment so far". Deleting one word
-at a time says which words matter; a PCA of the hidden states shows how
-reviews move through the state space. Notebook 03 already uses
-`recurrent_layer_forward`, and notebook 04 `padding_washout`.
+then turns each hidden state into "the sentiment so far". Deleting (or
+replacing) one word at a time says which words matter; `opinion_turns` finds
+where the model changes its mind, and `gate_changes` which gates moved there;
+a PCA of the hidden states shows how reviews move through the state space.
+Notebook 03 already uses `recurrent_layer_forward`, and notebook 04
+`padding_washout`.
 """
 
 import numpy as np
 
 from lesson_utils.arguments import check_int_in_range, check_positive_int
+from lesson_utils.data.text import words_to_ids
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.scratch.cells import gru_forward, lstm_forward
 from lesson_utils.training.fit import predict_proba
 
 import_tensorflow_quietly()
 import keras  # noqa: E402
+
+# The sigmoid gates among what our NumPy cells return (`lstm_forward`, `gru_forward`).
+GATE_NAMES = ("forget", "input", "output", "update", "reset")
 
 
 def recurrent_layer_forward(layer, inputs, mask=None):
@@ -200,12 +206,15 @@ def gate_panels(words, gates, names, *, units=12, start=0, max_words=40):
     )
 
 
-def occlusion_importance(model, ids):
-    """How much each word moves the prediction: delete it and see what changes.
+def occlusion_importance(model, ids, replacement=None):
+    """How much each word moves the prediction: delete it (or replace it) and see what changes.
 
     Args:
         model: a trained classifier.
         ids: one review's word ids (no padding), starting with the start id 1.
+        replacement: `None` deletes each word in turn, so the later words move one step
+            earlier; a word id (e.g. 2, the out-of-vocabulary id) takes its place instead, so
+            every other word keeps its place and the review its length.
 
     Returns:
         An array of shape `(len(ids),)`: `P(positive with the word) -
@@ -217,15 +226,79 @@ def occlusion_importance(model, ids):
         raise ValueError(
             f"Argument `ids` needs the start id and at least one word. Received: ids={ids}"
         )
+    instead = [] if replacement is None else [check_positive_int("replacement", replacement)]
     rows = np.zeros((len(ids), len(ids)), dtype=np.int32)  # row 0: the whole review
     rows[0] = ids
     for i in range(1, len(ids)):
-        without = ids[:i] + ids[i + 1 :]
-        rows[i, : len(without)] = without
+        changed = ids[:i] + instead + ids[i + 1 :]
+        rows[i, : len(changed)] = changed
     probabilities = predict_proba(model, rows)
     importance = probabilities[0] - probabilities
     importance[0] = 0.0
     return importance
+
+
+def gate_changes(read):
+    """How much each gate moves at each word: the change since the word before, over the units.
+
+    Args:
+        read: what `read_reviews` returned.
+
+    Returns:
+        A dict gate name -> array `(reviews, timesteps)`: the mean over the
+        units of `|gate after the word - gate after the word before|`; NaN at
+        the first step and at padding.
+    """
+    changes = {}
+    for name in GATE_NAMES:
+        if name in read["gates"]:
+            values = np.asarray(read["gates"][name], dtype=float)
+            change = np.full(values.shape[:2], np.nan)
+            change[:, 1:] = np.abs(np.diff(values, axis=1)).mean(axis=-1)
+            changes[name] = change
+    return changes
+
+
+def opinion_turns(read, x, word, word_index, *, within=5):
+    """Where the model changes its mind at a word, e.g. *but*: its opinion crosses 0.5.
+
+    At each place the word occurs (after the start id), the opinion before it
+    (the head on the state before the word) is compared with the opinion
+    after the word and after each of the `within` words that follow it; the
+    turn is the first of these on the other side of 0.5.
+
+    Args:
+        read: what `read_reviews` returned for `x`.
+        x: the reviews' word ids, post-padded, shape `(reviews, timesteps)`.
+        word: the word, e.g. `"but"`.
+        word_index: dict word -> frequency rank, from `get_word_index`.
+        within: how many words after it the turn may come.
+
+    Returns:
+        A list with one dict per turn, in the order of the reviews: `review`
+        (its row in `x`), `word` (the word's position), `turn` (the position of
+        the word after which the opinion has crossed 0.5: `word` itself, or up
+        to `within` words later) and `moved` (the gate that moved most at the
+        turn, see `gate_changes`: e.g. `"output"`).
+    """
+    x = np.asarray(x)
+    word_id = words_to_ids([word], word_index)[1:]
+    if not word_id:
+        raise ValueError(f"Argument `word` must be a word of the word index. Received: {word!r}")
+    within = check_positive_int("within", within)
+    opinion = read["step_probabilities"]
+    changes = gate_changes(read)
+    turns = []
+    for review, place in zip(*np.nonzero(x == word_id[0])):
+        if place == 0:
+            continue
+        after = opinion[review, place : place + within + 1]
+        crossed = np.flatnonzero((opinion[review, place - 1] - 0.5) * (after - 0.5) < 0)
+        if crossed.size:
+            turn = int(place + crossed[0])
+            moved = max(changes, key=lambda name: changes[name][review, turn])
+            turns.append(dict(review=int(review), word=int(place), turn=turn, moved=moved))
+    return turns
 
 
 def pca_2d(states):

@@ -9,7 +9,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lesson_utils.figures.style import CELL_COLORS, PALETTE, figure_size, thin_line
+from lesson_utils.figures.style import CELL_COLORS, PALETTE, figure_size, thick_line, thin_line
 
 # Each configuration's colour and line style: every colour keeps a contrast of at least 3:1 on
 # white, and a configuration drawn beside another of the same colour differs by its style
@@ -26,6 +26,11 @@ CONFIG_STYLES = {
     "bow_dense": (PALETTE["black"], "-"),
     "bow_logistic_256": (PALETTE["purple"], "--"),
     "bow_dense_256": (PALETTE["black"], "--"),
+    "bidirectional_max": (PALETTE["vermillion"], ":"),
+    "bidirectional_max_whole": (PALETTE["grey"], "--"),
+    "bidirectional_max_whole_20k": (CELL_COLORS["lstm"], ":"),
+    "bidirectional_max_whole_20k_wide": (CELL_COLORS["gru"], ":"),
+    "bow_dense_20k": (PALETTE["black"], ":"),
 }
 
 
@@ -79,4 +84,34 @@ def plot_benchmark(rows, *, title="Test accuracy and time per epoch"):
     ax_time.set_xlabel("CPU seconds per epoch")
     ax_time.set_title("Work per epoch")
     fig.suptitle(title)
+    return fig
+
+
+def plot_seed_ladder(rows, baselines, *, title="What each change buys, seed by seed"):
+    """Each configuration's kept test accuracy, one dot per seed and a bar at the mean.
+
+    Args:
+        rows: the recurrent models, one change at a time, as `seed_rows` returns them.
+        baselines: the bags of words to beat, as `seed_rows` returns them; the best mean is
+            also drawn as a dashed line across the figure.
+        title: the figure's title.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    everything = list(rows) + list(baselines)
+    fig, ax = plt.subplots(figsize=figure_size(1.3, 0.25 + 0.11 * len(everything)))
+    for y, row in enumerate(everything):
+        colour = CELL_COLORS["lstm"] if y < len(rows) else PALETTE["black"]
+        marker = "o" if y < len(rows) else "s"
+        ax.scatter(row["kept"], [y] * len(row["kept"]), color=colour, marker=marker, zorder=3)
+        ax.plot([row["mean"]] * 2, [y - 0.3, y + 0.3], color=colour, linewidth=thick_line())
+    best = max(row["mean"] for row in baselines)
+    ax.axvline(best, color=PALETTE["black"], linestyle="--", linewidth=thin_line())
+    ax.set_yticks(range(len(everything)))
+    ax.set_yticklabels([textwrap.fill(row["label"], 42) for row in everything])
+    ax.invert_yaxis()
+    ax.set_xlabel("Kept test accuracy on the 25,000 test reviews (fraction correct)")
+    seeds = len(everything[0]["kept"])
+    ax.set_title(f"{title} ({seeds} seeds; bar: mean; dashed: best bag of words)")
     return fig

@@ -18,7 +18,9 @@ site that the later tests check are built from what JupyterLab produced, and
 `test_slides_fit.py` presents this saved run in RISE, without running the
 notebook again.
 One more test presents a notebook with RISE and checks that the slides follow
-the metadata `course_tools.slides.add_slide_metadata` writes.
+the metadata `course_tools.slides.add_slide_metadata` writes, and another that an
+explore task's answer note shows closed, its summary in view, and opens on a click
+(screenshots `answer_note_closed.png` and `answer_note_open.png`).
 
 Run alone: `pytest -m e2e tests/e2e` (add `-k 03_` for one notebook).
 """
@@ -42,6 +44,8 @@ WIDGET_RENDER_TIMEOUT = 60
 REDRAW_TIMEOUT = 15
 TRAIN_TIMEOUT = 300
 LATE_OUTPUT_SECONDS = 2  # TensorFlow's C++ lines can reach JupyterLab after the kernel is idle
+# The notebook whose answer note (a Markdown cell tagged `answer`) the browser opens.
+ANSWER_NOTE_NOTEBOOK = "02_"
 
 # What a notebook must offer on top of the checks every notebook gets. Keys are
 # name prefixes, so that "05_" covers the second IMDB notebook whatever its final name.
@@ -242,6 +246,33 @@ _BROKEN_IMAGES_JS = """() => {
 }"""
 
 
+# Each cell that the notebook's metadata folds (an explore's worked solution: its outputs are the
+# answer), and whether JupyterLab shows it folded after it ran: {index: folded}.
+_FOLDED_OUTPUTS_JS = """() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const folded = {};
+  notebook.widgets.forEach((cell, index) => {
+    if ((cell.model.getMetadata('jupyter') || {}).outputs_hidden === true) {
+      folded[index] = cell.outputHidden === true;
+    }
+  });
+  return folded;
+}"""
+
+
+def _check_outputs_stay_folded(page, server, name):
+    cells = nbformat.read(server.root / name, as_version=4).cells
+    expected = [
+        i for i, c in enumerate(cells) if c.metadata.get("jupyter", {}).get("outputs_hidden")
+    ]
+    folded = {int(index): shown for index, shown in page.evaluate(_FOLDED_OUTPUTS_JS).items()}
+    assert sorted(folded) == expected, (
+        f"{name}: JupyterLab reads folded outputs at {sorted(folded)}"
+    )
+    unfolded = [index for index, is_folded in folded.items() if not is_folded]
+    assert not unfolded, f"{name}: cells {unfolded} show the outputs the notebook folds"
+
+
 def _check_images_load(page, name):
     deadline = time.monotonic() + WIDGET_RENDER_TIMEOUT
     while (broken := page.evaluate(_BROKEN_IMAGES_JS)) is None:
@@ -434,6 +465,7 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
         _save_notebook(page)
         _record_the_run(jupyter_lab, name, source_hash)
         _check_widgets_rendered(page, name, state)
+        _check_outputs_stay_folded(page, jupyter_lab, name)
         _check_images_load(page, name)
         expected = expectations_for(name)
         slider_figures = _check_sliders_redraw_figures(page, name)
@@ -496,3 +528,48 @@ def test_rise_presents_the_slide_metadata(lab_page, jupyter_lab, screenshot_dir)
     # The second slide has a sub-slide (code after code); RISE nests them in sections.
     assert slides[1] == 2, slides
     assert not outside, f"RISE fetched from outside the server: {outside}"
+
+
+# Brings cell `index` of the open notebook into view (JupyterLab draws only the cells in view)
+# and marks its node, for the test's locators.
+_SHOW_CELL_JS = """async (index) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  await notebook.scrollToItem(index, 'center');
+  const cell = notebook.widgets[index];
+  await cell.ready;
+  cell.node.setAttribute('data-test-cell', String(index));
+}"""
+
+
+def test_an_answer_note_shows_closed_and_opens_on_a_click(lab_page, jupyter_lab, screenshot_dir):
+    """The note after an explore task: its summary in view, its answer hidden until clicked."""
+    name = next(
+        path.name
+        for path in sorted(jupyter_lab.root.glob("*.ipynb"))
+        if path.name.startswith(ANSWER_NOTE_NOTEBOOK)
+    )
+    cells = nbformat.read(jupyter_lab.root / name, as_version=4).cells
+    index = next(i for i, cell in enumerate(cells) if "answer" in cell.metadata.get("tags", []))
+    _open_notebook(lab_page, jupyter_lab, name)
+    lab_page.evaluate(_SHOW_CELL_JS, index)
+    cell = lab_page.locator(f'[data-test-cell="{index}"]')
+    details = cell.locator(".jp-RenderedMarkdown details")
+    details.wait_for(state="attached", timeout=WIDGET_RENDER_TIMEOUT * 1000)
+    summary, answer = details.locator("summary"), details.locator("p").first
+    assert details.evaluate("element => element.open") is False, f"{name}: the note starts open"
+    assert summary.is_visible() and "Answer note to explore" in summary.inner_text(), (
+        f"{name}: the note's summary should show: {cell.inner_text()[:200]!r}"
+    )
+    assert not answer.is_visible(), f"{name}: the closed note shows its answer"
+    _screenshot_settled(lab_page, cell, screenshot_dir / "answer_note_closed.png")
+    summary.click()
+    answer.wait_for(state="visible", timeout=REDRAW_TIMEOUT * 1000)
+    assert details.evaluate("element => element.open") is True, f"{name}: a click should open it"
+    _screenshot_settled(lab_page, cell, screenshot_dir / "answer_note_open.png")
+
+
+def _screenshot_settled(page, element, path):
+    """A screenshot of `element` once JupyterLab has laid out the cells around it."""
+    element.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)  # the notebook re-measures the cells that came into view
+    element.screenshot(path=str(path))
