@@ -228,7 +228,8 @@ def answers_markdown(notebooks):
     for name, notebook in notebooks.items():
         answers = explore_answers(notebook, name)
         if answers:
-            parts.append(f"### {Path(name).stem}")
+            # The notebook's title, which wraps on a phone (its file name would not).
+            parts.append("###" + _text(notebook["cells"][0]["source"]).splitlines()[0].lstrip("#"))
         for answer in answers:
             parts.append(f"**Explore {answer['number']}. {answer['title']}**")
             parts.append(answer["answer"])

@@ -146,7 +146,8 @@ def test_a_changed_answer_note_fails_the_check_until_the_guide_is_synced(clone):
     assert sync.sync(clone, check=True) == {}
     section = guide.read_text(encoding="utf-8").split(sync.ANSWERS_HEADING)[1].split("\n## ")[0]
     assert (
-        "### 02_vanishing_gradients\n\n**Explore 5. On the knife edge.**\n\nThe radius lies"
+        "### 02 · Vanishing and exploding gradients: why simple RNNs forget\n\n"
+        "**Explore 5. On the knife edge.**\n\nThe radius lies"
         in section
     )
     assert "<details>" not in section and "<summary>" not in section
@@ -160,7 +161,7 @@ def test_the_guide_gives_each_notes_answer_and_says_which_are_checked():
     section = sync.answers_markdown(notebooks)
     assert section.startswith(sync.ANSWERS_HEADING + "\n\n")
     checked = "Checked in the notebook by the collapsed cell *Worked solution to explore {}*."
-    gradients, imdb = section.split("### 04_imdb_sentiment")
+    gradients, imdb = section.split("### 04 · ")
     assert "**Explore 5. On the knife edge.**" in gradients and checked.format(5) in gradients
     assert "**Explore 3. Where could word order help?**" in imdb and "Checked in" not in imdb
     for notebook in notebooks.values():

@@ -117,7 +117,8 @@ _VISIT_SLIDE_JS = """async (n) => {
   const editor = slide.querySelector('.jp-InputArea-editor');
   const code = editor ? editor.innerText.trim().split('\\n')[0].slice(0, 60) : '';
   const figures = [...slide.querySelectorAll('.jp-OutputArea-output img')]
-    .filter(img => img.naturalHeight > 0)
+    // A figure not shown at all (a skipped cell, folded outputs) is not on the slide.
+    .filter(img => img.naturalHeight > 0 && img.getClientRects().length > 0)
     .map(img => ({shown: img.offsetHeight, natural: img.naturalHeight}));
   return {h, v, current: slide === slides[n], height: slide.scrollHeight, under, code, figures,
           heading: clean(heading && heading.textContent).slice(0, 70),
