@@ -12,6 +12,7 @@ written from `images/` by `python -m course_tools sync`, never by hand. Each
 lists them by file name.
 """
 
+import base64
 import io
 import re
 from pathlib import Path
@@ -410,12 +411,107 @@ def draw_io_taxonomy():
     return fig
 
 
+# ---------------------------------------------------------------------------
+# Notebook 07: the encoder-decoder. The encoder's cells are orange (as in the
+# unrolled RNN), the decoder's green (as in the map of shapes); inputs are
+# white, outputs blue, and the state is vermillion.
+# ---------------------------------------------------------------------------
+
+
+def _labelled_square(ax, x, y, colour, text, size=0.9):
+    """A square centred on (x, y) with `text` inside, in ink that reads on its colour."""
+    _square(ax, x, y, colour, size=size)
+    ink = "white" if colour in ("blue", "vermillion") else "black"
+    ax.text(x, y, text, ha="center", va="center", fontsize=12, color=ink)
+
+
+def draw_encoder_decoder(source="314"):
+    """An encoder-decoder reversing `source`: all it reads passes through one vector.
+
+    Returns:
+        A matplotlib `Figure`.
+    """
+    target = source[::-1]
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    ax.set_xlim(-1.0, 13.4)
+    ax.set_ylim(-1.3, 4.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(
+        "An encoder-decoder: everything the decoder learns of the source passes through one vector"
+    )
+    steps = len(source)
+    for step, digit in enumerate(source):
+        x = 1.6 * step
+        _labelled_square(ax, x, 0.0, "white", digit)
+        _wire(ax, [(x, 0.45), (x, 1.55)], gap=0)
+        _labelled_square(ax, x, 2.0, "orange", "GRU")
+        if step:
+            _wire(ax, [(x - 1.15, 2.0), (x - 0.45, 2.0)], "vermillion", width=2.0, gap=0)
+    ax.text(1.6 * (steps - 1) / 2, 3.1, "encoder: reads the source", ha="center", fontsize=11)
+    last = 1.6 * (steps - 1)
+    first = last + 3.6
+    _wire(ax, [(last + 0.45, 2.0), (first - 0.45, 2.0)], "vermillion", width=3.0, gap=0)
+    ax.text(
+        (last + first) / 2,
+        2.3,
+        "its final state: one vector,\nthe only way through",
+        ha="center",
+        va="bottom",
+        fontsize=10,
+        color=PALETTE["vermillion"],
+    )
+    for step, (read, written) in enumerate(zip("^" + target[:-1], target)):
+        x = first + 1.6 * step
+        _labelled_square(ax, x, 0.0, "white", "start" if read == "^" else read, size=0.9)
+        _wire(ax, [(x, 0.45), (x, 1.55)], gap=0)
+        _labelled_square(ax, x, 2.0, "green", "GRU")
+        _wire(ax, [(x, 2.45), (x, 3.55)], gap=0)
+        _labelled_square(ax, x, 4.0, "blue", written)
+        if step:
+            _wire(ax, [(x - 1.15, 2.0), (x - 0.45, 2.0)], "vermillion", width=2.0, gap=0)
+    ax.text(
+        first + 1.6 * (steps - 1) / 2,
+        -1.0,
+        "decoder: reads the start mark, then the answer's previous character",
+        ha="center",
+        fontsize=10,
+    )
+    ax.text(1.6 * (steps - 1) / 2, -1.0, f"source {source}", ha="center", fontsize=10)
+    ax.text(first + 1.6 * steps - 0.2, 4.0, f"writes {target}", va="center", fontsize=11)
+    return fig
+
+
 DIAGRAMS = {
     "rnn_unrolled": draw_rnn_unrolled,
     "lstm_cell": draw_lstm_cell,
     "gru_cell": draw_gru_cell,
     "io_taxonomy": draw_io_taxonomy,
+    "encoder_decoder": draw_encoder_decoder,
 }
+
+
+def add_svg_versions(notebook, images_dir=IMAGES_DIR):
+    """Puts each attached diagram's SVG from `images_dir` beside its PNG, in place.
+
+    The notebooks carry the PNG only, which every notebook viewer shows; a
+    slide deck or a web page is built from this repository and shows the
+    SVG, which stays crisp on a projector. Both nbconvert and the site
+    prefer `image/svg+xml` when an attachment has it.
+
+    Args:
+        notebook: a notebook (as `json.load` or `nbformat.read` gives it).
+        images_dir: where the diagrams are drawn (`images/`).
+
+    Returns:
+        The notebook.
+    """
+    for cell in notebook["cells"]:
+        for name, bundle in cell.get("attachments", {}).items():
+            svg = Path(images_dir) / f"{Path(name).stem}.svg"
+            if name.endswith(".png") and svg.is_file():
+                bundle["image/svg+xml"] = base64.b64encode(svg.read_bytes()).decode("ascii")
+    return notebook
 
 
 def main(images_dir=IMAGES_DIR):

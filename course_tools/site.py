@@ -29,6 +29,7 @@ import functools
 import html
 import importlib.metadata
 import json
+import mimetypes
 import platform
 import re
 import shutil
@@ -40,6 +41,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from course_tools.diagrams import add_svg_versions
 from course_tools.executed import MODES, RUN_KEY, check_mode, executed_notebook, notebook_names
 from lesson_utils.hosted import binder_url, colab_url, install_line, repository_url
 
@@ -501,11 +503,17 @@ _DRAW = {
 # --- The notebooks' pages ------------------------------------------------------------------------
 
 
+# An attachment with several versions of an image gives the page the first of these it has:
+# SVG (`course_tools.diagrams.add_svg_versions` adds the diagrams' SVG) stays crisp at any size.
+ATTACHMENT_PREFERENCE = ("image/svg+xml", "image/png", "image/jpeg")
+
+
 def extract_attachments(notebook, folder, prefix):
     """Writes the Markdown cells' attached images to files and points the cells at them.
 
     Jupyter Book (MyST-NB) does not read cell attachments (`attachment:NAME`),
-    which the course uses for its diagrams.
+    which the course uses for its diagrams. An image attached in several
+    formats is written in the first of `ATTACHMENT_PREFERENCE` it has.
 
     Args:
         notebook: a notebook, changed in place.
@@ -516,12 +524,10 @@ def extract_attachments(notebook, folder, prefix):
     for cell in notebook["cells"]:
         source = _source(cell)
         for name, data in cell.pop("attachments", {}).items():
-            mime, encoded = next(iter(data.items()))
-            path = folder / f"{prefix}_{name}"
-            if mime.startswith("image/svg"):
-                path.write_text("".join(encoded), encoding="utf-8")
-            else:
-                path.write_bytes(base64.b64decode("".join(encoded)))
+            mime = next((m for m in ATTACHMENT_PREFERENCE if m in data), next(iter(data)))
+            suffix = mimetypes.guess_extension(mime) or Path(name).suffix
+            path = folder / f"{prefix}_{Path(name).stem}{suffix}"
+            path.write_bytes(base64.b64decode("".join(data[mime])))
             source = source.replace(f"attachment:{name}", path.name)
         cell["source"] = source
 
@@ -531,7 +537,8 @@ def prepare_for_site(notebook, notebook_name, folder):
 
     The Colab set-up cell (tag `setup`) is left out, since it does nothing
     outside Colab; the diagrams attached to Markdown cells become files in
-    `folder`; and every widget output becomes its static view. The worked
+    `folder`, as SVG from `images/`; and every widget output becomes its
+    static view. The worked
     solutions keep their `hide-input` tag, which the site shows as a
     collapsed cell.
     """
@@ -539,6 +546,7 @@ def prepare_for_site(notebook, notebook_name, folder):
         tags = cell["metadata"].get("tags", [])
         if "setup" in tags:
             cell["metadata"]["tags"] = [*tags, "remove-cell"]
+    add_svg_versions(notebook)
     extract_attachments(notebook, folder, Path(notebook_name).stem)
     replace_widget_outputs(notebook, notebook_name)
 

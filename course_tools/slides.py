@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from course_tools import NOTEBOOKS_DIR, REPO_DIR, machine
+from course_tools.diagrams import add_svg_versions
 from lesson_utils.settings import is_quick_mode
 
 DEFAULT_SLIDES_DIR = REPO_DIR / "artifacts" / "slides"
@@ -551,7 +552,8 @@ def export_slides(notebooks, output_dir, *, execute=False):
     """Exports notebooks to reveal.js slide decks that open without internet.
 
     Each deck is one HTML file with reveal.js, its theme, MathJax and the
-    notebook's images (cell attachments) embedded. The deck follows the
+    notebook's images (cell attachments) embedded, the diagrams as SVG from
+    `images/` (`course_tools.diagrams.add_svg_versions`). The deck follows the
     notebook's own slide metadata, as RISE does; a notebook without it is
     tagged first (`add_slide_metadata`, on a copy), so that it still gives one
     idea per slide.
@@ -591,6 +593,7 @@ def export_slides(notebooks, output_dir, *, execute=False):
         notebook = _executed(path) if execute else nbformat.read(path, as_version=4)
         if not has_slide_metadata(notebook):
             add_slide_metadata(notebook)
+        add_svg_versions(notebook)
         if execute:
             _add_to_title_slide(notebook, figures_mode_line())
         split_tall_cells(notebook)

@@ -15,7 +15,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pytest
 
-from course_tools.diagrams import ATTACHED_IMAGE, DIAGRAMS, IMAGES_DIR, diagram_png, main
+from course_tools.diagrams import (
+    ATTACHED_IMAGE,
+    DIAGRAMS,
+    IMAGES_DIR,
+    add_svg_versions,
+    diagram_png,
+    main,
+)
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 # Any Markdown or HTML image: ![alt](source) or <img ... src="source">.
@@ -118,3 +125,37 @@ def test_the_gru_diagram_names_the_matrices_as_notebook_03_does():
     assert reset and "h_{t-1} U_h" in reset[0] and "W_h" not in reset[0], reset
     notebook_03 = next(path for path in NOTEBOOKS if path.name.startswith("03_"))
     assert "h_{t-1} U_h" in notebook_03.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_images_holds_what_the_code_draws(name):
+    """A change to a drawing must be redrawn into images/ (and sync attaches it from there)."""
+    for image_format in ("svg", "png"):
+        assert (IMAGES_DIR / f"{name}.{image_format}").read_bytes() == diagram_png(
+            name, image_format
+        ), f"images/{name}.{image_format} is stale: run python -m course_tools.diagrams, then sync"
+
+
+def test_add_svg_versions_puts_the_diagrams_svg_beside_their_png_only():
+    png = base64.b64encode(b"\x89PNG").decode()
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "attachments": {"gru_cell.png": {"image/png": png}}},
+            {"cell_type": "markdown", "attachments": {"sketch.png": {"image/png": png}}},
+            {"cell_type": "code"},
+        ]
+    }
+    add_svg_versions(notebook)
+    diagram, sketch = (cell["attachments"] for cell in notebook["cells"][:2])
+    assert diagram["gru_cell.png"]["image/png"] == png, "the PNG stays for viewers without SVG"
+    svg = base64.b64decode(diagram["gru_cell.png"]["image/svg+xml"])
+    assert svg == (IMAGES_DIR / "gru_cell.svg").read_bytes()
+    assert sketch == {"sketch.png": {"image/png": png}}, "an image not in images/ is left alone"
+
+
+def test_the_encoder_decoder_reverses_its_source_through_one_vector():
+    fig = DIAGRAMS["encoder_decoder"]()
+    texts = [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+    assert "source 314" in texts and "writes 413" in texts
+    assert any("one vector" in text for text in texts)

@@ -12,6 +12,7 @@ import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from course_tools import site
+from course_tools.diagrams import IMAGES_DIR
 from lesson_utils.hosted import binder_url, colab_url, repository_url
 
 PNG = b"\x89PNG\r\n\x1a\n a stand-in for a figure"
@@ -138,8 +139,12 @@ def _executed_notebook():
         ],
     )
     diagram = new_markdown_cell(
-        "# 03 · Gates\n\n![The LSTM cell](attachment:lstm_cell.png)",
-        attachments={"lstm_cell.png": {"image/png": base64.b64encode(PNG).decode()}},
+        "# 03 · Gates\n\n![The LSTM cell](attachment:lstm_cell.png)\n\n"
+        "![A learner's sketch](attachment:sketch.png)",
+        attachments={
+            "lstm_cell.png": {"image/png": base64.b64encode(PNG).decode()},
+            "sketch.png": {"image/png": base64.b64encode(PNG).decode()},
+        },
     )
     solution = new_code_cell(
         "assert check(solution)",
@@ -165,8 +170,12 @@ def test_prepare_for_site_turns_widgets_static_and_diagrams_into_files(tmp_path)
     assert "course-widget" in shown.outputs[0].data["text/html"]
     assert "remove-cell" in setup.metadata.tags, "the Colab set-up cell stays off the site"
     assert "hide-input" in solution.metadata.tags, "the worked solution stays collapsed"
-    assert (tmp_path / "03_lstm_gru_gates_lstm_cell.png").read_bytes() == PNG
-    assert "](03_lstm_gru_gates_lstm_cell.png)" in diagram.source and "attachments" not in diagram
+    # A course diagram becomes its SVG from images/ (crisp at any size); any other image stays.
+    svg = (IMAGES_DIR / "lstm_cell.svg").read_bytes()
+    assert (tmp_path / "03_lstm_gru_gates_lstm_cell.svg").read_bytes() == svg
+    assert (tmp_path / "03_lstm_gru_gates_sketch.png").read_bytes() == PNG
+    assert "](03_lstm_gru_gates_lstm_cell.svg)" in diagram.source
+    assert "](03_lstm_gru_gates_sketch.png)" in diagram.source and "attachments" not in diagram
     nbformat.validate(notebook)
 
 

@@ -12,6 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from course_tools import executed, slides
+from course_tools.diagrams import IMAGES_DIR
 from course_tools.slides import (
     NOTEBOOKS_DIR,
     SLIDE_TYPES,
@@ -453,6 +454,23 @@ def test_export_writes_a_self_contained_deck(tmp_path, assets_installed):
     assert html.count("<section") >= 2
     assert "data:image/png;base64," in html
     assert "A tiny diagram" in html and "hi" in html
+
+
+def test_a_deck_shows_the_course_diagrams_as_svg_from_images(tmp_path, assets_installed):
+    """SVG stays crisp on a projector; the notebook itself carries the PNG only."""
+    path = _tiny_course(tmp_path)
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[1] = new_markdown_cell(
+        "## The LSTM\n\n![The LSTM cell, its gates and its two states](attachment:lstm_cell.png)",
+        attachments={"lstm_cell.png": {"image/png": base64.b64encode(TINY_PNG).decode()}},
+    )
+    nbformat.write(notebook, path)
+    html = export_slides([path], tmp_path / "out")[0].read_text(encoding="utf-8")
+    svg = base64.b64encode((IMAGES_DIR / "lstm_cell.svg").read_bytes()).decode("ascii")
+    assert f'src="data:image/svg+xml;base64,{svg}"' in html
+    assert 'alt="The LSTM cell, its gates and its two states"' in html
+    png = base64.b64encode(TINY_PNG).decode("ascii")
+    assert png not in html, "the deck shows the SVG, not the notebook's PNG"
 
 
 class _TextPlaces(HTMLParser):

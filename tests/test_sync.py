@@ -147,8 +147,7 @@ def test_a_changed_answer_note_fails_the_check_until_the_guide_is_synced(clone):
     section = guide.read_text(encoding="utf-8").split(sync.ANSWERS_HEADING)[1].split("\n## ")[0]
     assert (
         "### 02 · Vanishing and exploding gradients: why simple RNNs forget\n\n"
-        "**Explore 5. On the knife edge.**\n\nThe radius lies"
-        in section
+        "**Explore 5. On the knife edge.**\n\nThe radius lies" in section
     )
     assert "<details>" not in section and "<summary>" not in section
 
