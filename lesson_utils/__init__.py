@@ -108,9 +108,8 @@ _PUBLIC = {
     "04_imdb_sentiment": {
         "data.imdb": ["load_imdb", "get_word_index", "decode_review", "describe_source"],
         "data.text": ["review_lengths", "pad_reviews"],
-        "models.store": ["save_model"],
         "scratch.embedding": ["embedding_lookup"],
-        "training.pipeline": ["train_lesson_model"],
+        "training.pipeline": ["train_lesson_model", "save_lesson_model"],
         "experiments.architecture": ["layer_rows", "layer_markdown"],
         "experiments.embeddings": ["nearest_words", "group_cosines", "PRAISE", "COMPLAINT"],
         "experiments.reviews": [

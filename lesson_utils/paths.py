@@ -6,7 +6,10 @@ results that notebook 04 quotes) are package data, found with
 `pip install git+URL`, Colab). Files that the learner makes (trained
 models, the cache of encoded reviews) go to a folder of the learner's:
 `RNN_COURSE_HOME` if set, else `~/.rnn_course`; `RNN_COURSE_MODELS_DIR`
-moves the models alone. Keras' own downloads stay where Keras keeps them.
+moves the models alone. A class's server may also share one read-only
+folder among its learners (`RNN_COURSE_SHARED_DIR`), whose models are
+read when the learner has none of their own, and never written. Keras' own
+downloads stay where Keras keeps them.
 """
 
 import importlib.resources
@@ -15,6 +18,7 @@ from pathlib import Path
 
 COURSE_HOME_ENV_VAR = "RNN_COURSE_HOME"
 MODELS_ENV_VAR = "RNN_COURSE_MODELS_DIR"
+SHARED_ENV_VAR = "RNN_COURSE_SHARED_DIR"
 
 
 def course_home():
@@ -26,6 +30,12 @@ def models_folder():
     """Where trained models go: `RNN_COURSE_MODELS_DIR`, else `models/` in `course_home()`."""
     override = os.environ.get(MODELS_ENV_VAR)
     return Path(override).expanduser() if override else course_home() / "models"
+
+
+def shared_models_folder():
+    """A class's shared, read-only models: `models/` in `RNN_COURSE_SHARED_DIR`, or `None`."""
+    shared = os.environ.get(SHARED_ENV_VAR)
+    return Path(shared).expanduser() / "models" if shared else None
 
 
 def cache_folder():

@@ -2,10 +2,14 @@
 
 import keras
 import numpy as np
+from saved_models import other_minor_version, read_only, written_by
 
+from lesson_utils import build_rnn_model
+from lesson_utils.models.store import saved_model_record
 from lesson_utils.settings import lesson_sizes
 from lesson_utils.training.pipeline import (
     lesson_model,
+    save_lesson_model,
     train_lesson_model,
 )
 
@@ -39,3 +43,38 @@ def test_train_lesson_model_returns_what_run_full_workflow_returns(fake_imdb):
         "epoch_cpu_seconds",
     }
     assert model.get_layer("lstm").units == lesson_sizes("04", True)["units"]
+
+
+def test_a_model_from_another_keras_is_retrained_with_one_line_saying_so(fake_imdb, tmp_path):
+    stale = save_lesson_model(build_rnn_model(vocab_size=30), "gru", folder=tmp_path, quick=True)
+    written_by(stale, other_minor_version())
+    model, note = lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)
+    assert note.startswith(
+        f"The saved GRU ({stale}) was written by Keras {other_minor_version()}; "
+        f"this is Keras {keras.__version__}, so trained the course's GRU now"
+    )
+    assert note.endswith(f"saved it to {stale}.") and "\n" not in note
+    assert saved_model_record(stale)["keras_version"] == keras.__version__
+    assert lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)[1].startswith(
+        "Loaded"
+    )
+
+
+def test_a_class_shared_read_only_model_is_used_or_retrained_into_the_learners_own_folder(
+    fake_imdb, tmp_path, monkeypatch
+):
+    shared, own = tmp_path / "shared", tmp_path / "own"
+    monkeypatch.setenv("RNN_COURSE_SHARED_DIR", str(shared))
+    monkeypatch.setenv("RNN_COURSE_MODELS_DIR", str(own))
+    lesson_model("lstm", folder=shared / "models", quick=True, source=fake_imdb)
+    shared_file = shared / "models" / "imdb_lstm_quick.keras"
+    with read_only(shared / "models"):
+        model, note = lesson_model("lstm", quick=True, source=fake_imdb)
+    assert note == f"Loaded the course's LSTM, trained earlier ({shared_file})."
+    written_by(shared_file, "2.0.0")
+    before = shared_file.read_bytes()
+    with read_only(shared / "models"):
+        model, note = lesson_model("lstm", quick=True, source=fake_imdb)
+    assert "was written by Keras 2.0.0" in note
+    assert note.endswith(f"saved it to {own / 'imdb_lstm_quick.keras'}.")
+    assert shared_file.read_bytes() == before, "the shared folder is never written"

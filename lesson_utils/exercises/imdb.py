@@ -13,9 +13,9 @@ from lesson_utils.data.word_order import (
 from lesson_utils.exercises.core import Exercise, call, name_of, report, unexpected
 from lesson_utils.experiments.word_order import word_order_scores
 from lesson_utils.models.recurrent import model_vocab_size
-from lesson_utils.models.store import load_model
+from lesson_utils.models.store import SavedModelError, load_model
 from lesson_utils.settings import lesson_sizes
-from lesson_utils.training.pipeline import lesson_model
+from lesson_utils.training.pipeline import lesson_model, lesson_model_settings
 
 
 def _padding_share(lengths, max_length):
@@ -162,6 +162,18 @@ def check_max_over_words(max_over_words):
     return MAX_OVER_WORDS.check(max_over_words)
 
 
+def _saved_gru():
+    """The GRU notebook 06 saved, or `None` (saying why) when there is none this course can use."""
+    try:
+        gru = load_model("imdb_gru", settings=lesson_model_settings("gru"))
+    except SavedModelError as err:
+        print(f"  (The saved GRU {err.reason}: notebook 06 trains a new one; come back then.)")
+        return None
+    if gru is None:
+        print("  (No GRU saved yet: notebook 06 trains one; come back to test it too.)")
+    return gru
+
+
 def check_word_order_pair(word_order_pair, models=None, *, source=None):
     """Checks a learner's `word_order_pair()` and shows what the models make of it.
 
@@ -201,10 +213,8 @@ def check_word_order_pair(word_order_pair, models=None, *, source=None):
         return report(False, "that review is one of the course's pairs: write a pair of your own.")
     if models is None:
         models = {"LSTM": lesson_model("lstm", source=source)[0]}
-        gru = load_model("imdb_gru")
-        if gru is None:
-            print("  (No GRU saved yet: notebook 06 trains one; come back to test it too.)")
-        else:
+        gru = _saved_gru()
+        if gru is not None:
             models["GRU"] = gru
     vocab_size = min(model_vocab_size(model) for model in models.values())
     outside = words_outside_vocabulary(positive, get_word_index(source), vocab_size)

@@ -10,7 +10,7 @@ import time
 from lesson_utils.arguments import check_choice
 from lesson_utils.data.imdb import prepare_imdb_data
 from lesson_utils.models.recurrent import build_rnn_model
-from lesson_utils.models.store import load_model, model_path, save_model
+from lesson_utils.models.store import SavedModelError, find_model, load_model, save_model
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     DEFAULT_BATCH_SIZE,
@@ -215,13 +215,45 @@ def train_lesson_model(cell="lstm", *, quick=None, verbose=2, source=None, seed=
     )
 
 
+def lesson_model_settings(cell="lstm", quick=None):
+    """The settings the course's model with `cell` is trained with, as its saved file records them.
+
+    Args:
+        cell: `"lstm"` or `"gru"`.
+        quick: `True`/`False`, or `None` to read `QUICK_TEST_MODE`.
+
+    Returns:
+        A dict: `cell`, `mode` (`"quick"` or `"full"`) and notebook 04's sizes.
+    """
+    check_choice("cell", cell, GATED_CELLS)
+    mode = "quick" if is_quick_mode(quick) else "full"
+    return dict(lesson_sizes("04", quick), cell=cell, mode=mode)
+
+
+def save_lesson_model(model, cell="lstm", *, folder=None, quick=None):
+    """Saves the course's model with `cell` for the notebooks after, with its settings.
+
+    Args:
+        model: the trained model (`train_lesson_model`).
+        cell: `"lstm"` or `"gru"`.
+        folder: as for `save_model` (the learner's models folder by default).
+        quick: as for `lesson_model_settings`; quick mode's models have files of their own.
+
+    Returns:
+        The `Path` written.
+    """
+    settings = lesson_model_settings(cell, quick)
+    return save_model(model, f"imdb_{cell}", folder, quick, settings)
+
+
 def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
     """The course's model with `cell`: the saved one, or one trained and saved now.
 
     Notebook 04 trains and saves the LSTM; notebook 05 uses it; notebook 06 opens the LSTM and a
-    GRU. A model not saved yet is trained now at the mode's sizes (full
-    sizes in full mode, so that what notebook 06 says of a trained model
-    holds) and saved, so that the next run loads it.
+    GRU. A model not saved yet, or saved by another version of Keras (or with
+    other settings), is trained now at the mode's sizes (full sizes in full
+    mode, so that what notebook 06 says of a trained model holds) and saved
+    to the learner's own folder, so that the next run loads it.
 
     Args:
         cell: `"lstm"` or `"gru"`.
@@ -233,19 +265,29 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
         `(model, note)`: the model and one sentence saying where it came from.
     """
     check_choice("cell", cell, GATED_CELLS)
-    model = load_model(f"imdb_{cell}", folder, quick)
+    name = cell.upper()
+    try:
+        model = load_model(f"imdb_{cell}", folder, quick, lesson_model_settings(cell, quick))
+    except SavedModelError as err:
+        model, unusable = None, err
+    else:
+        unusable = None
     if model is not None:
-        path = model_path(f"imdb_{cell}", folder, quick)
-        return model, f"Loaded the course's {cell.upper()}, trained earlier ({path})."
+        path = find_model(f"imdb_{cell}", folder, quick)
+        return model, f"Loaded the course's {name}, trained earlier ({path})."
     history, metrics, model = train_lesson_model(cell, quick=quick, verbose=2, source=source)
     if metrics is None:
         return model, (
             f"Training was stopped before its first epoch finished: this "
-            f"{cell.upper()} is untrained and was not saved."
+            f"{name} is untrained and was not saved."
         )
-    path = save_model(model, f"imdb_{cell}", folder, quick)
+    path = save_lesson_model(model, cell, folder=folder, quick=quick)
+    why = (
+        f"The saved {name} ({unusable.path}) {unusable.reason}, so"
+        if unusable
+        else f"No saved {name} yet:"
+    )
     return model, (
-        f"No saved {cell.upper()} yet: trained the course's {cell.upper()} now "
-        f"({len(history.history['loss'])} epoch(s), test accuracy "
-        f"{metrics['accuracy']:.3f}) and saved it to {path}."
+        f"{why} trained the course's {name} now ({len(history.history['loss'])} epoch(s), "
+        f"test accuracy {metrics['accuracy']:.3f}) and saved it to {path}."
     )
