@@ -215,7 +215,7 @@ def mode_and_seed(env):
         return ("quick" if is_quick_mode() else "full"), course_seed()
 
 
-def execute(name, mode, seed=None):
+def execute(name, mode, seed=None, meter=None):
     """Runs notebook `name` in `mode` with nbclient, in a kernel of its own, and saves the run.
 
     The kernel's working folder is `notebooks/` and its environment this
@@ -226,6 +226,9 @@ def execute(name, mode, seed=None):
         name: the notebook's file name in `notebooks/`.
         mode: `"quick"` or `"full"`.
         seed: the course seed; `None` reads `RNN_COURSE_SEED` (else 42).
+        meter: `None`, or an object told the kernel's process id when it has
+            started (`meter.watch(pid)`) and called after every cell
+            (`meter.sample()`), such as `course_tools.notebook_timing.KernelMeter`.
 
     Returns:
         The executed notebook.
@@ -251,6 +254,9 @@ def execute(name, mode, seed=None):
         # The kernel's own log in this terminal: errors only.
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
+    if meter is not None:
+        client.on_notebook_start = lambda **_: meter.watch(client.km.provisioner.pid)
+        client.on_cell_executed = lambda **_: meter.sample()
     client.execute(env=env, cleanup_kc=True)
     record_run(notebook, name, mode=mode, seed=seed, engine="nbclient", source_hash=source_hash)
     return notebook

@@ -40,9 +40,15 @@ from pathlib import Path
 from course_tools import REPO_DIR
 
 NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
-TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+( \|)", re.M)
+TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+ \| [\d,]+ \| [\d,]+( \|)", re.M)
 DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
 BUDGETS = re.compile(r"^Within the budgets of .*$", re.M)
+MEMORY_LINE = re.compile(r"^Peak memory within .*$", re.M)
+CLASS_SIZES = re.compile(
+    r"(<!-- class sizes: written by python -m course_tools sync -->\n).*?"
+    r"(<!-- end of class sizes -->)",
+    re.S,
+)
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
 SOLUTION_POINTER = re.compile(r"^\*Worked solution to (exercise|explore) (\d+)\b.*\*$")
 EXPLORE_TASK = re.compile(r"^\*\*Explore (\d+)\. (.+?)\*\*", re.S)
@@ -72,7 +78,11 @@ class Sources:
     def notebook_seconds(self):
         """`(file name, {notebook stem: {"quick": s, "full": s}})` of the newest benchmark."""
         path = self.newest("notebooks")
-        return path.name, json.loads(path.read_text(encoding="utf-8"))["seconds"]
+        return path.name, self.notebook_figures()["seconds"]
+
+    def notebook_figures(self):
+        """The newest notebook benchmark, as `course_tools.notebook_timing` saved it."""
+        return json.loads(self.newest("notebooks").read_text(encoding="utf-8"))
 
 
 def _text(source):
@@ -265,16 +275,21 @@ def synced_guide(text, sources, notebooks):
     text = ANSWERS_SECTION.sub(lambda m: answers + ("\n" if m.end() < len(text) else ""), text)
 
     name, seconds = sources.notebook_seconds()
+    figures = sources.notebook_figures()
 
     def row(match):
         stem = match.group(2)
         if stem not in seconds:
             raise KeyError(f"docs/instructors.md has a timing row for {stem}, which {name} lacks")
         quick, full = seconds[stem]["quick"], seconds[stem]["full"]
-        return f"{match.group(1)}{quick:.0f} | {full:.0f}{match.group(3)}"
+        memory, cpu = figures["peak_memory_mib"][stem]["full"], figures["cpu_seconds"][stem]["full"]
+        cells = f"{quick:.0f} | {full:.0f} | {memory:,.0f} | {cpu:,.0f}"
+        return f"{match.group(1)}{cells}{match.group(3)}"
 
     text = TIMING_ROW.sub(row, text)
     text = BUDGETS.sub(lambda _: _budgets_line(sources), text)
+    text = MEMORY_LINE.sub(lambda _: _memory_line(figures), text)
+    text = CLASS_SIZES.sub(lambda m: f"{m.group(1)}{_class_sizes(sources)}{m.group(2)}", text)
     text = re.sub(r"notebooks_\d{4}-\d\d-\d\d[\w-]*\.json", name, text)
     decks_path = sources.newest("slides_export")
     decks = json.loads(decks_path.read_text(encoding="utf-8"))
@@ -305,6 +320,43 @@ def _budgets_line(sources):
     )
 
 
+def _class_sizes(sources):
+    from course_tools.classroom import measured_costs, size_markdown
+
+    return size_markdown(costs=measured_costs(sources))
+
+
+def _memory_line(saved):
+    """The guide's line on memory: which notebooks' kernels reach or near the per-learner limit."""
+    limit = saved["memory_limit_mib"]
+    peaks = {stem: modes["full"] for stem, modes in saved["peak_memory_mib"].items()}
+    over = [f"`{stem}` ({peak:,.0f} MiB)" for stem, peak in peaks.items() if peak > limit]
+    near = [
+        f"`{stem}` ({peak:,.0f} MiB)" for stem, peak in peaks.items() if 0.9 * limit < peak <= limit
+    ]
+    line = f"Peak memory within {limit:,} MiB per learner in full mode: " + (
+        "every notebook" if not over else "every notebook but " + ", ".join(over)
+    )
+    return line + (f"; near the limit (over 90 %): {', '.join(near)}." if near else ".")
+
+
+# The deployment files' per-learner resources, from the notebook benchmark (kernel_limits).
+Z2JH_MEMORY = re.compile(r"(  memory:\n    guarantee: )\S+(\n    limit: )\S+")
+Z2JH_CPU = re.compile(r"(  cpu:\n    guarantee: )\S+")
+TLJH_MEMORY = re.compile(r"(tljh-config set limits\.memory )\S+")
+
+
+def synced_classroom(text, sources):
+    """The classroom deployment files' memory and CPU lines, from the newest notebook benchmark."""
+    from course_tools.classroom import kernel_limits, measured_costs
+
+    limits = kernel_limits(measured_costs(sources))
+    guarantee, limit = limits["memory_guarantee_mib"], limits["memory_limit_mib"]
+    text = Z2JH_MEMORY.sub(lambda m: f"{m.group(1)}{guarantee}M{m.group(2)}{limit}M", text)
+    text = Z2JH_CPU.sub(lambda m: f"{m.group(1)}{limits['cpu_guarantee']}", text)
+    return TLJH_MEMORY.sub(lambda m: f"{m.group(1)}{limit}M", text)
+
+
 def derived_files(root=REPO_DIR):
     """Every file that holds derived text: `{path: (its text now, the text sync writes)}`."""
     sources = Sources(root)
@@ -319,6 +371,12 @@ def derived_files(root=REPO_DIR):
     guide = sources.root / "docs" / "instructors.md"
     now = guide.read_text(encoding="utf-8")
     files[guide] = (now, synced_guide(now, sources, notebooks))
+    for path in (
+        sources.root / "classroom" / "README.md",
+        sources.root / "classroom" / "z2jh" / "config.yaml",
+    ):
+        now = path.read_text(encoding="utf-8")
+        files[path] = (now, synced_classroom(now, sources))
     return files
 
 

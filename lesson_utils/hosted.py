@@ -237,17 +237,50 @@ def setup_hosted():
     return {"added": missing, "kept": kept, "untested": untested}
 
 
-def setup_notebook():
+def course_version():
+    """The installed course's version (`[project] version` in `pyproject.toml`)."""
+    return importlib.metadata.version(DISTRIBUTION)
+
+
+def version_note(written_for):
+    """One line when the installed course is not the version a notebook was written for.
+
+    On a class's hub, nbgitpuller updates the notebooks while the package stays
+    what the server installed, so a notebook can call what its package lacks.
+
+    Args:
+        written_for: the version the notebook's set-up cell names.
+    """
+    installed = course_version()
+    if installed == written_for:
+        return None
+    return (
+        f"This notebook was written for the course's version {written_for}, and version "
+        f"{installed} of its package (lesson_utils) is installed: some cells may fail. Update "
+        f'the package (pip install --upgrade "{install_requirement()}"), or on a class\'s hub '
+        "ask your instructor to."
+    )
+
+
+def setup_notebook(written_for=None):
     """Every notebook's set-up cell: the hosted set-up, TensorFlow loaded quietly, the seed said.
 
     TensorFlow writes its start-up lines (oneDNN, CPU features, CUDA) to standard
     error, a red box under whichever cell first imports it; loading it here,
     quietly, keeps them away whatever the cells after this one import first.
 
+    Args:
+        written_for: the course version the notebook was written for (its
+            set-up cell names it); a different installed version is said in
+            one line (`version_note`). `None` checks nothing.
+
     Returns:
         What `setup_hosted` returned: `None` outside a hosted service.
     """
     result = setup_hosted()
+    note = version_note(written_for) if written_for is not None else None
+    if note:
+        print(note)
     import_tensorflow_quietly()
     seed = course_seed()
     if seed != DEFAULT_SEED:
@@ -264,7 +297,8 @@ def setup_cell_source():
     In a hosted service the cell fetches the course's package (without its
     dependencies, so nothing preinstalled changes) and hands over to
     `setup_notebook`; elsewhere it loads TensorFlow quietly and says which seed
-    runs when `RNN_COURSE_SEED` is set.
+    runs when `RNN_COURSE_SEED` is set. It names the course version the
+    notebook is written for, so that an older package says so.
     """
     return (
         "# Set-up: in a hosted notebook service (Colab), install the course; everywhere, load\n"
@@ -282,5 +316,5 @@ def setup_cell_source():
         "                   check=True, stderr=subprocess.STDOUT)\n"
         "from lesson_utils.hosted import setup_notebook\n"
         "\n"
-        "setup_notebook()\n"
+        f'setup_notebook(written_for="{course_version()}")\n'
     )

@@ -32,10 +32,26 @@ def models_folder():
     return Path(override).expanduser() if override else course_home() / "models"
 
 
-def shared_models_folder():
-    """A class's shared, read-only models: `models/` in `RNN_COURSE_SHARED_DIR`, or `None`."""
+def shared_folder():
+    """A class's shared, read-only course folder: `RNN_COURSE_SHARED_DIR`, or `None`.
+
+    It holds what every learner would otherwise make alone, in the layout of
+    `course_home()`: `models/` and `cache/` (`python -m course_tools.classroom fill`).
+    """
     shared = os.environ.get(SHARED_ENV_VAR)
-    return Path(shared).expanduser() / "models" if shared else None
+    return Path(shared).expanduser() if shared else None
+
+
+def shared_models_folder():
+    """The class's shared models: `models/` in `shared_folder()`, or `None`."""
+    shared = shared_folder()
+    return shared / "models" if shared else None
+
+
+def shared_cache_folder():
+    """The class's shared encoded reviews: `cache/` in `shared_folder()`, or `None`."""
+    shared = shared_folder()
+    return shared / "cache" if shared else None
 
 
 def cache_folder():

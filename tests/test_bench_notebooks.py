@@ -62,3 +62,27 @@ def test_full_mode_really_turns_quick_mode_off(probe):
 def test_a_notebook_outside_the_course_is_named(probe):
     with pytest.raises(ValueError, match="notebooks=\\['99_missing.ipynb'\\]"):
         bench_notebooks.main(["99_missing.ipynb"])
+
+
+def test_the_kernels_peak_memory_and_cpu_seconds_count_its_children(probe, tmp_path):
+    """What one learner costs a class's server: a kernel's memory with its children's, and CPU."""
+    idle = bench_notebooks.time_notebook(probe("04_idle.ipynb", "1 + 1"), "quick")
+    busy = bench_notebooks.time_notebook(
+        probe(
+            "05_busy.ipynb",
+            "import subprocess, sys, time\n"
+            "import numpy as np\n"
+            "held = np.ones(300 * 2**20 // 8)  # 300 MiB, written, so resident\n"
+            "start = time.process_time()\n"
+            "while time.process_time() - start < 1.0:\n"
+            "    pass\n"
+            "child = 'import numpy as np, time; x = np.ones(200 * 2**20 // 8); time.sleep(1)'\n"
+            "subprocess.run([sys.executable, '-c', child], check=True)",
+        ),
+        "quick",
+    )
+    assert set(busy) == {"seconds", "peak_memory_mib", "cpu_seconds"}
+    # The kernel's own 300 MiB and its child's 200 MiB, resident at the same time.
+    assert busy["peak_memory_mib"] - idle["peak_memory_mib"] >= 450, (idle, busy)
+    assert busy["cpu_seconds"] - idle["cpu_seconds"] >= 0.9, (idle, busy)
+    assert busy["seconds"] >= 2.0

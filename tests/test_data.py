@@ -8,6 +8,7 @@ import pytest
 from fake_imdb import FAKE_REVIEWS, FAKE_WORD_INDEX, write_fake_imdb
 
 import lesson_utils.data.imdb as data
+from lesson_utils.data import text
 from lesson_utils.data.text import text_to_words
 
 SHARED = Path(
@@ -205,3 +206,69 @@ def test_offline_path_equals_keras_reference():
     assert equal >= 5_999
     np.testing.assert_array_equal(reference["arr_1"], y_train[:5000])
     np.testing.assert_array_equal(reference["arr_3"], y_test[:1000])
+
+
+def test_a_class_shared_cache_is_read_and_the_learner_writes_no_copy(
+    fake_imdb, monkeypatch, tmp_path
+):
+    first = data.load_imdb(source=fake_imdb)
+    shared = tmp_path / "shared"
+    (shared / "cache").mkdir(parents=True)
+    own = data.cache_path(fake_imdb)
+    own.rename(shared / "cache" / own.name)
+    monkeypatch.setenv("RNN_COURSE_SHARED_DIR", str(shared))
+
+    def no_reading(location):
+        raise AssertionError("the reviews were read again instead of the class's cache")
+
+    monkeypatch.setattr(data, "_read_raw_reviews", no_reading)
+    second = data.load_imdb(source=fake_imdb)
+    assert [list(s) for s in first[0][0]] == [list(s) for s in second[0][0]]
+    assert not own.exists(), "the learner's folder gets no copy of the class's cache"
+
+
+@pytest.mark.parametrize("padding", ["post", "pre"])
+@pytest.mark.parametrize("truncating", ["pre", "post"])
+def test_reviews_stored_one_after_another_pad_as_the_lists_do(padding, truncating):
+    rng = np.random.default_rng(0)
+    reviews = [list(rng.integers(1, 99, size=n)) for n in (1, 4, 7, 12, 30)]
+    ids = np.concatenate(reviews).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum([len(r) for r in reviews])])
+    joined = text.pad_joined_reviews(ids, offsets, 7, padding=padding, truncating=truncating)
+    lists = text.pad_reviews(reviews, 7, padding=padding, truncating=truncating)
+    np.testing.assert_array_equal(joined, lists)
+    assert joined.dtype == np.int32
+    with pytest.raises(ValueError, match="Review 1 has no word ids"):
+        text.pad_joined_reviews(ids, np.array([0, 3, 3, 5]), 7)
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_prepare_imdb_data_pads_what_load_imdb_gives(fake_imdb, quick):
+    """The padded arrays come from the cache's arrays directly, never through lists of ints."""
+    (x_train, y_train), (x_test, y_test) = data.prepare_imdb_data(
+        100, 5, padding="pre", truncating="post", source=fake_imdb, quick=quick
+    )
+    (lists_train, labels_train), (lists_test, labels_test) = data.load_imdb(
+        vocab_size=100, source=fake_imdb
+    )
+    count = len(x_train)
+    np.testing.assert_array_equal(
+        x_train, text.pad_reviews(lists_train[:count], 5, padding="pre", truncating="post")
+    )
+    np.testing.assert_array_equal(y_train, labels_train[:count])
+    np.testing.assert_array_equal(
+        x_test, text.pad_reviews(lists_test[: len(x_test)], 5, padding="pre", truncating="post")
+    )
+    np.testing.assert_array_equal(y_test, labels_test[: len(x_test)])
+
+
+def test_prepare_imdb_data_from_keras_download_pads_its_lists(monkeypatch):
+    reviews = np.empty(2, dtype=object)
+    reviews[:] = [[1, 5, 9], [1, 7]]
+    monkeypatch.setattr(data, "resolve_source", lambda source: None)
+    monkeypatch.setattr(
+        data, "_load_from_keras", lambda vocab_size: ((reviews, [1, 0]), (reviews, [0, 1]))
+    )
+    (x_train, y_train), (x_test, y_test) = data.prepare_imdb_data(20, 4, quick=False)
+    np.testing.assert_array_equal(x_train, [[1, 5, 9, 0], [1, 7, 0, 0]])
+    assert y_train.tolist() == [1, 0] and y_test.tolist() == [0, 1]

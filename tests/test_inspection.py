@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from lesson_utils import build_rnn_model
+from lesson_utils.experiments import inspection
 from lesson_utils.experiments.gates import randomize_weights
 from lesson_utils.experiments.inspection import (
     component_1_and_head,
@@ -61,6 +62,25 @@ def test_numpy_reading_equals_keras(cell, gate_names):
     for name in gate_names:
         np.testing.assert_allclose(read["gates"][name][mask], expected[name][mask], atol=1e-5)
         assert np.isnan(read["gates"][name][~mask]).all(), "no gate at padding"
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_reading_in_chunks_gives_what_one_pass_gives(cell, monkeypatch):
+    """Reviews are read a few at a time, so that 1,000 fit a learner's memory limit."""
+    model = random_model(cell)
+    whole = read_reviews(model, X)
+    monkeypatch.setattr(inspection, "READ_CHUNK", 2)
+    chunked = read_reviews(model, X)
+    # Equal up to the last bits of a matrix product over another number of rows.
+    for key in ("hidden", "final", "step_probabilities"):
+        np.testing.assert_allclose(chunked[key], whole[key], atol=1e-6)
+    np.testing.assert_array_equal(chunked["mask"], whole["mask"])
+    for name, values in whole["gates"].items():
+        assert values.dtype == np.float32
+        np.testing.assert_allclose(chunked["gates"][name], values, atol=1e-6)
+    final_only = read_reviews(model, X, keep_steps=False)
+    assert set(final_only) == {"final", "mask", "keras_gap"} and final_only["keras_gap"] < 1e-5
+    np.testing.assert_allclose(final_only["final"], whole["final"], atol=1e-6)
 
 
 def keras_layout_gates(layer, embedded, hidden):

@@ -2,6 +2,7 @@
 any derived text (which `sync` then writes back)."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def clone(tmp_path):
     """The files sync reads and writes, copied."""
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     shutil.copytree(ROOT / "images", tmp_path / "images")
+    shutil.copytree(ROOT / "classroom", tmp_path / "classroom")
     (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "docs" / "instructors.md", tmp_path / "docs")
     shutil.copytree(
@@ -68,7 +70,7 @@ def _retime(cell):
 
 
 EDITS = {
-    "setup cell": lambda nb: _replace_in(_first_code(nb), "setup_notebook()", "setup_notebook( )"),
+    "setup cell": lambda nb: _replace_in(_first_code(nb), "setup_notebook(", "setup_notebook( "),
     "launch links": lambda nb: _replace_in(nb["cells"][0], "mybinder.org", "binder.example.org"),
     "speaker notes' time": lambda nb: _retime(_notes_with_time(nb)),
     "RISE settings": lambda nb: nb["metadata"]["rise"].pop("scroll"),
@@ -257,3 +259,20 @@ def test_the_command_line_check_fails_with_what_to_do(clone, capsys):
     with pytest.raises(SystemExit, match="run python -m course_tools sync"):
         sync.main(["--check"], root=clone)
     assert "docs/instructors.md" in capsys.readouterr().out
+
+
+def test_the_classroom_files_take_each_learners_memory_from_the_benchmark(clone):
+    config = clone / "classroom" / "z2jh" / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("limit: ", "limit: 9", 1))
+    assert config in sync.sync(clone, check=True)
+    sync.sync(clone)
+    saved = json.loads(
+        sorted((clone / "lesson_utils" / "benchmark_data").glob("notebooks_*.json"))[-1].read_text()
+    )
+    peak = max(modes["full"] for modes in saved["peak_memory_mib"].values())
+    text = config.read_text(encoding="utf-8")
+    guarantee = int(re.search(r"memory:\n    guarantee: (\d+)M", text).group(1))
+    assert peak <= guarantee < peak + 64
+    readme = (clone / "classroom" / "README.md").read_text(encoding="utf-8")
+    limit = int(re.search(r"limits\.memory (\d+)M", readme).group(1))
+    assert limit >= guarantee and f"limit: {limit}M" in text

@@ -16,6 +16,7 @@ by the source, and rebuilt when stale or corrupt.
 
 import functools
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -27,7 +28,7 @@ import numpy as np
 
 from lesson_utils.arguments import check_positive_int
 from lesson_utils.data import text
-from lesson_utils.paths import cache_folder, keras_datasets_folder
+from lesson_utils.paths import cache_folder, keras_datasets_folder, shared_cache_folder
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     DEFAULT_MAX_LENGTH,
@@ -280,25 +281,50 @@ def _write_cache(path, arrays):
     os.replace(tmp, path)
 
 
-def _load_local(location_root, source, vocab_size):
+def _local_splits(location_root, source, vocab_size):
+    """Each split of a local copy as `(ids, offsets, labels)`, from the cache.
+
+    `ids` holds every review's ids one after another (rarer words as the
+    out-of-vocabulary id) and review `i` is `ids[offsets[i]:offsets[i + 1]]`:
+    a few NumPy arrays, where lists of Python ints take about five times the memory.
+    """
     location = _find_reviews(location_root)
     path = _cache_file(location, source)
     arrays = _read_cache(path)
+    shared = shared_cache_folder()
+    if arrays is None and shared is not None:  # A class's server encoded them once for all.
+        arrays = _read_cache(shared / path.name)
     if arrays is None:
         arrays = _encode_all(_read_raw_reviews(location), get_word_index(source))
         try:
             _write_cache(path, arrays)
         except OSError:
             pass  # A read-only cache folder only costs speed.
+    return [
+        (
+            np.where(arrays[f"{split}_ids"] >= vocab_size, text.OOV_ID, arrays[f"{split}_ids"]),
+            arrays[f"{split}_offsets"],
+            arrays[f"{split}_labels"].astype(np.int64),
+        )
+        for split in ("train", "test")
+    ]
+
+
+def _load_local(location_root, source, vocab_size):
     out = []
-    for split in ("train", "test"):
-        ids = arrays[f"{split}_ids"]
-        ids = np.where(ids >= vocab_size, text.OOV_ID, ids)
-        pieces = np.split(ids, arrays[f"{split}_offsets"][1:-1])
+    for ids, offsets, labels in _local_splits(location_root, source, vocab_size):
+        pieces = np.split(ids, offsets[1:-1])
         x = np.empty(len(pieces), dtype=object)
         x[:] = [piece.tolist() for piece in pieces]
-        out.append((x, arrays[f"{split}_labels"].astype(np.int64)))
+        out.append((x, labels))
     return tuple(out)
+
+
+def _joined(reviews, labels):
+    """Lists of ids as `_local_splits` gives a split: `(ids, offsets, labels)`."""
+    lengths = [len(review) for review in reviews]
+    ids = np.fromiter(itertools.chain.from_iterable(reviews), dtype=np.int32, count=sum(lengths))
+    return ids, np.concatenate([[0], np.cumsum(lengths)]), np.asarray(labels)
 
 
 def _load_from_keras(vocab_size):
@@ -407,12 +433,24 @@ def prepare_imdb_data(
         `(reviews, max_length)` and int64 labels.
     """
     max_length = check_positive_int("max_length", max_length)
-    (x_train, y_train), (x_test, y_test) = load_imdb(vocab_size=vocab_size, source=source)
-    if is_quick_mode(quick):
-        x_train, y_train = x_train[:QUICK_TRAIN_REVIEWS], y_train[:QUICK_TRAIN_REVIEWS]
-        x_test, y_test = x_test[:QUICK_TEST_REVIEWS], y_test[:QUICK_TEST_REVIEWS]
+    vocab_size = check_positive_int("vocab_size", vocab_size)
+    quick = is_quick_mode(quick)
+    if quick:
         max_length = min(max_length, QUICK_MAX_LENGTH)
-    pad = functools.partial(
-        text.pad_reviews, max_length=max_length, padding=padding, truncating=truncating
-    )
-    return (pad(x_train), y_train), (pad(x_test), y_test)
+    location = resolve_source(source)
+    if location is None:  # Keras' download gives lists of ids.
+        splits = [
+            _joined(reviews, labels)
+            for reviews, labels in load_imdb(vocab_size=vocab_size, source=source)
+        ]
+    else:
+        splits = _local_splits(location, source, vocab_size)
+    out = []
+    for (ids, offsets, labels), count in zip(splits, (QUICK_TRAIN_REVIEWS, QUICK_TEST_REVIEWS)):
+        if quick:
+            offsets, labels = offsets[: count + 1], labels[:count]
+        padded = text.pad_joined_reviews(
+            ids, offsets, max_length, padding=padding, truncating=truncating
+        )
+        out.append((padded, labels))
+    return tuple(out)

@@ -98,6 +98,41 @@ def pad_reviews(sequences, max_length, *, padding="post", truncating="pre"):
     return out
 
 
+def pad_joined_reviews(ids, offsets, max_length, *, padding="post", truncating="pre"):
+    """`pad_reviews` for reviews stored one after another in one array.
+
+    Review `i` is `ids[offsets[i]:offsets[i + 1]]`. The rows are those `pad_reviews` gives for
+    the reviews as lists, from a few NumPy arrays: 25,000 reviews as lists of Python ints take
+    about five times the memory.
+
+    Args:
+        ids: every review's word ids, one review after another.
+        offsets: where each review starts, then where the last one ends.
+        max_length, padding, truncating: as for `pad_reviews`.
+
+    Returns:
+        An int32 array of shape `(len(offsets) - 1, max_length)`.
+    """
+    max_length = check_positive_int("max_length", max_length)
+    check_choice("padding", padding, ("pre", "post"))
+    check_choice("truncating", truncating, ("pre", "post"))
+    starts, ends = np.asarray(offsets[:-1]), np.asarray(offsets[1:])
+    empty = np.flatnonzero(ends <= starts)
+    if len(empty):
+        raise ValueError(
+            f"Review {int(empty[0])} has no word ids, so its row would be all padding, which "
+            "a masked RNN cannot read (and cuDNN rejects). Give every review at least one id "
+            "(Keras' reviews start with the start id 1)."
+        )
+    kept = np.minimum(ends - starts, max_length)
+    firsts = ends - kept if truncating == "pre" else starts
+    out = np.zeros((len(starts), max_length), dtype=np.int32)
+    for row, (first, length) in enumerate(zip(firsts, kept)):
+        column = 0 if padding == "post" else max_length - length
+        out[row, column : column + length] = ids[first : first + length]
+    return out
+
+
 def review_lengths(reviews):
     """Number of ids in each review (the start id included, padding zeros not).
 

@@ -93,12 +93,20 @@ def recurrent_layer(model):
     )
 
 
-def read_reviews(model, x):
+# Reviews read at a time: memory then grows with the steps kept (float32), not with the
+# NumPy cells' float64 work, which a class's per-learner memory limit would not hold for 1,000.
+READ_CHUNK = 100
+
+
+def read_reviews(model, x, *, keep_steps=True):
     """Runs reviews through the model with the NumPy cells, keeping every step.
 
     Args:
         model: a trained model from `build_rnn_model` with an LSTM or GRU.
         x: post-padded word ids, shape `(reviews, timesteps)`.
+        keep_steps: keep what every step holds (`hidden`, `gates`,
+            `step_probabilities`, as float32); `False` keeps the final states
+            only, for many reviews in little memory.
 
     Returns:
         A dict:
@@ -111,24 +119,43 @@ def read_reviews(model, x):
         - `mask`: `x != 0`;
         - `keras_gap`: the largest difference between our final state and
           the Keras layer's output on the same reviews.
+        Without `keep_steps`, only `final`, `mask` and `keras_gap`.
     """
     x = np.asarray(x)
     layer = recurrent_layer(model)
-    mask = x != 0
-    embedded = np.asarray(model.get_layer("embedding")(x))
-    hidden, final_states, gates = recurrent_layer_forward(layer, embedded, mask=mask)
-    final = final_states[0] if isinstance(final_states, tuple) else final_states
-    keras_final = np.asarray(keras.Model(model.input, layer.output)(x))
-    probabilities = classifier_head(model, hidden.reshape(-1, hidden.shape[-1]))
-    probabilities = np.where(mask, probabilities.reshape(x.shape), np.nan)
-    return dict(
-        hidden=hidden,
-        final=final,
-        gates=gates,
-        step_probabilities=probabilities,
-        mask=mask,
-        keras_gap=float(np.abs(final - keras_final).max()),
-    )
+    keras_layer = keras.Model(model.input, layer.output)
+    read = dict(mask=x != 0, keras_gap=0.0)
+    for start in range(0, len(x), READ_CHUNK):
+        rows = slice(start, start + READ_CHUNK)
+        ids, mask = x[rows], read["mask"][rows]
+        embedded = np.asarray(model.get_layer("embedding")(ids))
+        hidden, final_states, gates = recurrent_layer_forward(layer, embedded, mask=mask)
+        final = final_states[0] if isinstance(final_states, tuple) else final_states
+        gap = float(np.abs(final - np.asarray(keras_layer(ids))).max())
+        read["keras_gap"] = max(read["keras_gap"], gap)
+        # Each chunk is written into arrays made once: a list of chunks joined at the end
+        # would hold every step twice.
+        _fill(read, "final", rows, final, len(x))
+        if keep_steps:
+            probabilities = classifier_head(model, hidden.reshape(-1, hidden.shape[-1]))
+            _fill(read, "hidden", rows, hidden, len(x))
+            _fill(
+                read,
+                "step_probabilities",
+                rows,
+                np.where(mask, probabilities.reshape(ids.shape), np.nan),
+                len(x),
+            )
+            for name, values in gates.items():
+                _fill(read.setdefault("gates", {}), name, rows, values, len(x))
+    return read
+
+
+def _fill(arrays, key, rows, values, total):
+    """Writes `values` into `arrays[key][rows]`, making `arrays[key]` (float32) the first time."""
+    if key not in arrays:
+        arrays[key] = np.empty((total, *values.shape[1:]), dtype=np.float32)
+    arrays[key][rows] = values
 
 
 def classifier_head(model, hidden_states):
