@@ -279,9 +279,12 @@ def gate_changes(read):
     changes = {}
     for name in GATE_NAMES:
         if name in read["gates"]:
-            values = np.asarray(read["gates"][name], dtype=float)
+            values = read["gates"][name]
             change = np.full(values.shape[:2], np.nan)
-            change[:, 1:] = np.abs(np.diff(values, axis=1)).mean(axis=-1)
+            # A review at a time: the differences of 1,000 reviews at once would need the
+            # memory of their gates again.
+            for review, gates in enumerate(values):
+                change[review, 1:] = np.abs(np.diff(gates, axis=0)).mean(axis=-1)
             changes[name] = change
     return changes
 
