@@ -272,3 +272,17 @@ def test_prepare_imdb_data_from_keras_download_pads_its_lists(monkeypatch):
     (x_train, y_train), (x_test, y_test) = data.prepare_imdb_data(20, 4, quick=False)
     np.testing.assert_array_equal(x_train, [[1, 5, 9, 0], [1, 7, 0, 0]])
     assert y_train.tolist() == [1, 0] and y_test.tolist() == [0, 1]
+
+
+def test_loaded_reviews_share_one_int_per_id(fake_imdb, monkeypatch):
+    """Half the memory: 50,000 reviews' lists point to one int per id (ids above 256 included)."""
+    ids = np.array([1, 300, 5000, 300, 1, 5000, 7], dtype=np.int32)
+    split = (ids, np.array([0, 4, 7]), np.array([1, 0]))
+    monkeypatch.setattr(data, "_local_splits", lambda *args: [split, split])
+    (x_train, _), (x_test, _) = data.load_imdb(vocab_size=6000, source=fake_imdb)
+    assert [list(r) for r in x_train] == [[1, 300, 5000, 300], [1, 5000, 7]]
+    seen = {}
+    for review in [*x_train, *x_test]:
+        assert type(review) is list and all(type(i) is int for i in review)
+        for i in review:
+            assert seen.setdefault(i, i) is i, f"id {i} is held by two int objects"

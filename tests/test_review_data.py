@@ -160,20 +160,3 @@ def test_last_word_gradients_the_mask_reads_the_review_alone_and_padding_shrinks
     assert (norms["(b) pre-padding, no mask"] > 0.1 * norms["(c) post-padding + mask"]).all()
     with pytest.raises(ValueError, match="labels"):
         last_word_gradients(model, reviews, [1], 20)
-
-
-def test_last_word_gradients_taken_a_few_reviews_at_a_time_are_the_same(monkeypatch):
-    """Chunks keep a learner's kernel small; each review's gradient is its own loss's."""
-    from lesson_utils.experiments import reviews as reviews_module
-    from lesson_utils.models.recurrent import build_rnn_model
-
-    keras.utils.set_random_seed(0)
-    model = build_rnn_model(50, 4, 8, 0, mask_zero=False, dropout=0.0)
-    rng = np.random.default_rng(1)
-    reviews = [list(rng.integers(1, 50, size=n)) for n in (5, 9, 12, 7, 3)]
-    labels = [1, 0, 1, 1, 0]
-    whole = reviews_module.last_word_gradients(model, reviews, labels, 30)
-    monkeypatch.setattr(reviews_module, "GRADIENT_CHUNK", 2)
-    chunked = reviews_module.last_word_gradients(model, reviews, labels, 30)
-    for name, values in whole.items():
-        np.testing.assert_allclose(chunked[name], values, rtol=1e-5)

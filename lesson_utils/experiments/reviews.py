@@ -231,44 +231,24 @@ def last_word_gradients(model, reviews, labels, max_length):
     y = np.asarray(labels, dtype="float32").reshape(-1, 1)
     embedding = model.get_layer("embedding")
     after = model.layers[model.layers.index(embedding) + 1 :]
+    recurrent = (keras.layers.RNN, keras.layers.Bidirectional)
     norms = {}
     for name, setting in PADDING_SETTINGS.items():
         ids = text.pad_reviews(reviews, max_length, padding=setting["padding"])
         last = lengths - 1 if setting["padding"] == "post" else np.full(len(ids), max_length - 1)
-        gradient = np.concatenate(
-            [
-                _embedding_gradient(embedding, after, ids[start:end], y[start:end], setting)
-                for start, end in _chunks(len(ids), GRADIENT_CHUNK)
-            ]
-        )
+        vectors = tf.gather(embedding.embeddings, ids)
+        mask = tf.constant(ids != 0) if setting["mask_zero"] else None
+        with tf.GradientTape() as tape:
+            tape.watch(vectors)
+            x = vectors
+            for layer in after:
+                x = layer(x, mask=mask) if isinstance(layer, recurrent) else layer(x)
+            # Summed, each review's gradient is that of its own loss.
+            loss = tf.reduce_sum(keras.losses.binary_crossentropy(y, x))
+        gradient = tape.gradient(loss, vectors).numpy()
         norms[name] = np.linalg.norm(gradient[np.arange(len(ids)), last], axis=1)
     norms["padding_steps"] = max_length - lengths
     return norms
-
-
-# Reviews whose gradients are taken at once: the tape keeps every step of every review, so a
-# few at a time keeps a learner's kernel within a class's memory limit. Each review's gradient
-# is that of its own loss, so the chunks change nothing.
-GRADIENT_CHUNK = 100
-
-
-def _chunks(count, size):
-    return [(start, min(start + size, count)) for start in range(0, count, size)]
-
-
-def _embedding_gradient(embedding, after, ids, y, setting):
-    """The gradient of the reviews' summed loss with respect to each word's embedding vector."""
-    recurrent = (keras.layers.RNN, keras.layers.Bidirectional)
-    vectors = tf.gather(embedding.embeddings, ids)
-    mask = tf.constant(ids != 0) if setting["mask_zero"] else None
-    with tf.GradientTape() as tape:
-        tape.watch(vectors)
-        x = vectors
-        for layer in after:
-            x = layer(x, mask=mask) if isinstance(layer, recurrent) else layer(x)
-        # Summed, each review's gradient is that of its own loss.
-        loss = tf.reduce_sum(keras.losses.binary_crossentropy(y, x))
-    return tape.gradient(loss, vectors).numpy()
 
 
 def find_phrase(reviews, phrase, word_index, vocab_size=DEFAULT_VOCAB_SIZE):
