@@ -67,13 +67,19 @@ def diagram_png(name, image_format="png"):
 # ---------------------------------------------------------------------------
 
 
-def _cell_canvas(title):
-    fig, ax = plt.subplots(figsize=(9.5, 5.2))
-    ax.set_xlim(0, 12.5)
-    ax.set_ylim(-0.6, 7)
+def _canvas(size, xlim, ylim, title):
+    """An empty figure drawn in data units of equal scale on both axes, with its title."""
+    fig, ax = plt.subplots(figsize=size)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title)
+    return fig, ax
+
+
+def _cell_canvas(title):
+    fig, ax = _canvas((9.5, 5.2), (0, 12.5), (-0.6, 7), title)
     body = FancyBboxPatch(
         (1.4, 0.7),
         9.3,
@@ -284,12 +290,12 @@ def draw_rnn_unrolled(steps=4):
     Returns:
         A matplotlib `Figure`.
     """
-    fig, ax = plt.subplots(figsize=(11, 4.6))
-    ax.set_xlim(0, 9.4 + 3 * steps)
-    ax.set_ylim(-0.2, 8)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title("A simple RNN is one cell in a loop; unrolled, it is the same cell at every step")
+    fig, ax = _canvas(
+        (11, 4.6),
+        (0, 9.4 + 3 * steps),
+        (-0.2, 8),
+        "A simple RNN is one cell in a loop; unrolled, it is the same cell at every step",
+    )
     # Folded: the loop feeds h_{t-1} back into the cell.
     _rnn_box(ax, 2.4, 4, "RNN cell")
     _wire(ax, [(2.4, 1.2), (2.4, 3.3)], gap=0)
@@ -374,14 +380,12 @@ def draw_io_taxonomy():
     Returns:
         A matplotlib `Figure`.
     """
-    fig, ax = plt.subplots(figsize=(12, 3.3))
-    ax.set_xlim(-1.3, 27.3)
-    ax.set_ylim(-1.8, 3.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(
+    fig, ax = _canvas(
+        (12, 3.3),
+        (-1.3, 27.3),
+        (-1.8, 3.9),
         "What goes in (white, below) and what comes out (blue, above): "
-        "the vermillion arrows carry the state from step to step"
+        "the vermillion arrows carry the state from step to step",
     )
     panels = (
         ("one to one", "no sequence:\na plain network", [0], [0], 0),
@@ -432,13 +436,11 @@ def draw_encoder_decoder(source="314"):
         A matplotlib `Figure`.
     """
     target = source[::-1]
-    fig, ax = plt.subplots(figsize=(11, 4.2))
-    ax.set_xlim(-1.0, 13.4)
-    ax.set_ylim(-1.3, 4.8)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(
-        "An encoder-decoder: everything the decoder learns of the source passes through one vector"
+    fig, ax = _canvas(
+        (11, 4.2),
+        (-1.0, 13.4),
+        (-1.3, 4.8),
+        "An encoder-decoder: everything the decoder learns of the source passes through one vector",
     )
     steps = len(source)
     for step, digit in enumerate(source):
