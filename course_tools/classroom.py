@@ -163,9 +163,9 @@ def size(learners, costs=None, node_memory_gib=None):
         f"a learner running a notebook keeps {costs['cpu_cores']} cores busy "
         f"({costs['heaviest']['cpu']} in full mode), plus {CPU_MARGIN:.0%} (TLJH); CPU can be "
         "oversubscribed: fewer cores make cells slower, not fail",
-        f"disk: the Python environment ({costs['environment_gib']} GiB, measured here) once, "
-        f"{costs['learner_mib']} MiB per learner, plus {DISK_MARGIN:.0%}; the shared folder "
-        "(IMDB and the models) adds about 0.3 GiB once",
+        f"disk: the Python environment ({costs['environment_gib']} GiB, where the benchmark "
+        f"ran) once, {costs['learner_mib']} MiB per learner, plus {DISK_MARGIN:.0%}, and the "
+        "shared folder once (IMDB and two models: `du -sh` it after `classroom fill`)",
     ]
     if nodes is not None:
         assumptions.append(
