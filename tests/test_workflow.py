@@ -28,8 +28,14 @@ def fake_load_imdb(*, vocab_size=10_000, source=None):
     return split(40), split(20)
 
 
-def test_old_lesson_api_runs_end_to_end_on_stubbed_data(monkeypatch):
+@pytest.fixture
+def stubbed_imdb(monkeypatch):
+    """`fake_load_imdb` as the data, wherever `IMDB_DATA_DIR` points (CI points it at IMDB)."""
+    monkeypatch.delenv("IMDB_DATA_DIR", raising=False)
     monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+
+
+def test_old_lesson_api_runs_end_to_end_on_stubbed_data(stubbed_imdb, monkeypatch):
     history, metrics, model = lesson_utils.run_full_workflow(
         vocab_size=100,
         max_length=20,
@@ -55,8 +61,7 @@ def test_old_lesson_api_runs_end_to_end_on_stubbed_data(monkeypatch):
     assert model.count_params() == 100 * 4 + lstm_param_count(4, 4) + (4 * 4 + 4) + (4 + 1)
 
 
-def test_old_lesson_functions_keep_their_names_and_keywords(monkeypatch):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_old_lesson_functions_keep_their_names_and_keywords(stubbed_imdb, monkeypatch):
     assert lesson_utils.DEFAULT_SEED == 42
     assert lesson_utils.set_global_seed(7) == 7
     (x_train, y_train), (x_test, y_test) = lesson_utils.prepare_imdb_data(
@@ -79,8 +84,7 @@ def test_old_lesson_functions_keep_their_names_and_keywords(monkeypatch):
     assert set(metrics) == {"loss", "accuracy"} and len(history.history["loss"]) == 1
 
 
-def test_same_seed_same_run(monkeypatch):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_same_seed_same_run(stubbed_imdb, monkeypatch):
     kwargs = dict(
         vocab_size=100,
         max_length=20,
@@ -97,8 +101,7 @@ def test_same_seed_same_run(monkeypatch):
     assert first == pytest.approx(second, abs=1e-6)
 
 
-def test_quick_mode_caps_epochs_and_says_so(monkeypatch, capsys):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_quick_mode_caps_epochs_and_says_so(stubbed_imdb, monkeypatch, capsys):
     history, _, _ = lesson_utils.run_full_workflow(
         vocab_size=100,
         embedding_dim=4,
@@ -113,8 +116,7 @@ def test_quick_mode_caps_epochs_and_says_so(monkeypatch, capsys):
     assert "quick mode" in capsys.readouterr().out
 
 
-def test_the_workflow_says_its_stages_and_times_each_epoch(monkeypatch):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_the_workflow_says_its_stages_and_times_each_epoch(stubbed_imdb, monkeypatch):
     stages = []
     _, metrics, model = lesson_utils.run_full_workflow(
         vocab_size=100,
@@ -141,8 +143,7 @@ def test_the_workflow_says_its_stages_and_times_each_epoch(monkeypatch):
     assert metrics["accuracy"] in accuracies
 
 
-def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(monkeypatch, capsys):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(stubbed_imdb, monkeypatch, capsys):
 
     class StopAfterOneBatch(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -167,8 +168,7 @@ def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(monkeypatch, capsy
     assert "nothing to test" in capsys.readouterr().out
 
 
-def test_the_workflow_trains_a_model_another_function_builds(monkeypatch):
-    monkeypatch.setattr(data, "load_imdb", fake_load_imdb)
+def test_the_workflow_trains_a_model_another_function_builds(stubbed_imdb, monkeypatch):
     lengths, built = [], []
 
     def build(max_length):
