@@ -267,7 +267,9 @@ def test_prepare_imdb_data_from_keras_download_pads_its_lists(monkeypatch):
     reviews[:] = [[1, 5, 9], [1, 7]]
     monkeypatch.setattr(data, "resolve_source", lambda source: None)
     monkeypatch.setattr(
-        data, "_load_from_keras", lambda vocab_size: ((reviews, [1, 0]), (reviews, [0, 1]))
+        data,
+        "_load_from_keras",
+        lambda vocab_size: ((reviews, np.array([1, 0])), (reviews, np.array([0, 1]))),
     )
     (x_train, y_train), (x_test, y_test) = data.prepare_imdb_data(20, 4, quick=False)
     np.testing.assert_array_equal(x_train, [[1, 5, 9, 0], [1, 7, 0, 0]])

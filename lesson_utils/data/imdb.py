@@ -16,7 +16,6 @@ by the source, and rebuilt when stale or corrupt.
 
 import functools
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -337,13 +336,6 @@ def _load_local(location_root, source, vocab_size):
     return tuple(out)
 
 
-def _joined(reviews, labels):
-    """Lists of ids as `_local_splits` gives a split: `(ids, offsets, labels)`."""
-    lengths = [len(review) for review in reviews]
-    ids = np.fromiter(itertools.chain.from_iterable(reviews), dtype=np.int32, count=sum(lengths))
-    return ids, np.concatenate([[0], np.cumsum(lengths)]), np.asarray(labels)
-
-
 def _load_from_keras(vocab_size):
     try:
         return keras.datasets.imdb.load_data(num_words=vocab_size)
@@ -457,7 +449,7 @@ def prepare_imdb_data(
     location = resolve_source(source)
     if location is None:  # Keras' download gives lists of ids.
         splits = [
-            _joined(reviews, labels)
+            (*text.join_reviews(reviews), labels)
             for reviews, labels in load_imdb(vocab_size=vocab_size, source=source)
         ]
     else:

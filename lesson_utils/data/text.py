@@ -7,6 +7,8 @@ the offline loader, `encode_review` and `decode_review`, so that a learner's
 own sentence is read exactly as the training reviews were.
 """
 
+import itertools
+
 import numpy as np
 
 from lesson_utils.arguments import check_choice, check_positive_int
@@ -79,23 +81,22 @@ def pad_reviews(sequences, max_length, *, padding="post", truncating="pre"):
     Returns:
         An int32 array of shape `(len(sequences), max_length)`.
     """
-    max_length = check_positive_int("max_length", max_length)
-    check_choice("padding", padding, ("pre", "post"))
-    check_choice("truncating", truncating, ("pre", "post"))
-    out = np.zeros((len(sequences), max_length), dtype=np.int32)
-    for row, seq in enumerate(sequences):
-        if len(seq) == 0:
-            raise ValueError(
-                f"Review {row} has no word ids, so its row would be all padding, which "
-                "a masked RNN cannot read (and cuDNN rejects). Give every review at "
-                "least one id (Keras' reviews start with the start id 1)."
-            )
-        kept = seq[-max_length:] if truncating == "pre" else seq[:max_length]
-        if padding == "post":
-            out[row, : len(kept)] = kept
-        else:
-            out[row, max_length - len(kept) :] = kept
-    return out
+    ids, offsets = join_reviews(sequences)
+    return pad_joined_reviews(ids, offsets, max_length, padding=padding, truncating=truncating)
+
+
+def join_reviews(sequences):
+    """Reviews as one array of ids, one review after another, and where each starts.
+
+    Args:
+        sequences: a list (or object array) of lists of word ids.
+
+    Returns:
+        `(ids, offsets)`: review `i` is `ids[offsets[i]:offsets[i + 1]]`.
+    """
+    lengths = [len(sequence) for sequence in sequences]
+    ids = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int32, count=sum(lengths))
+    return ids, np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
 
 
 def pad_joined_reviews(ids, offsets, max_length, *, padding="post", truncating="pre"):
