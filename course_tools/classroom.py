@@ -1,4 +1,4 @@
-"""The course served to a class: `python -m course_tools.classroom links|size|fill`.
+"""The course served to a class: `python -m course_tools.classroom links|size|fill|load-test`.
 
 - `links --hub URL` prints one nbgitpuller link per notebook: a learner who
   follows it gets the repository pulled into their home on the hub (or
@@ -10,11 +10,15 @@
 - `fill FOLDER` makes a class's shared, read-only folder
   (`RNN_COURSE_SHARED_DIR`): the encoded reviews and the full-mode models,
   once per server instead of once per learner.
+- `load-test --learners N --notebook NN --mode quick|full` serves a notebook to
+  N simulated learners at once on a real JupyterHub on this machine and saves
+  what each lived through (`course_tools.load_test`).
 
 `docs/instructors.md` ("A class on JupyterHub") says how to use them.
 """
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -23,7 +27,7 @@ from pathlib import Path
 
 from course_tools import NOTEBOOKS_DIR
 from course_tools.sync import Sources
-from lesson_utils.hosted import BRANCH, repository_url
+from lesson_utils.hosted import BRANCH, clone_folder, repository_url
 
 # The Littlest JupyterHub's resource estimation: memory for the hub and the proxy together.
 HUB_OVERHEAD_MIB = 128
@@ -46,16 +50,22 @@ def kernel_limits(costs):
 
     Returns:
         A dict: `memory_guarantee_mib` (the largest peak of a kernel in full
-        mode, rounded up to 64 MiB), `memory_limit_mib` (25 % above it, so
-        that a learner who also opens another notebook is not cut off at
-        once) and `cpu_guarantee` (the cores a Run All keeps busy).
+        mode and the learner's Jupyter server beside it, rounded up to 64
+        MiB), `memory_limit_mib` (25 % above it, so that a learner who also
+        opens another notebook is not cut off at once) and `cpu_guarantee`
+        (the cores a Run All keeps busy).
     """
-    guarantee = math.ceil(costs["peak_memory_mib"] / 64) * 64
+    guarantee = math.ceil(learner_memory_mib(costs) / 64) * 64
     return {
         "memory_guarantee_mib": guarantee,
         "memory_limit_mib": math.ceil(guarantee * 1.25 / 64) * 64,
         "cpu_guarantee": round(costs["cpu_cores"], 1),
     }
+
+
+def learner_memory_mib(costs):
+    """What one learner's server holds at its peak: their kernel and their Jupyter server."""
+    return costs["peak_memory_mib"] + costs["server_mib"]
 
 
 def nbgitpuller_link(hub, notebook, repository=None, branch=BRANCH):
@@ -76,9 +86,12 @@ def nbgitpuller_link(hub, notebook, repository=None, branch=BRANCH):
             f"Received: hub={hub!r}"
         )
     repository = repository or repository_url()
-    folder = repository.rstrip("/").rsplit("/", 1)[-1]
     query = urllib.parse.urlencode(
-        {"repo": repository, "branch": branch, "urlpath": f"lab/tree/{folder}/notebooks/{notebook}"}
+        {
+            "repo": repository,
+            "branch": branch,
+            "urlpath": f"lab/tree/{clone_folder(repository)}/notebooks/{notebook}",
+        }
     )
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"
 
@@ -97,10 +110,25 @@ def measured_costs(sources=None):
         (the heaviest notebook in full mode: its peak kernel memory, and its
         CPU seconds over its wall seconds, the cores its Run All keeps busy),
         `heaviest` (which notebooks those are), `environment_gib` (the
-        installed packages of the environment the benchmark ran in) and
-        `learner_mib` (a learner's notebooks and one saved model).
+        installed packages of the environment the benchmark ran in),
+        `learner_mib` (a learner's notebooks and one saved model), and from
+        the newest load tests (`course_tools.load_test`) `server_mib`, the
+        largest a learner's Jupyter server alone grew, and `load_tests`,
+        their file names.
     """
+    from course_tools.load_test import saved_runs
+
     sources = sources or Sources()
+    runs = [
+        run
+        for run in saved_runs(sources.benchmarks)
+        if "server_peak_memory_mib_max" in run["summary"]
+    ]
+    if not runs:
+        raise FileNotFoundError(
+            f"No load test in {sources.benchmarks} measured a learner's Jupyter server: run "
+            "python -m course_tools.classroom load-test with --output there"
+        )
     saved = sources.notebook_figures()
     memory = {stem: modes["full"] for stem, modes in saved["peak_memory_mib"].items()}
     cores = {
@@ -118,6 +146,8 @@ def measured_costs(sources=None):
         "environment_gib": saved["environment_gib"],
         # A learner's own notebooks (committed size; outputs add a few MiB) and one model of 2 MiB.
         "learner_mib": round(notebooks_bytes / 2**20 + 2, 1),
+        "server_mib": max(run["summary"]["server_peak_memory_mib_max"] for run in runs),
+        "load_tests": [run["file"] for run in runs],
     }
 
 
@@ -139,25 +169,26 @@ def size(learners, costs=None, node_memory_gib=None):
         raise ValueError(f"Argument `learners` must be a positive integer. Received: {learners!r}")
     costs = costs or measured_costs()
     online = math.ceil(learners * ONLINE_SHARE)
-    memory_mib = (online * costs["peak_memory_mib"] + HUB_OVERHEAD_MIB) * (1 + MEMORY_HEADROOM)
+    memory_mib = (online * learner_memory_mib(costs) + HUB_OVERHEAD_MIB) * (1 + MEMORY_HEADROOM)
     cpus = online * costs["cpu_cores"] * (1 + CPU_MARGIN)
     disk_gib = (costs["environment_gib"] + learners * costs["learner_mib"] / 1024) * (
         1 + DISK_MARGIN
     )
     nodes = None
     if node_memory_gib:
-        per_node = int(node_memory_gib * 1024 * NODE_ALLOCATABLE // costs["peak_memory_mib"])
+        per_node = int(node_memory_gib * 1024 * NODE_ALLOCATABLE // learner_memory_mib(costs))
         if per_node < 1:
             raise ValueError(
-                f"A node of {node_memory_gib} GiB cannot hold one learner's kernel "
-                f"({costs['peak_memory_mib']:,} MiB at its peak): choose larger nodes."
+                f"A node of {node_memory_gib} GiB cannot hold one learner's server "
+                f"({learner_memory_mib(costs):,} MiB at its peak): choose larger nodes."
             )
         nodes = math.ceil(online / per_node)
     assumptions = [
         f"{ONLINE_SHARE:.0%} of the class online at once (TLJH: plan for 40-60%)",
         f"each learner's kernel peaks at {costs['peak_memory_mib']:,} MiB "
-        f"({costs['heaviest']['memory']} in full mode, {costs['benchmark']}); a class works "
-        "through the same notebook together",
+        f"({costs['heaviest']['memory']} in full mode, {costs['benchmark']}), and their "
+        f"Jupyter server beside it at {costs['server_mib']:,} MiB "
+        f"({', '.join(costs['load_tests'])}); a class works through the same notebook together",
         f"the hub and the proxy take {HUB_OVERHEAD_MIB} MiB (TLJH), and memory gets "
         f"{MEMORY_HEADROOM:.0%} headroom (TLJH: 20-40%); memory must not be oversubscribed",
         f"a learner running a notebook keeps {costs['cpu_cores']} cores busy "
@@ -237,6 +268,48 @@ def size_markdown(classes=(30, 100, 300), costs=None):
     return "\n".join(lines) + "\n"
 
 
+def run_load_test(args):
+    """`load-test`: runs it, prints what each learner lived through, saves the JSON.
+
+    Returns:
+        The exit status: 0 when every learner got a server and every cell ran, else 1.
+    """
+    from course_tools.load_test import interrupt_on_sigterm, load_test
+
+    interrupt_on_sigterm()
+    output = args.output or Path(
+        "artifacts", "load_test", f"{args.notebook}_{args.mode}_{args.learners}.json"
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    hub_log = output.with_suffix(".hub.log")
+    result = load_test(args.learners, args.notebook, args.mode, hub_log, args.cell_timeout)
+    for learner in result["per_learner"]:
+        if "error" in learner:
+            print(f"{learner['learner']}: no server: {learner['error']}")
+            continue
+        print(
+            f"{learner['learner']}: server after {learner['spawn_seconds']} s, first cell done at "
+            f"{learner['first_cell_seconds']} s, last at {learner['last_cell_seconds']} s, peak "
+            f"memory {learner['peak_memory_mib']} MiB, {len(learner['failed_cells'])} failed cells"
+        )
+        for failure in learner["failed_cells"]:
+            print(f"  cell {failure['cell']}: {failure['problem']}")
+    print(
+        f"Hub {result['hub']['peak_memory_mib']} MiB, proxy "
+        f"{result['proxy_process']['peak_memory_mib']} MiB; {result['learners']} learners on "
+        f"{result['notebook']} ({result['mode']} mode) in {result['seconds']} s"
+    )
+    stem = Path(result["notebook"]).stem
+    output = args.output or Path(
+        "artifacts", "load_test", f"{stem}_{args.mode}_{args.learners}.json"
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"Saved {output}")
+    ended = result["summary"]
+    return 1 if ended["failed_cells"] or ended["learners_without_a_server"] else 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_tools.classroom", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -253,7 +326,19 @@ def main(argv=None):
     filling = commands.add_parser("fill", help="fill a class's shared folder")
     filling.add_argument("folder", type=Path)
     filling.add_argument("--source", default=None, help="the reviews (default: IMDB_DATA_DIR)")
+    loading = commands.add_parser("load-test", help="a class on a real hub, on this machine")
+    loading.add_argument("--learners", type=int, required=True)
+    loading.add_argument("--notebook", required=True, help="a notebook's number, e.g. 01")
+    loading.add_argument("--mode", choices=("quick", "full"), default="quick")
+    loading.add_argument("--cell-timeout", type=float, default=900, help="seconds per cell")
+    loading.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="JSON file, the hub's log beside it (default: artifacts/load_test/NN_mode_N.json)",
+    )
     args = parser.parse_args(argv)
+    from course_tools.load_test import LoadTestError
     from lesson_utils.data.imdb import ImdbDataError
 
     try:
@@ -276,10 +361,12 @@ def main(argv=None):
             print("Assumptions:")
             for line in result["assumptions"]:
                 print(f"  - {line}")
-        else:
+        elif args.command == "fill":
             for path in fill(args.folder, args.source):
                 print(f"wrote {path}")
-    except (ValueError, FileNotFoundError, ImdbDataError) as err:
+        else:
+            return run_load_test(args)
+    except (ValueError, FileNotFoundError, ImdbDataError, LoadTestError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

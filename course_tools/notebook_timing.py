@@ -38,10 +38,14 @@ class KernelMeter:
     Args:
         interval: seconds between samples, taken on a thread of its own (and
             after every cell, by `executed.execute`).
+        children: whether the processes it starts count too; `False` for a
+            process measured apart from what it starts (a hub, beside its
+            learners' servers).
     """
 
-    def __init__(self, interval=0.1):
+    def __init__(self, interval=0.1, children=True):
         self.interval = interval
+        self.children = children
         self.peak_bytes = 0
         self._cpu = {}  # process id -> its latest CPU seconds (user + system, its own children's)
         self._lock = threading.Lock()
@@ -65,7 +69,9 @@ class KernelMeter:
             return
         with self._lock:
             try:
-                processes = [self._kernel, *self._kernel.children(recursive=True)]
+                processes = [self._kernel]
+                if self.children:
+                    processes += self._kernel.children(recursive=True)
             except psutil.Error:
                 return
             resident = 0

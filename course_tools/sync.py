@@ -43,10 +43,15 @@ NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
 TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+ \| [\d,]+ \| [\d,]+( \|)", re.M)
 DECK_TIMES = re.compile(r"(decks took )\d+( s in full mode and )\d+( s in quick mode)")
 BUDGETS = re.compile(r"^Within the budgets of .*$", re.M)
-MEMORY_LINE = re.compile(r"^Peak memory within .*$", re.M)
+MEMORY_LINE = re.compile(r"^Peak memory of a kernel within .*$", re.M)
 CLASS_SIZES = re.compile(
     r"(<!-- class sizes: written by python -m course_tools sync -->\n).*?"
     r"(<!-- end of class sizes -->)",
+    re.S,
+)
+LOAD_TESTS = re.compile(
+    r"(<!-- load tests: written by python -m course_tools sync -->\n).*?"
+    r"(<!-- end of load tests -->)",
     re.S,
 )
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
@@ -288,8 +293,9 @@ def synced_guide(text, sources, notebooks):
 
     text = TIMING_ROW.sub(row, text)
     text = BUDGETS.sub(lambda _: _budgets_line(sources), text)
-    text = MEMORY_LINE.sub(lambda _: _memory_line(figures), text)
+    text = MEMORY_LINE.sub(lambda _: _memory_line(figures, sources), text)
     text = CLASS_SIZES.sub(lambda m: f"{m.group(1)}{_class_sizes(sources)}{m.group(2)}", text)
+    text = LOAD_TESTS.sub(lambda m: f"{m.group(1)}{_load_tests(sources)}{m.group(2)}", text)
     text = re.sub(r"notebooks_\d{4}-\d\d-\d\d[\w-]*\.json", name, text)
     decks_path = sources.newest("slides_export")
     decks = json.loads(decks_path.read_text(encoding="utf-8"))
@@ -326,18 +332,39 @@ def _class_sizes(sources):
     return size_markdown(costs=measured_costs(sources))
 
 
-def _memory_line(saved):
-    """The guide's line on memory: which notebooks' kernels reach or near the per-learner limit."""
+def _load_tests(sources):
+    from course_tools.load_test import runs_markdown, saved_runs
+
+    runs = saved_runs(sources.benchmarks)
+    if not runs:
+        raise FileNotFoundError(
+            f"No load_test_*.json in {sources.benchmarks}: run python -m course_tools.classroom "
+            "load-test with --output there"
+        )
+    return runs_markdown(runs)
+
+
+def _memory_line(saved, sources):
+    """The guide's line on memory: which kernels reach or near the per-learner limit, and what
+    the learner's Jupyter server adds beside the kernel (the newest load tests)."""
+    from course_tools.classroom import measured_costs
+
     limit = saved["memory_limit_mib"]
     peaks = {stem: modes["full"] for stem, modes in saved["peak_memory_mib"].items()}
     over = [f"`{stem}` ({peak:,.0f} MiB)" for stem, peak in peaks.items() if peak > limit]
     near = [
         f"`{stem}` ({peak:,.0f} MiB)" for stem, peak in peaks.items() if 0.9 * limit < peak <= limit
     ]
-    line = f"Peak memory within {limit:,} MiB per learner in full mode: " + (
+    line = f"Peak memory of a kernel within {limit:,} MiB in full mode: " + (
         "every notebook" if not over else "every notebook but " + ", ".join(over)
     )
-    return line + (f"; near the limit (over 90 %): {', '.join(near)}." if near else ".")
+    line += f"; near the limit (over 90 %): {', '.join(near)}." if near else "."
+    costs = measured_costs(sources)
+    return line + (
+        f" A learner's Jupyter server takes up to {costs['server_mib']:,} MiB beside the kernel "
+        f"(the load tests below), and a hub's per-learner limit counts both: "
+        f"{max(peaks.values()) + costs['server_mib']:,} MiB at the heaviest notebook."
+    )
 
 
 # The deployment files' per-learner resources, from the notebook benchmark (kernel_limits).

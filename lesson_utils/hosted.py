@@ -45,6 +45,11 @@ def repository_url():
     )
 
 
+def clone_folder(repository=None):
+    """The folder a clone of `repository` (`None`: the course's) gets, as git names it."""
+    return (repository or repository_url()).rstrip("/").rsplit("/", 1)[-1]
+
+
 def github_repository():
     """The `(owner, name)` of the repository on GitHub, which Colab and Binder open."""
     url = repository_url()

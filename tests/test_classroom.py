@@ -14,6 +14,8 @@ COSTS = {
     "heaviest": {"memory": "05_x", "cpu": "04_y"},
     "environment_gib": 3.0,
     "learner_mib": 10.0,
+    "server_mib": 100,
+    "load_tests": ["load_test_2999-01-01_01_quick_8.json"],
 }
 
 
@@ -38,14 +40,16 @@ def test_a_hub_that_is_not_an_address_is_named(capsys):
 def test_size_follows_tljhs_rules_from_the_measured_costs():
     result = classroom.size(100, COSTS, node_memory_gib=16)
     assert result["online"] == 60
-    # (60 learners x 1000 MiB + 128 MiB for the hub) with 30 % headroom.
-    assert result["memory_gib"] == round((60 * 1000 + 128) * 1.3 / 1024, 1)
+    # (60 learners x (1000 MiB for the kernel + 100 for the server) + 128 MiB for the hub),
+    # with 30 % headroom.
+    assert result["memory_gib"] == round((60 * 1100 + 128) * 1.3 / 1024, 1)
     assert result["cpus"] == 108  # 60 x 1.5 cores, plus 20 %
     assert result["disk_gib"] == round((3.0 + 100 * 10 / 1024) * 1.2, 1)
-    assert result["nodes"] == 5  # 14 learners per node of 16 GiB (90 % of it for pods)
+    assert result["nodes"] == 5  # 13 learners per node of 16 GiB (90 % of it for pods)
     text = " ".join(result["assumptions"])
-    for named in ("60%", "1,000 MiB", "05_x", "128 MiB", "04_y", "oversubscribed", "90%"):
+    for named in ("60%", "1,000 MiB", "05_x", "100 MiB", "01_quick_8", "128 MiB", "04_y"):
         assert named in text
+    assert "oversubscribed" in text and "90%" in text
 
 
 def test_size_grows_with_the_class_and_refuses_what_makes_no_sense():

@@ -160,3 +160,23 @@ def test_last_word_gradients_the_mask_reads_the_review_alone_and_padding_shrinks
     assert (norms["(b) pre-padding, no mask"] > 0.1 * norms["(c) post-padding + mask"]).all()
     with pytest.raises(ValueError, match="labels"):
         last_word_gradients(model, reviews, [1], 20)
+
+
+def test_last_word_gradients_in_batches_keep_tiny_gradients_and_trace_once(capfd):
+    from lesson_utils.experiments.reviews import GRADIENT_BATCH, last_word_gradients
+    from lesson_utils.models.recurrent import build_rnn_model
+
+    keras.utils.set_random_seed(0)
+    model = build_rnn_model(50, 4, 8, 0, mask_zero=False, dropout=0.0)
+    rng = np.random.default_rng(1)
+    reviews = [list(rng.integers(1, 50, size=n)) for n in rng.integers(3, 20, GRADIENT_BATCH + 7)]
+    labels = rng.integers(0, 2, len(reviews)).tolist()
+    together = last_word_gradients(model, reviews, labels, 40)
+    for i in (0, GRADIENT_BATCH - 1, GRADIENT_BATCH, len(reviews) - 1):  # across the batches
+        alone = last_word_gradients(model, [reviews[i]], [labels[i]], 40)
+        for name in together:
+            np.testing.assert_allclose(together[name][i], alone[name][0], rtol=1e-4)
+    # After 290 padding steps the gradient is about 1e-29: squared in float32, it would be 0.
+    far = last_word_gradients(model, reviews[:3], labels[:3], 300)["(a) post-padding, no mask"]
+    assert (far > 0).all() and (far < 1e-20).all(), far
+    assert capfd.readouterr().err == "", "TensorFlow warned (retracing?) on standard error"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from course_tools import sync
+from course_tools import classroom, sync
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -269,10 +269,11 @@ def test_the_classroom_files_take_each_learners_memory_from_the_benchmark(clone)
     saved = json.loads(
         sorted((clone / "lesson_utils" / "benchmark_data").glob("notebooks_*.json"))[-1].read_text()
     )
-    peak = max(modes["full"] for modes in saved["peak_memory_mib"].values())
+    kernel = max(modes["full"] for modes in saved["peak_memory_mib"].values())
+    server = classroom.measured_costs(sync.Sources(clone))["server_mib"]
     text = config.read_text(encoding="utf-8")
     guarantee = int(re.search(r"memory:\n    guarantee: (\d+)M", text).group(1))
-    assert peak <= guarantee < peak + 64
+    assert kernel + server <= guarantee < kernel + server + 64
     readme = (clone / "classroom" / "README.md").read_text(encoding="utf-8")
     limit = int(re.search(r"limits\.memory (\d+)M", readme).group(1))
     assert limit >= guarantee and f"limit: {limit}M" in text

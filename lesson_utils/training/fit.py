@@ -6,6 +6,9 @@ recorded so far when a learner presses Ctrl-C, the notebook's stop button, or
 a widget's Stop button.
 """
 
+import ctypes
+import gc
+
 import numpy as np
 
 from lesson_utils.arguments import check_fraction, check_positive_int
@@ -137,6 +140,22 @@ def training_share(reviews, validation_split):
     return int(reviews * (1 - validation_split))
 
 
+def return_freed_memory():
+    """Hands the memory this process has freed back to the operating system, before training.
+
+    The C library keeps freed memory for later (deleted lists of reviews, an
+    earlier model's tensors) and the kernel still counts it as its own; a
+    class's hub holds each learner's kernel to about 1 GiB, and training needs
+    the room. glibc's `malloc_trim` returns it; elsewhere (macOS, Windows) this
+    does nothing.
+    """
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError, TypeError):
+        pass
+
+
 def train_rnn_model(
     model,
     x_train,
@@ -207,6 +226,7 @@ def train_rnn_model(
             shuffle=shuffle,
             validation_data=(x_val, np.asarray(y_val, dtype=np.float32)) if len(x_val) else None,
         )
+    return_freed_memory()
     try:
         model.fit(epochs=epochs, verbose=verbose, callbacks=callbacks, **fit_args)
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ explore task's answer note shows closed, its summary in view, and opens on a cli
 Run alone: `pytest -m e2e tests/e2e` (add `-k 03_` for one notebook).
 """
 
+import os
 import subprocess
 import time
 
@@ -421,6 +422,13 @@ def _screenshot_whole_notebook(page, name, folder):
     return path
 
 
+def whole_notebook_screenshots():
+    """Whether a passing notebook is photographed whole: seconds each, so only for a person who
+    takes the course in full mode (`E2E_FULL_MODE=1`) or asks (`E2E_SCREENSHOTS=1`); a failing
+    one always is."""
+    return "1" in (os.environ.get("E2E_FULL_MODE"), os.environ.get("E2E_SCREENSHOTS"))
+
+
 # JupyterLab's first-open prompt, which the course's settings turn off (jupyter/).
 NEWS_PROMPT = "official Jupyter news"
 
@@ -458,6 +466,7 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
     name = notebook.name
     page = lab_page
     source_hash = content_hash(name) if notebook.parent == COURSE_NOTEBOOKS_DIR else None
+    passed = False
     try:
         _open_notebook(page, jupyter_lab, name)
         state = _run_all_cells(page, name)
@@ -483,8 +492,10 @@ def test_notebook_in_jupyterlab(notebook, lab_page, jupyter_lab, screenshot_dir)
         assert page.get_by_text(NEWS_PROMPT).count() == 0, (
             f"{name}: JupyterLab asks the learner about Jupyter news (jupyter/ settings not read?)"
         )
+        passed = True
     finally:
-        _screenshot_whole_notebook(page, name, screenshot_dir)
+        if not passed or whole_notebook_screenshots():
+            _screenshot_whole_notebook(page, name, screenshot_dir)
 
 
 def test_rise_presents_the_slide_metadata(lab_page, jupyter_lab, screenshot_dir):
