@@ -281,7 +281,8 @@ def run_load_test(args):
         "artifacts", "load_test", f"{args.notebook}_{args.mode}_{args.learners}.json"
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    hub_log = output.with_suffix(".hub.log")
+    hub_log = Path("artifacts", "load_test", f"{output.stem}.hub.log")
+    hub_log.parent.mkdir(parents=True, exist_ok=True)
     result = load_test(args.learners, args.notebook, args.mode, hub_log, args.cell_timeout)
     for learner in result["per_learner"]:
         if "error" in learner:
@@ -335,7 +336,8 @@ def main(argv=None):
         "--output",
         type=Path,
         default=None,
-        help="JSON file, the hub's log beside it (default: artifacts/load_test/NN_mode_N.json)",
+        help="JSON file (default: artifacts/load_test/NN_mode_N.json); the hub's log goes to "
+        "artifacts/load_test/ under the same name",
     )
     args = parser.parse_args(argv)
     from course_tools.load_test import LoadTestError
