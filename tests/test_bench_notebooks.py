@@ -86,3 +86,19 @@ def test_the_kernels_peak_memory_and_cpu_seconds_count_its_children(probe, tmp_p
     assert busy["peak_memory_mib"] - idle["peak_memory_mib"] >= 450, (idle, busy)
     assert busy["cpu_seconds"] - idle["cpu_seconds"] >= 0.9, (idle, busy)
     assert busy["seconds"] >= 2.0
+
+
+def test_every_kernel_fits_a_learners_memory_in_the_newest_benchmark():
+    from course_tools.sync import Sources
+
+    saved = Sources().notebook_figures()
+    limit = saved["memory_limit_mib"]
+    over = {
+        stem: modes["full"]
+        for stem, modes in saved["peak_memory_mib"].items()
+        if modes["full"] > limit
+    }
+    assert not over, f"kernels over {limit} MiB in full mode ({Sources().newest('notebooks').name})"
+    assert set(saved["peak_memory_mib"]) == {
+        path.stem for path in executed.NOTEBOOKS_DIR.glob("*.ipynb")
+    }
