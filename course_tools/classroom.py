@@ -300,11 +300,6 @@ def run_load_test(args):
         f"{result['proxy_process']['peak_memory_mib']} MiB; {result['learners']} learners on "
         f"{result['notebook']} ({result['mode']} mode) in {result['seconds']} s"
     )
-    stem = Path(result["notebook"]).stem
-    output = args.output or Path(
-        "artifacts", "load_test", f"{stem}_{args.mode}_{args.learners}.json"
-    )
-    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"Saved {output}")
     ended = result["summary"]
