@@ -294,7 +294,7 @@ def run_load_test(args):
             f"memory {learner['peak_memory_mib']} MiB, {len(learner['failed_cells'])} failed cells"
         )
         for failure in learner["failed_cells"]:
-            print(f"  cell {failure['cell']}: {failure['problem']}")
+            print(f"  cell {failure['cell']}: {'; '.join(failure['problems'])}")
     print(
         f"Hub {result['hub']['peak_memory_mib']} MiB, proxy "
         f"{result['proxy_process']['peak_memory_mib']} MiB; {result['learners']} learners on "

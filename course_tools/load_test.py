@@ -266,40 +266,53 @@ def execute_request(code, session):
     }
 
 
-async def run_cell(socket_, code, session, timeout):
-    """Runs `code` in the kernel behind `socket_`; returns `None` or what went wrong.
+def as_output(kind, content):
+    """An iopub message as a notebook stores it among a cell's outputs (`None`: not an output)."""
+    if kind == "stream":
+        return {"output_type": kind, "name": content["name"], "text": content["text"]}
+    if kind == "error":
+        return {"output_type": kind, **{key: content[key] for key in ("ename", "evalue")}}
+    if kind in ("display_data", "execute_result"):
+        return {"output_type": kind, "data": content["data"]}
+    return None
 
-    A cell is done when the kernel has replied and gone idle; it failed when the
-    reply is an error or the kernel wrote to standard error (a red box for a learner).
+
+async def run_cell(socket_, code, session, timeout):
+    """Runs `code` in the kernel behind `socket_`; returns what a learner would see as broken.
+
+    A cell is done when the kernel has replied and gone idle. Its outputs are
+    judged by the course's one rule (`executed.output_problems`: an error, text
+    on standard error, a figure shown twice, a widget left as text).
+
+    Returns:
+        A list of sentences, empty when the cell ran well.
     """
     message = execute_request(code, session)
     msg_id = message["header"]["msg_id"]
     await socket_.write_message(json.dumps(message))
     replied = idle = False
-    problem = None
+    outputs = []
     deadline = time.monotonic() + timeout
     while not (replied and idle):
         left = deadline - time.monotonic()
         if left <= 0:
-            return f"no reply within {timeout} s"
+            return [f"no reply within {timeout} s"]
         frame = await asyncio.wait_for(socket_.read_message(), left)
         if frame is None:
-            return "the kernel's websocket closed"
+            return ["the kernel's websocket closed"]
         if isinstance(frame, bytes):  # a message with binary buffers (a widget's data)
             continue
         reply = json.loads(frame)
         if reply.get("parent_header", {}).get("msg_id") != msg_id:
             continue
         kind, content = reply["header"]["msg_type"], reply["content"]
-        if kind == "execute_reply":
-            replied = True
-            if content["status"] != "ok":
-                problem = f"{content.get('ename', 'error')}: {content.get('evalue', '')}"
-        elif kind == "status" and content["execution_state"] == "idle":
-            idle = True
-        elif kind == "stream" and content["name"] == "stderr" and problem is None:
-            problem = f"wrote to standard error: {content['text'][:200]}"
-    return problem
+        replied |= kind == "execute_reply"
+        idle |= kind == "status" and content["execution_state"] == "idle"
+        if kind == "clear_output":
+            outputs = []
+        elif (output := as_output(kind, content)) is not None:
+            outputs.append(output)
+    return executed.output_problems(outputs)
 
 
 async def take_notebook(hub, learner, name, cells, started, cell_timeout):
@@ -315,7 +328,7 @@ async def take_notebook(hub, learner, name, cells, started, cell_timeout):
 
     Returns:
         A dict: `learner`, `spawn_seconds`, `first_cell_seconds`,
-        `last_cell_seconds`, `failed_cells` (a list of `{"cell": i, "problem": ...}`),
+        `last_cell_seconds`, `failed_cells` (a list of `{"cell": i, "problems": [...]}`),
         the learner's `peak_memory_mib` and `cpu_seconds` (server and kernel) and
         `server_peak_memory_mib` (the Jupyter server alone, which a hub's
         per-learner limit counts beside the kernel).
@@ -363,14 +376,16 @@ async def take_notebook(hub, learner, name, cells, started, cell_timeout):
     failed = []
     try:
         for index, code in enumerate(cells):
-            problem = await run_cell(socket_, code, session["id"], cell_timeout)
+            problems = await run_cell(socket_, code, session["id"], cell_timeout)
             seconds = round(time.monotonic() - started, 1)
             result.setdefault("first_cell_seconds", seconds)
             result["last_cell_seconds"] = seconds
-            if problem:
-                failed.append({"cell": index, "problem": problem})
-                if problem.startswith(("no reply", "the kernel's websocket")):
-                    break
+            if problems:
+                failed.append({"cell": index, "problems": problems})
+            if any(
+                problem.startswith(("no reply", "the kernel's websocket")) for problem in problems
+            ):
+                break
     finally:
         socket_.close()
         result.update(meter.stop())

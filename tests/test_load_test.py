@@ -88,32 +88,43 @@ def test_a_cell_that_replies_ok_and_goes_idle_passed():
     fake = FakeSocket(
         b"binary widget data", message("status", execution_state="busy"), REPLY_OK, IDLE
     )
-    assert run_cell(fake) is None
+    assert run_cell(fake) == []
     sent = fake.sent[0]
     assert sent["channel"] == "shell" and sent["header"]["msg_type"] == "execute_request"
     assert sent["content"]["code"] == "x = 1"
 
 
-def test_an_error_reply_fails_the_cell_with_its_name():
-    error = message("execute_reply", status="error", ename="ValueError", evalue="bad")
-    assert run_cell(FakeSocket(error, IDLE)) == "ValueError: bad"
+def test_an_error_fails_the_cell_with_its_name():
+    error = message("error", ename="ValueError", evalue="bad", traceback=[])
+    reply = message("execute_reply", status="error", ename="ValueError", evalue="bad")
+    assert run_cell(FakeSocket(error, reply, IDLE)) == ["raised ValueError: bad"]
 
 
 def test_a_cell_that_writes_to_standard_error_failed():
     stderr = message("stream", name="stderr", text="WARNING: oneDNN")
-    assert run_cell(FakeSocket(stderr, REPLY_OK, IDLE)).startswith("wrote to standard error")
+    problems = run_cell(FakeSocket(stderr, REPLY_OK, IDLE))
+    assert len(problems) == 1 and problems[0].startswith("wrote to standard error")
+
+
+def test_the_outputs_are_judged_by_the_courses_one_rule():
+    figure = message("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})
+    assert run_cell(FakeSocket(figure, figure, REPLY_OK, IDLE))[0].startswith(
+        "shows the same figure twice"
+    )
+    cleared = message("clear_output", wait=False)
+    assert run_cell(FakeSocket(figure, cleared, figure, REPLY_OK, IDLE)) == []
 
 
 def test_another_cells_messages_are_not_taken_for_this_ones():
     others = {
-        **message("execute_reply", status="error", ename="E", evalue=""),
+        **message("error", ename="E", evalue="", traceback=[]),
         "parent_header": {"msg_id": "another cell's"},
     }
-    assert run_cell(FakeSocket(others, REPLY_OK, IDLE)) is None
+    assert run_cell(FakeSocket(others, REPLY_OK, IDLE)) == []
 
 
 def test_a_closed_socket_is_said():
-    assert run_cell(FakeSocket(None)) == "the kernel's websocket closed"
+    assert run_cell(FakeSocket(None)) == ["the kernel's websocket closed"]
 
 
 def test_the_summary_counts_failures_and_learners_without_a_server():
@@ -125,7 +136,7 @@ def test_the_summary_counts_failures_and_learners_without_a_server():
             "last_cell_seconds": 9.0,
             "peak_memory_mib": 800,
             "server_peak_memory_mib": 90,
-            "failed_cells": [{"cell": 3, "problem": "E: x"}],
+            "failed_cells": [{"cell": 3, "problems": ["raised E: x"]}],
         },
         {
             "learner": "b",
