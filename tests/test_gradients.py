@@ -331,12 +331,35 @@ def test_cell_gradient_curves_are_drawn_as_measured_over_200_steps(monkeypatch):
         relative = norms[cell][::-1] / norms[cell][-1]
         np.testing.assert_allclose(plotted, relative[steps])
         assert np.all(plotted > 0) and np.abs(np.diff(np.log10(plotted))).max() < 2, name
-        assert np.all(relative[len(steps) :] == 0), f"{name}: only a tail reading 0 may be cut"
-        assert (len(steps) < len(relative)) == any(
-            text.get_text() == f"{name} reads 0 from step {len(steps)} on (cut)"
-            for text in ax.get_legend().get_texts()
-        )
-    assert min(curve.min() / curve[-1] for curve in norms.values()) < 1e-30
+        assert len(steps) == len(relative), f"{name}: in float64 no step may read 0"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["SimpleRNN", "LSTM", "GRU"]
+    # Below float32's smallest number, about 1.4e-45: a float32 input would have read 0 there.
+    assert min(curve.min() for curve in norms.values()) < 1e-45
+
+
+def test_memory_model_takes_its_input_in_the_dtype_it_computes_in():
+    assert build_memory_model("gru", units=2).inputs[0].dtype == "float32"
+    policy = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("float64")
+    try:
+        model = build_memory_model("gru", units=2)
+    finally:
+        keras.config.set_dtype_policy(policy)
+    assert model.inputs[0].dtype == "float64"
+
+
+def test_a_curve_reading_0_far_back_is_cut_and_marked():
+    curve = np.array([0.0, 0.0, 1e-3, 1e-2, 1.0])
+    ax = plot_gradient_norms({"gru": curve, "lstm": np.ones(5)}).axes[0]
+    drawn = _line(ax, "GRU")
+    np.testing.assert_array_equal(drawn.get_xdata(), [0, 1, 2])
+    np.testing.assert_allclose(drawn.get_ydata(), [1.0, 1e-2, 1e-3])
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == [
+        "GRU",
+        "GRU reads 0 from step 3 on (cut)",
+        "LSTM",
+    ]
+    plt.close(ax.figure)
 
 
 def test_accuracy_table_keeps_every_number_whole_on_short_lines():

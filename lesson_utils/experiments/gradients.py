@@ -84,12 +84,11 @@ def cell_gradient_norms(cells=CELL_TYPES, *, quick=None, seed=None):
 
     Each model is `build_memory_model(cell)` with the same number of units,
     given the same batch of memory-task sequences whose marked bit is at the
-    very first step (lag `timesteps - 1`). The models compute in float64:
-    in float32 (Keras' default) the GRU's gradient falls within 200 steps
-    below float32's smallest number, about 1e-38, and reads as 0 after a
-    cliff. In float64 too, the GRU's gradient was measured to read exactly 0
-    once below about 1e-38, a detail of how Keras computes it (measured for
-    the GRU only); `plot_gradient_norms` cuts a curve where it reads 0.
+    very first step (lag `timesteps - 1`). The models, their inputs
+    included, compute in float64: in float32 (Keras' default) the GRU's
+    gradient falls within 200 steps below float32's smallest normal number,
+    about 1e-38, where it loses its digits and, depending on the processor,
+    reads as 0.
 
     Args:
         cells: cell names among `"simple_rnn"`, `"lstm"`, `"gru"`.

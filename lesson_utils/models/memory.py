@@ -39,9 +39,12 @@ def build_memory_model(
     recurrent = layer_class(
         units, recurrent_initializer=keras.initializers.Orthogonal(gain=recurrent_gain), name=cell
     )
+    # The input takes the dtype the layers compute in: a float32 input under a
+    # float64 policy would round every gradient reaching it to float32 (notebook 02).
+    inputs = keras.Input(shape=(None, 2), dtype=keras.config.dtype_policy().compute_dtype)
     model = keras.Sequential(
         [
-            keras.Input(shape=(None, 2)),
+            inputs,
             recurrent,
             keras.layers.Dense(1, activation="sigmoid", name="readout"),
         ],
