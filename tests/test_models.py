@@ -76,6 +76,58 @@ def test_max_over_time_skips_masked_steps_whatever_their_values():
     np.testing.assert_array_equal(pooled, states[:, :2].max(axis=1))
 
 
+def test_max_mean_pooling_hands_on_the_largest_and_the_mean_state_over_the_words_only():
+    model = build_rnn_model(
+        vocab_size=20, embedding_dim=3, lstm_units=4, dense_units=0, pooling="max_mean"
+    )
+    every_step = keras.Model(model.input, model.get_layer("lstm").output)
+    pooled = keras.Model(model.input, model.get_layer("max_and_mean").output)
+    review = np.array([[1, 5, 7, 9, 2]])
+    padded = np.array([[1, 5, 7, 9, 2, 0, 0, 0]])
+    states = every_step.predict(review, verbose=0)[0]
+    expected = np.concatenate([states.max(axis=0), states.mean(axis=0)])[None]
+    for reviews in (review, padded):
+        np.testing.assert_allclose(
+            pooled.predict(reviews, verbose=0), expected, rtol=1e-5, atol=1e-7
+        )
+
+
+def test_embedding_dropout_drops_the_same_numbers_for_every_word_and_only_while_training():
+    model = build_rnn_model(vocab_size=20, embedding_dim=64, lstm_units=2, embedding_dropout=0.5)
+    vectors = keras.Model(model.input, model.get_layer("embedding").output)
+    dropped = keras.Model(model.input, model.get_layer("embedding_dropout").output)
+    review = np.array([[1, 5, 7, 9, 2]])
+    kept = np.asarray(dropped(review, training=True))[0] != 0
+    assert np.all(kept == kept[0]) and 0 < kept[0].sum() < 64
+    np.testing.assert_array_equal(dropped(review, training=False), vectors(review))
+    padded = np.array([[1, 5, 7, 9, 2, 0, 0]])
+    np.testing.assert_allclose(
+        model.predict(padded, verbose=0), model.predict(review, verbose=0), rtol=1e-5
+    )
+
+
+def test_a_decaying_learning_rate_falls_by_its_factor_every_given_number_of_updates():
+    model = build_rnn_model(vocab_size=20, learning_rate=2e-3, learning_rate_decay=(0.5, 10))
+    schedule = model.optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(2e-3)
+    assert float(schedule(10)) == pytest.approx(1e-3)
+    assert float(schedule(25)) == pytest.approx(2e-3 * 0.5**2.5)
+    assert not isinstance(build_rnn_model(vocab_size=20).optimizer._learning_rate, type(schedule))
+
+
+@pytest.mark.parametrize(
+    "decay,named",
+    [
+        (0.6, "learning_rate_decay"),
+        ((1.5, 10), r"learning_rate_decay\[0\]"),
+        ((0.5, 0), r"learning_rate_decay\[1\]"),
+    ],
+)
+def test_a_bad_learning_rate_decay_is_named(decay, named):
+    with pytest.raises(ValueError, match=rf"`{named}`.*Received: {named}="):
+        build_rnn_model(learning_rate_decay=decay)
+
+
 def test_last_pooling_is_the_course_model():
     model = build_rnn_model(vocab_size=20, embedding_dim=2, lstm_units=3, dense_units=0)
     assert recurrent_layer(model).return_sequences is False
@@ -96,6 +148,7 @@ def test_last_pooling_is_the_course_model():
         (dict(num_layers=0), "num_layers"),
         (dict(recurrent_dropout=-0.1), "recurrent_dropout"),
         (dict(pooling="mean"), "pooling"),
+        (dict(embedding_dropout=1.0), "embedding_dropout"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, name):

@@ -28,7 +28,7 @@ import keras  # noqa: E402
 _said_cudnn_off = False
 
 # What the classifier's head reads of the last recurrent layer (`build_rnn_model`'s `pooling`).
-POOLINGS = ("last", "max")
+POOLINGS = ("last", "max", "max_mean")
 
 
 @keras.saving.register_keras_serializable(package="lesson_utils")
@@ -86,6 +86,8 @@ def build_rnn_model(
     max_length=None,
     learning_rate=1e-3,
     pooling="last",
+    embedding_dropout=0.0,
+    learning_rate_decay=None,
 ):
     """Builds and compiles the review classifier.
 
@@ -119,6 +121,15 @@ def build_rnn_model(
             (`MaxOverTime`), then dropped out by `dropout` while training.
             With `"max"` a strong word counts wherever it stands in a long
             review, not only as far as it survives to the last state.
+            `"max_mean"` hands on both that and each unit's mean over the
+            review's words (twice the numbers).
+        embedding_dropout: fraction of the word vectors' numbers dropped while
+            training, the same numbers for every word of a review
+            (`SpatialDropout1D`): the model cannot lean on any one of them.
+        learning_rate_decay: `None` keeps Adam's step size; `(factor, updates)`
+            multiplies it by `factor` every `updates` training steps (smoothly,
+            `keras.optimizers.schedules.ExponentialDecay`), so that late epochs
+            take small steps instead of bouncing around a minimum.
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
@@ -135,6 +146,8 @@ def build_rnn_model(
     recurrent_dropout = check_fraction("recurrent_dropout", recurrent_dropout)
     learning_rate = check_positive_number("learning_rate", learning_rate)
     check_choice("pooling", pooling, POOLINGS)
+    embedding_dropout = check_fraction("embedding_dropout", embedding_dropout)
+    step_size = _step_size(learning_rate, learning_rate_decay)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
 
@@ -147,17 +160,23 @@ def build_rnn_model(
     x = keras.layers.Embedding(
         vocab_size, embedding_dim, mask_zero=bool(mask_zero), name="embedding"
     )(inputs)
+    if embedding_dropout:
+        x = keras.layers.SpatialDropout1D(embedding_dropout, name="embedding_dropout")(x)
     for number in range(1, num_layers + 1):
         name = cell if num_layers == 1 else f"{cell}_{number}"
-        every_step = number < num_layers or pooling == "max"
+        every_step = number < num_layers or pooling != "last"
         recurrent = layer_class(
             lstm_units, return_sequences=every_step, name=name, **recurrent_kwargs
         )
         if bidirectional:
             recurrent = keras.layers.Bidirectional(recurrent, name=f"bidirectional_{name}")
         x = recurrent(x)
-    if pooling == "max":
-        x = MaxOverTime(name="max_over_time")(x)
+    if pooling != "last":
+        states = x
+        x = MaxOverTime(name="max_over_time")(states)
+        if pooling == "max_mean":
+            mean = keras.layers.GlobalAveragePooling1D(name="mean_over_time")(states)
+            x = keras.layers.Concatenate(name="max_and_mean")([x, mean])
         if dropout:
             x = keras.layers.Dropout(dropout, name="pooled_dropout")(x)
     if dense_units:
@@ -167,13 +186,27 @@ def build_rnn_model(
     outputs = keras.layers.Dense(1, activation="sigmoid", name="sentiment")(x)
     model = keras.Model(inputs, outputs, name=f"imdb_{cell}")
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
+        optimizer=keras.optimizers.Adam(step_size),
         loss="binary_crossentropy",
         metrics=["accuracy"],
         # Batches of different lengths would make XLA recompile for each length.
         jit_compile=False,
     )
     return model
+
+
+def _step_size(learning_rate, decay):
+    """Adam's learning rate: `learning_rate`, or decaying by `decay = (factor, updates)`."""
+    if decay is None:
+        return learning_rate
+    if not (isinstance(decay, (tuple, list)) and len(decay) == 2):
+        raise ValueError(
+            "Argument `learning_rate_decay` must be None or a pair (factor, updates), e.g. "
+            f"(0.6, 80). Received: learning_rate_decay={decay!r}"
+        )
+    factor = check_fraction("learning_rate_decay[0]", decay[0], allow_zero=False)
+    updates = check_positive_int("learning_rate_decay[1]", decay[1])
+    return keras.optimizers.schedules.ExponentialDecay(learning_rate, updates, factor)
 
 
 def model_vocab_size(model):
