@@ -1,12 +1,14 @@
 """The bag-of-words baselines and their place in the benchmark."""
 
+import math
+
 import numpy as np
 import pytest
 
 from course_tools import bench
 from lesson_utils.experiments.benchmarks import load_benchmark_results
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
-from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model
+from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model, training_share
 
 
 def word_five_reviews(n=256, length=10, vocab=30, seed=0):
@@ -69,6 +71,27 @@ def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     assert {k: v for k, v in both_ways.items() if k != "model"} == {
         k: v for k, v in bench.BENCHMARK_CONFIGS["default"].items() if k != "model"
     }
+
+
+def test_the_regularised_rung_changes_three_things_and_decays_once_an_epoch():
+    before = bench.BENCHMARK_CONFIGS["bidirectional_max_whole_20k"]
+    rung = bench.BENCHMARK_CONFIGS["bidirectional_regularised"]
+    assert (
+        rung["prepare"] == before["prepare"] == bench.BENCHMARK_CONFIGS["bow_dense_20k"]["prepare"]
+    )
+    changed = {k: v for k, v in rung["model"].items() if before["model"].get(k) != v}
+    assert changed == dict(
+        pooling="max_mean",
+        embedding_dropout=0.25,
+        learning_rate=2e-3,
+        learning_rate_decay=(0.6, 79),
+    )
+    # One decay step per epoch: the updates of one epoch over the reviews trained on.
+    trained_on = training_share(25_000, 0.2)
+    assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
+    model = bench._builder(rung)(None)
+    assert model.get_layer("embedding").input_dim == 20_000
+    assert model.get_layer("max_and_mean").output.shape == (None, 4 * before["model"]["lstm_units"])
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

@@ -31,6 +31,7 @@ CONFIG_STYLES = {
     "bidirectional_max_whole_20k": (CELL_COLORS["lstm"], ":"),
     "bidirectional_max_whole_20k_wide": (CELL_COLORS["gru"], ":"),
     "bow_dense_20k": (PALETTE["black"], ":"),
+    "bidirectional_regularised": (PALETTE["purple"], ":"),
 }
 
 
