@@ -6,6 +6,7 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from lesson_utils.data.text import review_lengths
 from lesson_utils.experiments.reviews import padded_words, padding_examples, truncated_share
@@ -166,6 +167,10 @@ def test_last_word_gradients_in_batches_keep_tiny_gradients_and_trace_once(capfd
     from lesson_utils.experiments.reviews import GRADIENT_BATCH, last_word_gradients
     from lesson_utils.models.recurrent import build_rnn_model
 
+    # TensorFlow's one-time lines on finding its devices (this file imports keras before
+    # lesson_utils, so they may come first in this test) are not the function's.
+    tf.config.list_physical_devices()
+    capfd.readouterr()
     keras.utils.set_random_seed(0)
     model = build_rnn_model(50, 4, 8, 0, mask_zero=False, dropout=0.0)
     rng = np.random.default_rng(1)

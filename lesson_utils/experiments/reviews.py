@@ -41,10 +41,9 @@ PADDING_COMPARISON_SIZES = dict(
     learning_rate=3e-3,
     epochs=1,
 )
-# What each model of the comparison changes, and nothing else.
 # Reviews whose gradients `last_word_gradients` computes together.
 GRADIENT_BATCH = 50
-
+# What each model of the comparison changes, and nothing else.
 PADDING_SETTINGS = {
     "(a) post-padding, no mask": dict(padding="post", mask_zero=False),
     "(b) pre-padding, no mask": dict(padding="pre", mask_zero=False),

@@ -21,7 +21,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from course_tools.load_test import free_port
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 # The notebooks under test; E2E_NOTEBOOKS_DIR points the suite at another
@@ -95,12 +96,6 @@ def screenshot_dir():
     """The git-ignored folder for the screenshots (`artifacts/screenshots/`)."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _write_json(path, data):
@@ -212,7 +207,7 @@ def jupyter_lab(tmp_path_factory, learner_environment):
     root = tmp_path_factory.mktemp("course") / "notebooks"
     _prepare_home(home)
     _copy_notebooks(root)
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     log_path = home / "jupyterlab.log"
     command = [
         sys.executable,
