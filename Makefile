@@ -7,6 +7,8 @@
 #   make test-full  the notebooks under nbval in full mode, as a learner runs
 #               them (about 5 minutes on 2 cores; CI runs it after make test)
 #   make hooks  maintainers: lint and strip notebooks on every commit (pre-commit)
+#   make grading  instructors and CI: .venv-grading, the course's environment with nbgrader on
+#               top, for the graded edition (python -m course_tools.assignments, docs/instructors.md)
 #   make site   the course as a static website in artifacts/site/, built from the
 #               full-mode runs that make test-full saved in artifacts/executed/
 #               (a notebook without a current run is run first)
@@ -16,7 +18,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: lab test test-full site hooks clean
+.PHONY: lab test test-full site hooks grading clean
 
 # The course's JupyterLab settings (jupyter/README.md), read on top of the learner's own.
 LAB_CONFIG_PATH := $(CURDIR)/jupyter
@@ -46,10 +48,26 @@ $(INSTALLED): pyproject.toml vendor/package-lock.json
 	else echo "npm not found: slide export (python -m lesson_utils slides) and make site stay off until you run npm ci --prefix vendor"; fi
 	touch $(INSTALLED)
 
+# The graded edition's environment: a venv that reads .venv's packages (a .pth file) and adds the
+# grading extra, so that nbgrader's JupyterLab extensions never reach the learners' make lab.
+GRADING_VENV := .venv-grading
+grading: $(GRADING_VENV)/.installed
+
+$(GRADING_VENV)/.installed: $(INSTALLED)
+	$(PYTHON) -m venv $(GRADING_VENV)
+	$(BIN)/python -c 'import sysconfig; print("import site; site.addsitedir(%r)" % sysconfig.get_paths()["purelib"])' \
+		> "$$($(GRADING_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/course_venv.pth"
+	$(GRADING_VENV)/bin/python -m pip install -e ".[grading]"
+	@# nbgrader runs the command alembic by its name, with its own migrations: the same alembic
+	@# as .venv's, once more here, for a command that runs this venv's Python.
+	$(GRADING_VENV)/bin/python -m pip install --no-deps --ignore-installed \
+		"alembic==$$($(GRADING_VENV)/bin/python -c 'from importlib.metadata import version; print(version("alembic"))')"
+	touch $@
+
 # Maintainers: ruff and nbstripout on every commit (.pre-commit-config.yaml).
 hooks: $(INSTALLED)
 	$(BIN)/python -m pip install -e ".[dev]"
 	$(BIN)/pre-commit install
 
 clean:
-	rm -rf $(VENV) artifacts vendor/node_modules
+	rm -rf $(VENV) $(GRADING_VENV) artifacts vendor/node_modules

@@ -19,8 +19,8 @@ OOV_ID = 2
 INDEX_FROM = 3
 
 # Keras' `text_to_word_sequence` defaults: these characters become spaces.
-_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
-_SPACE_FOR_FILTERS = str.maketrans({char: " " for char in _FILTERS})
+FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+_SPACE_FOR_FILTERS = str.maketrans({char: " " for char in FILTERS})
 
 
 def text_to_words(text):

@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from ci_rules import skip_or_fail
 
 from course_tools.load_test import free_port
 
@@ -65,13 +66,6 @@ def pytest_configure(config):
         "e2e: end-to-end test in a real JupyterLab and headless Chromium "
         "(run alone with `pytest -m e2e tests/e2e`)",
     )
-
-
-def skip_or_fail(reason):
-    """Skips the test, or fails it on CI (where `CI` is set), with `reason`."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 def course_notebooks():

@@ -33,6 +33,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from ci_rules import skip_or_fail
 
 from course_tools.executed import WIDGET_AS_TEXT
 from course_tools.site import BUILD_INFO, MATHJAX_FILE, NOTEBOOKS_DIR, QUICK_BANNER, build_site
@@ -62,12 +63,6 @@ PAGES = [
 ]
 
 
-def _skip_or_fail(reason):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def built_site(browser, tmp_path_factory):
     """The built site: built here (quick mode, or full if `E2E_FULL_MODE=1`), or `E2E_SITE_DIR`."""
@@ -75,9 +70,9 @@ def built_site(browser, tmp_path_factory):
     if given:
         return Path(given).resolve()
     if importlib.util.find_spec("jupyter_book") is None:
-        _skip_or_fail("Jupyter Book is not installed (pip install -e '.[site]')")
+        skip_or_fail("Jupyter Book is not installed (pip install -e '.[site]')")
     if not MATHJAX_FILE.is_file():
-        _skip_or_fail(
+        skip_or_fail(
             f"MathJax, which the site serves itself, is not in {MATHJAX_FILE} "
             "(npm ci --prefix vendor)"
         )

@@ -48,6 +48,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from ci_rules import skip_or_fail
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from test_jupyterlab import _open_notebook, _run_all_cells, _save_notebook
 
@@ -126,12 +127,6 @@ _VISIT_SLIDE_JS = """async (n) => {
 }"""
 
 
-def _skip_or_fail(reason):
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
 def _mode():
     return "full" if os.environ.get("E2E_FULL_MODE") == "1" else "quick"
 
@@ -145,7 +140,7 @@ def exported_decks():
     try:
         load_offline_assets()
     except FileNotFoundError as err:
-        _skip_or_fail(str(err))
+        skip_or_fail(str(err))
     shutil.rmtree(DECKS_DIR, ignore_errors=True)
     env = dict(os.environ, QUICK_TEST_MODE="0" if _mode() == "full" else "1")
     env.pop("MPLBACKEND", None)  # the kernels draw inline figures, as a learner's do
@@ -366,7 +361,7 @@ def test_speaker_notes_only_in_the_speaker_view(tmp_path, projector):
     try:
         load_offline_assets()
     except FileNotFoundError as err:
-        _skip_or_fail(str(err))
+        skip_or_fail(str(err))
     context, errors = projector
     path = tmp_path / "notes.ipynb"
     nbformat.write(_notes_notebook(), path)
@@ -403,7 +398,7 @@ def test_a_figure_grows_into_the_room_its_slide_leaves(tmp_path, projector):
     try:
         load_offline_assets()
     except FileNotFoundError as err:
-        _skip_or_fail(str(err))
+        skip_or_fail(str(err))
     context, errors = projector
     figure = new_output("display_data", data={"image/png": _png(640, 400), "text/plain": "F"})
     notebook = add_slide_metadata(
