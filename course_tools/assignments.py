@@ -8,14 +8,9 @@ course's stub again), each check a locked test cell with points and a hidden
 test (`course_tools.hidden_cases`), and the collapsed worked solutions and answer
 notes left out. Points come from one table, `classroom/points.csv`.
 
-`python -m course_tools.assignments selftest` grades, with nbgrader's own
-`generate_assignment` and `autograde`, three kinds of submission of each
-notebook: the worked solutions (full marks), the untouched release (0 on every
-exercise, every other cell still runs), and one with a usual mistake in every
-other exercise (those lose their points, no others); it also runs every usual
-mistake of every exercise against its test cell. It saves the scores and the
-seconds per submission as JSON. nbgrader comes with the course's `grading`
-extra (`make grading`), never with the self-paced route.
+`python -m course_tools.assignments selftest` grades the edition with nbgrader
+itself (`course_tools.grading`). nbgrader comes with the course's `grading` extra
+(`make grading`), never with the self-paced route.
 """
 
 import argparse
@@ -292,6 +287,17 @@ def _without_solution_sentences(source):
     return " ".join(kept)
 
 
+def _left_out(cell):
+    """Whether the edition leaves a course cell out: a worked solution, its pointer, an answer
+    note, or speaker notes (for the instructor presenting, not the learner graded)."""
+    metadata = cell["metadata"]
+    return (
+        bool({"solution", "answer"} & set(metadata.get("tags", [])))
+        or cell_source(cell).startswith("*Worked solution")
+        or metadata.get("slideshow", {}).get("slide_type") == "notes"
+    )
+
+
 def graded_notebook(path, exercises, rng):
     """The edition of one course notebook.
 
@@ -309,8 +315,7 @@ def graded_notebook(path, exercises, rng):
     cells, in_exercises = [], False
     for index, cell in enumerate(notebook["cells"]):
         source = cell_source(cell)
-        tags = cell["metadata"].get("tags", [])
-        if "solution" in tags or "answer" in tags or source.startswith("*Worked solution"):
+        if _left_out(cell):
             continue
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None

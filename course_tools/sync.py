@@ -54,6 +54,11 @@ LOAD_TESTS = re.compile(
     r"(<!-- end of load tests -->)",
     re.S,
 )
+GRADING_SELFTEST = re.compile(
+    r"(<!-- grading selftest: written by python -m course_tools sync -->\n).*?"
+    r"(<!-- end of grading selftest -->)",
+    re.S,
+)
 CLAIMS_TABLE = re.compile(r"^\| notebook \| assert \|.*?(?=\n\n|\Z)", re.M | re.S)
 SOLUTION_POINTER = re.compile(r"^\*Worked solution to (exercise|explore) (\d+)\b.*\*$")
 EXPLORE_TASK = re.compile(r"^\*\*Explore (\d+)\. (.+?)\*\*", re.S)
@@ -296,6 +301,9 @@ def synced_guide(text, sources, notebooks):
     text = MEMORY_LINE.sub(lambda _: _memory_line(figures, sources), text)
     text = CLASS_SIZES.sub(lambda m: f"{m.group(1)}{_class_sizes(sources)}{m.group(2)}", text)
     text = LOAD_TESTS.sub(lambda m: f"{m.group(1)}{_load_tests(sources)}{m.group(2)}", text)
+    text = GRADING_SELFTEST.sub(
+        lambda m: f"{m.group(1)}{_grading_selftest(sources)}{m.group(2)}", text
+    )
     text = re.sub(r"notebooks_\d{4}-\d\d-\d\d[\w-]*\.json", name, text)
     decks_path = sources.newest("slides_export")
     decks = json.loads(decks_path.read_text(encoding="utf-8"))
@@ -342,6 +350,39 @@ def _load_tests(sources):
             "load-test with --output there"
         )
     return runs_markdown(runs)
+
+
+def _grading_selftest(sources):
+    """The newest grading selftest (course_tools.grading) as a table: each notebook's points,
+    what each submission scored, and its seconds."""
+    path = sources.newest("grading")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    rows = [
+        "| notebook | exercises | points | score, solutions | score, untouched | score, mistakes "
+        "in odd, even exercises | seconds per submission | usual mistakes failed by their test "
+        "cell |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, graded in saved["notebooks"].items():
+        runs = graded["submissions"]
+        scored = {kind: f"{sum(run['scores'].values()):g}" for kind, run in runs.items()}
+        mistakes = graded["mistakes_against_test_cells"].values()
+        timings = ", ".join(f"{run['seconds']:.0f}" for run in runs.values())
+        points = saved["points"][name]
+        rows.append(
+            f"| `{name}.ipynb` | {len(points)} | {sum(points.values())} "
+            f"| {scored['solutions']} | {scored['untouched']} | {scored['mistakes_odd']}, "
+            f"{scored['mistakes_even']} | "
+            f"{timings} "
+            f"| {sum(m['failed'] for m in mistakes)} of {sum(m['mistakes'] for m in mistakes)} |"
+        )
+    seconds = saved["seconds_per_submission"]
+    verdict = "every score as expected" if saved["ok"] else "NOT every score as expected"
+    return "\n".join(rows) + (
+        f"\n\nnbgrader {saved['nbgrader']}, {saved['mode']} mode, {verdict}: "
+        f"{seconds['mean']:.0f} s a submission on average, {seconds['max']:.0f} s at most, on "
+        f"{saved['machine']['cpus']} cores ({saved['machine']['processor']}) (`{path.name}`).\n"
+    )
 
 
 def _memory_line(saved, sources):

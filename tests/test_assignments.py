@@ -231,10 +231,12 @@ def test_edition_notebook_is_the_lesson_with_graded_exercises(built, path):
     assert all(
         {"solution", "answer"} & set(c["metadata"].get("tags", []))
         or cell_source(c).startswith("*Worked solution")
+        or c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
         or c["cell_type"] == "code"
         and "return None" in cell_source(c)
         for c in left_out
-    ), "only the solutions, answer notes and stubs are left out"
+    ), "only the solutions, answer notes, speaker notes and stubs are left out"
+    assert not any(c["metadata"].get("slideshow", {}).get("slide_type") == "notes" for c in cells)
     assert len({c["id"] for c in cells}) == len(cells), "cell ids are unique"
 
 

@@ -23,13 +23,11 @@ from pathlib import Path
 import pytest
 
 import lesson_utils
+from course_tools.assignments import EXERCISE_CALL, EXERCISE_TASK, SOLUTION_CALL
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
-# The learner's cell: `check_thing(my_thing);` at the start of a line.
-EXERCISE_CALL = re.compile(r"^(check_\w+)\((\w+)\);?\s*$", re.M)
-SOLUTION_CALL = re.compile(r"^assert (check_\w+)\((solution_\w+)\), ", re.M)
-# A task's first words: "**Exercise 4 (reasoning). Title.**", "**Explore 5. Title.**".
-EXERCISE_TASK = re.compile(r"^\*\*Exercise (\d+)\b")
+# The learner's cell, the worked solution's assertion and an exercise's task, as the graded
+# edition reads them; an explore task's first words: "**Explore 5. Title.**".
 EXPLORE_TASK = re.compile(r"^\*\*Explore (\d+)\. [^*\n]+?\*\*")
 # What the explore tasks were called before they had answer notes.
 OLD_EXPLORE_NAME = re.compile(r"^\*\*(Exercise \d+ \(explore\)|Explore\.)", re.M)
