@@ -46,6 +46,17 @@ def mistake_answer(exercise):
     return f"{header}\n{textwrap.indent(body, '    ')}"
 
 
+def usual_mistakes(exercise):
+    """The exercise's usual mistakes as functions of the learner's arguments: its check's list,
+    or the one its hidden case states (`mistake_answer`)."""
+    reference = exercise_of(exercise.check)
+    if reference is not None:
+        return list(reference.mistakes.values())
+    namespace = {"np": np}
+    exec(mistake_answer(exercise), namespace)
+    return [namespace[exercise.function]]
+
+
 def expected_points(exercise, kind):
     """What a submission of `kind` should score on `exercise`."""
     mistaken = {"mistakes_odd": 1, "mistakes_even": 0}.get(kind)
@@ -97,13 +108,7 @@ def failing_mistakes(notebook_path, exercises):
     }
     counts = {}
     for exercise in exercises:
-        reference = exercise_of(exercise.check)
-        if reference is None:
-            namespace = {"np": np}
-            exec(mistake_answer(exercise), namespace)
-            mistakes = [namespace[exercise.function]]
-        else:
-            mistakes = list(reference.mistakes.values())
+        mistakes = usual_mistakes(exercise)
         failed = 0
         for mistake in mistakes:
             namespace = {
@@ -114,7 +119,7 @@ def failing_mistakes(notebook_path, exercises):
             try:
                 with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
                     exec(tests[f"{exercise.grade_id}_test"], namespace)
-            except AssertionError:
+            except Exception:  # as in nbgrader, a test cell that raises fails
                 failed += 1
         counts[exercise.grade_id] = {"mistakes": len(mistakes), "failed": failed}
     return counts

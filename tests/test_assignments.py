@@ -28,6 +28,7 @@ from course_tools.assignments import (
     main,
     read_points,
 )
+from course_tools.grading import usual_mistakes
 from course_tools.hidden_cases import HIDDEN_CASES, HiddenCase
 from course_tools.hidden_tests import (
     BEGIN_HIDDEN,
@@ -133,15 +134,7 @@ def test_hidden_test_passes_the_worked_solution(exercise):
 
 @pytest.mark.parametrize("exercise", EVERY_EXERCISE, ids=_id)
 def test_hidden_test_fails_every_usual_mistake_on_its_values(exercise, monkeypatch):
-    reference = exercise_of(exercise.check)
-    if reference is None:
-        from course_tools.grading import mistake_answer
-
-        namespace = {"np": np}
-        exec(mistake_answer(exercise), namespace)
-        mistakes = [namespace[exercise.function]]
-    else:
-        mistakes = list(reference.mistakes.values())
+    mistakes = usual_mistakes(exercise)
     source = _hidden_part(exercise)
     # The mistakes are the course's own functions: without the watch on lesson_utils, each must
     # still fail on the frozen values alone.
