@@ -25,7 +25,7 @@ import numpy as np
 
 from course_tools import machine
 from course_tools.assignments import argument_names, build, cell_lines, cell_source, edition
-from course_tools.hidden_tests import exercise_location, exercise_of, hidden_cases
+from course_tools.hidden_tests import BEGIN_HIDDEN, exercise_location, exercise_of, hidden_cases
 
 KINDS = ("solutions", "untouched", "mistakes_odd", "mistakes_even")
 
@@ -163,6 +163,12 @@ def _errors_outside_tests(path):
     ]
 
 
+def _release_hides_answers(release):
+    """Whether the release holds neither a solution nor a hidden test."""
+    text = "".join(cell_source(cell) for cell in release["cells"])
+    return all(marker not in text for marker in ("### BEGIN SOLUTION", BEGIN_HIDDEN, "graded_call"))
+
+
 def _released_stubs(release, exercises):
     """Whether every answer cell of the release is the course's stub again."""
     by_id = {e.grade_id: e.stub for e in exercises}
@@ -187,6 +193,7 @@ def grade_notebook(course, path, exercises, kinds):
     release = json.loads(release_path.read_text(encoding="utf-8"))
     result = {
         "release_hands_out_the_course_stubs": _released_stubs(release, exercises),
+        "release_hides_solutions_and_hidden_tests": _release_hides_answers(release),
         "mistakes_against_test_cells": failing_mistakes(
             Path(course) / "source" / assignment / path.name, exercises
         ),
@@ -213,6 +220,7 @@ def grade_notebook(course, path, exercises, kinds):
     mistakes = result["mistakes_against_test_cells"].values()
     result["ok"] = (
         result["release_hands_out_the_course_stubs"]
+        and result["release_hides_solutions_and_hidden_tests"]
         and all(m["failed"] == m["mistakes"] for m in mistakes)
         and all(s["ok"] for s in result["submissions"].values())
     )

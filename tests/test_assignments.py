@@ -287,4 +287,5 @@ def test_nbgrader_grades_solutions_untouched_and_mistaken_submissions(tmp_path):
         for kind in kinds:
             assert runs[kind]["errors_outside_test_cells"] == [], (name, kind)
         assert notebook["release_hands_out_the_course_stubs"], name
+        assert notebook["release_hides_solutions_and_hidden_tests"], name
     assert run.returncode == 0 and result["ok"], run.stdout[-3000:]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import nbformat
 import pytest
@@ -54,7 +55,12 @@ def _measure():
 
 @pytest.fixture
 def restore_style():
+    """Each test starts from the course's style on matplotlib's defaults, whatever another test in
+    this process left (a leftover presenter size once hid that leaving presenter mode kept it)."""
+    mpl.rcdefaults()
+    use_course_style()
     yield
+    mpl.rcdefaults()
     use_course_style()
 
 

@@ -74,6 +74,10 @@ _CLASSROOM_SIZES = {
     "axes.labelsize": 11,
     "lines.linewidth": 1.8,
     "lines.markersize": 5,
+    # matplotlib's own: relative to font.size. Set here so that leaving presenter mode resets them.
+    "xtick.labelsize": "medium",
+    "ytick.labelsize": "medium",
+    "legend.fontsize": "medium",
 }
 
 _PRESENTER_SIZES = {
