@@ -237,9 +237,14 @@ def jupyter_lab(tmp_path_factory, learner_environment):
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium from Debian's package, driven by Playwright."""
+    """Headless Chromium from Debian's package, driven by Playwright, for one test module.
+
+    Playwright's synchronous API keeps an asyncio loop running in this thread while it is open;
+    a unit test that the same pytest-xdist worker runs after the browser tests, and that starts
+    a loop of its own (`asyncio.run`), would fail while it stayed open.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -63,7 +63,7 @@ PAGES = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def built_site(browser, tmp_path_factory):
     """The built site: built here (quick mode, or full if `E2E_FULL_MODE=1`), or `E2E_SITE_DIR`."""
     given = os.environ.get("E2E_SITE_DIR")
@@ -86,7 +86,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_url(built_site):
     """The site served on 127.0.0.1 (a free port), as any static server would."""
     handler = functools.partial(_QuietHandler, directory=str(built_site))
@@ -98,7 +98,7 @@ def site_url(built_site):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def build_mode(built_site):
     return json.loads((built_site / BUILD_INFO).read_text(encoding="utf-8"))["mode"]
 
