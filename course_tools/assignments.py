@@ -287,14 +287,15 @@ def _without_solution_sentences(source):
     return " ".join(kept)
 
 
-def _left_out(cell):
+def _left_out(cell, in_exercises):
     """Whether the edition leaves a course cell out: a worked solution, its pointer, an answer
-    note, or speaker notes (for the instructor presenting, not the learner graded)."""
+    note, or the exercises' speaker notes (they tell the presenter about the worked solutions)."""
     metadata = cell["metadata"]
     return (
         bool({"solution", "answer"} & set(metadata.get("tags", [])))
         or cell_source(cell).startswith("*Worked solution")
-        or metadata.get("slideshow", {}).get("slide_type") == "notes"
+        or in_exercises
+        and metadata.get("slideshow", {}).get("slide_type") == "notes"
     )
 
 
@@ -315,7 +316,7 @@ def graded_notebook(path, exercises, rng):
     cells, in_exercises = [], False
     for index, cell in enumerate(notebook["cells"]):
         source = cell_source(cell)
-        if _left_out(cell):
+        if _left_out(cell, in_exercises):
             continue
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None

@@ -221,15 +221,23 @@ def test_edition_notebook_is_the_lesson_with_graded_exercises(built, path):
     assert not any("worked solution" in cell_source(c).lower() for c in prose)
     kept = [c for c in course if c["id"] in {cell.get("id") for cell in cells}]
     left_out = [c for c in course if c not in kept]
+    exercises_start = next(
+        i for i, c in enumerate(course) if cell_source(c).startswith("## Exercises")
+    )
+    exercises_notes = [
+        c
+        for c in course[exercises_start:]
+        if c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+    ]
     assert all(
         {"solution", "answer"} & set(c["metadata"].get("tags", []))
         or cell_source(c).startswith("*Worked solution")
-        or c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+        or c in exercises_notes
         or c["cell_type"] == "code"
         and "return None" in cell_source(c)
         for c in left_out
-    ), "only the solutions, answer notes, speaker notes and stubs are left out"
-    assert not any(c["metadata"].get("slideshow", {}).get("slide_type") == "notes" for c in cells)
+    ), "only the solutions, answer notes, the exercises' speaker notes and stubs are left out"
+    assert not any(c in exercises_notes for c in kept)
     assert len({c["id"] for c in cells}) == len(cells), "cell ids are unique"
 
 
