@@ -10,6 +10,17 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
 
 
+def cell_source(cell):
+    """A notebook cell's source as one string (nbformat stores a string or a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def cell_lines(text):
+    """A cell's source as nbformat writes it: lines, each with its newline but the last."""
+    return text.splitlines(keepends=True)
+
+
 def machine():
     """What a saved measurement ran on: cores, platform, processor and its vector instructions.
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from course_tools import NOTEBOOKS_DIR, REPO_DIR
+from course_tools import NOTEBOOKS_DIR, REPO_DIR, cell_lines, cell_source
 from course_tools.hidden_tests import EditionError, hidden_test
 
 COURSE_DIR = REPO_DIR / "artifacts" / "nbgrader"
@@ -109,11 +109,6 @@ class GradedExercise:
             f"assert {self.check}({self.function}), (\n"
             f'    "{self.function} is not right yet: the check above says what to change"\n)'
         )
-
-
-def cell_source(cell):
-    source = cell["source"]
-    return source if isinstance(source, str) else "".join(source)
 
 
 def _function(source, name):
@@ -241,11 +236,6 @@ def read_points(exercises, path=POINTS_FILE):
     if extra:
         raise EditionError(f"{path} gives points to exercises the notebooks do not have: {extra}")
     return [dataclasses.replace(e, points=points[key]) for key, e in keys.items()]
-
-
-def cell_lines(text):
-    """A cell's source as the course's notebooks store it: a list of lines."""
-    return text.splitlines(keepends=True)
 
 
 def _markdown(source, cell_id):

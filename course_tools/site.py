@@ -41,6 +41,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from course_tools import cell_source
 from course_tools.diagrams import add_svg_versions
 from course_tools.executed import MODES, RUN_KEY, check_mode, executed_notebook, notebook_names
 from lesson_utils.hosted import binder_url, colab_url, install_line, repository_url
@@ -83,7 +84,7 @@ def notebook_title(notebook):
     """
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            match = re.search(r"^#+\s+(.+)$", _source(cell), flags=re.MULTILINE)
+            match = re.search(r"^#+\s+(.+)$", cell_source(cell), flags=re.MULTILINE)
             if match:
                 return match.group(1).strip()
     raise ValueError("Argument `notebook` has no Markdown heading to take its title from.")
@@ -522,7 +523,7 @@ def extract_attachments(notebook, folder, prefix):
             two notebooks' images never share a file.
     """
     for cell in notebook["cells"]:
-        source = _source(cell)
+        source = cell_source(cell)
         for name, data in cell.pop("attachments", {}).items():
             mime = next((m for m in ATTACHMENT_PREFERENCE if m in data), next(iter(data)))
             suffix = mimetypes.guess_extension(mime) or Path(name).suffix
@@ -725,11 +726,6 @@ def build_site(mode, out=DEFAULT_OUT, notebooks=None):
     }
     (out / BUILD_INFO).write_text(json.dumps(info, indent=1), encoding="utf-8")
     return info
-
-
-def _source(cell):
-    source = cell["source"]
-    return "".join(source) if isinstance(source, list) else source
 
 
 def main(argv=None):

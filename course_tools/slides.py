@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from course_tools import NOTEBOOKS_DIR, REPO_DIR, machine
+from course_tools import NOTEBOOKS_DIR, REPO_DIR, cell_source, machine
 from course_tools.diagrams import add_svg_versions
 from lesson_utils.settings import is_quick_mode
 
@@ -71,16 +71,11 @@ def heading_level(cell):
     """
     if cell.get("cell_type") != "markdown":
         return 0
-    first_line = _source(cell).lstrip().split("\n", 1)[0]
+    first_line = cell_source(cell).lstrip().split("\n", 1)[0]
     level = len(first_line) - len(first_line.lstrip("#"))
     if 1 <= level <= 6 and first_line[level : level + 1] in (" ", ""):
         return level
     return 0
-
-
-def _source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def _kind(cell):
@@ -170,7 +165,7 @@ def estimated_height(cell):
     Returns:
         The estimated height in CSS pixels of the deck (`DECK_SIZE`).
     """
-    source = _source(cell)
+    source = cell_source(cell)
     if cell.get("cell_type") == "code":
         removed = cell.get("metadata", {}).get("transient", {}).get("remove_source")
         code = _PX_PER_CODE_CELL + (0 if removed else _PX_PER_CODE_LINE * _lines(source))
@@ -245,7 +240,7 @@ def slide_types(cells):
             chosen = "slide" if level <= 2 else "subslide"
         elif kind == "prose" and before == "heading":
             chosen = "-" if fits else "subslide"
-        elif kind == "prose" and (before == "code" or _RUN_IN_TITLE.match(_source(cell))):
+        elif kind == "prose" and (before == "code" or _RUN_IN_TITLE.match(cell_source(cell))):
             chosen = "subslide"
         elif kind == "prose":
             chosen = "fragment" if fits else "subslide"
@@ -367,7 +362,7 @@ def tag_notebook_files(notebooks=None, *, execute=False):
 
 
 def _cell_sources(notebook):
-    return [(cell.cell_type, _source(cell)) for cell in notebook.cells]
+    return [(cell.cell_type, cell_source(cell)) for cell in notebook.cells]
 
 
 def _embeddable(text):
@@ -509,7 +504,7 @@ def split_tall_cells(notebook):
         shown = cell.metadata.get("slideshow", {}).get("slide_type") not in AUTHOR_SLIDE_TYPES
         if cell.cell_type != "code" or not shown or estimated_height(cell) <= SLIDE_BUDGET:
             continue
-        lines = _source(cell).splitlines()
+        lines = cell_source(cell).splitlines()
         keep = (SLIDE_BUDGET - _PX_PER_CODE_CELL) // _PX_PER_CODE_LINE - 1
         if len(lines) > keep + 1:
             more = len(lines) - keep

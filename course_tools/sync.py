@@ -37,7 +37,7 @@ import re
 import sys
 from pathlib import Path
 
-from course_tools import REPO_DIR
+from course_tools import REPO_DIR, cell_lines, cell_source
 
 NOTES_TIME = re.compile(r"(\d+(?:\.\d+)?) s(\s+in\s+)(quick|full)(\s+mode)")
 TIMING_ROW = re.compile(r"^(\| `(\d\d_\w+)` \| )[\d.]+ \| [\d.]+ \| [\d,]+ \| [\d,]+( \|)", re.M)
@@ -95,15 +95,6 @@ class Sources:
         return json.loads(self.newest("notebooks").read_text(encoding="utf-8"))
 
 
-def _text(source):
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _lines(text):
-    """A cell's source as nbformat writes it: lines, each with its newline but the last."""
-    return text.splitlines(keepends=True)
-
-
 def synced_notebook(notebook, name, sources):
     """A notebook with its derived parts written from their sources.
 
@@ -120,19 +111,19 @@ def synced_notebook(notebook, name, sources):
     from lesson_utils.hosted import launch_links_markdown, setup_cell_source
 
     cells = notebook["cells"]
-    title = _text(cells[0]["source"])
+    title = cell_source(cells[0])
     links = re.compile(r"^\*Open this notebook in .*$", re.M)
     if not links.search(title):
         raise ValueError(f"{name}: the title cell has no launch links line ('*Open this ...')")
-    cells[0]["source"] = _lines(links.sub(lambda _: launch_links_markdown(name), title))
+    cells[0]["source"] = cell_lines(links.sub(lambda _: launch_links_markdown(name), title))
     setup = next(cell for cell in cells if cell["cell_type"] == "code")
-    setup["source"] = _lines(setup_cell_source().rstrip("\n"))
+    setup["source"] = cell_lines(setup_cell_source().rstrip("\n"))
     notebook["metadata"]["rise"] = {**RISE_SETTINGS, **notebook["metadata"].get("rise", {})}
     seconds = sources.notebook_seconds()[1].get(Path(name).stem, {})
     for cell in cells:
         if cell["cell_type"] != "markdown":
             continue
-        text = _text(cell["source"])
+        text = cell_source(cell)
         if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
             text = NOTES_TIME.sub(lambda m: _quoted_time(m, seconds, name), text)
         for _, stem in ATTACHED_IMAGE.findall(text):
@@ -145,7 +136,7 @@ def synced_notebook(notebook, name, sources):
                 )
             data = base64.b64encode(path.read_bytes()).decode("ascii")
             cell.setdefault("attachments", {})[image] = {"image/png": data}
-        cell["source"] = _lines(text)
+        cell["source"] = cell_lines(text)
     for pointer, solution in zip(cells, cells[1:]):
         if "solution" in solution["metadata"].get("tags", []):
             _hide_solution(pointer, solution, name)
@@ -154,19 +145,19 @@ def synced_notebook(notebook, name, sources):
 
 def _hide_solution(pointer, solution, name):
     """Writes a worked solution's pointer line and hides its code in JupyterLab and in Colab."""
-    match = SOLUTION_POINTER.match(_text(pointer["source"]).strip())
+    match = SOLUTION_POINTER.match(cell_source(pointer).strip())
     if pointer["cell_type"] != "markdown" or not match:
         raise ValueError(
             f"{name}: a worked solution (cell {solution.get('id')}) must follow its pointer line "
             "'*Worked solution to exercise N ...*' (or '... to explore N ...*')"
         )
     task = " ".join(match.groups())  # e.g. "exercise 2", "explore 5"
-    pointer["source"] = _lines(
+    pointer["source"] = cell_lines(
         f"*Worked solution to {task}, hidden below: open it once you have tried "
         "(JupyterLab: click the collapsed cell; Colab: double-click its title).*"
     )
-    code = COLAB_TITLE.sub("", _text(solution["source"]), count=1)
-    solution["source"] = _lines(f"# @title Worked solution to {task}\n{code}")
+    code = COLAB_TITLE.sub("", cell_source(solution), count=1)
+    solution["source"] = cell_lines(f"# @title Worked solution to {task}\n{code}")
     solution["metadata"].setdefault("jupyter", {})["source_hidden"] = True
     if match.group(1) == "explore":
         # An explore solution's outputs are the answer itself: JupyterLab folds them too.
@@ -203,15 +194,15 @@ def explore_answers(notebook, name):
         int(match.group(2))
         for pointer, solution in zip(cells, cells[1:])
         if "solution" in solution["metadata"].get("tags", [])
-        and (match := SOLUTION_POINTER.match(_text(pointer["source"]).strip()))
+        and (match := SOLUTION_POINTER.match(cell_source(pointer).strip()))
         and match.group(1) == "explore"
     }
     answers = []
     for task, note in zip(cells, cells[1:]):
         if "answer" not in note["metadata"].get("tags", []):
             continue
-        task_match = EXPLORE_TASK.match(_text(task["source"]))
-        note_match = ANSWER_NOTE.match(_text(note["source"]).strip())
+        task_match = EXPLORE_TASK.match(cell_source(task))
+        note_match = ANSWER_NOTE.match(cell_source(note).strip())
         if not (task_match and note_match and task_match.group(1) == note_match.group(1)):
             raise ValueError(
                 f"{name}: an answer note (cell {note.get('id')}) must follow its task "
@@ -249,7 +240,7 @@ def answers_markdown(notebooks):
         answers = explore_answers(notebook, name)
         if answers:
             # The notebook's title, which wraps on a phone (its file name would not).
-            parts.append("###" + _text(notebook["cells"][0]["source"]).splitlines()[0].lstrip("#"))
+            parts.append("###" + cell_source(notebook["cells"][0]).splitlines()[0].lstrip("#"))
         for answer in answers:
             parts.append(f"**Explore {answer['number']}. {answer['title']}**")
             parts.append(answer["answer"])

@@ -18,11 +18,10 @@ import pytest
 from ci_rules import skip_or_fail
 
 import lesson_utils
-from course_tools import NOTEBOOKS_DIR, REPO_DIR
+from course_tools import NOTEBOOKS_DIR, REPO_DIR, cell_source
 from course_tools.assignments import (
     EXERCISE_TASK,
     build,
-    cell_source,
     edition,
     find_exercises,
     main,

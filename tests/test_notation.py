@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from course_tools import cell_source
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Everything that carries the notation beside the notebooks: the package (docstrings, figure
@@ -52,10 +54,6 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def _source(cell):
-    return "".join(cell["source"])
-
-
 def _counted_from_zero(name, text):
     return [
         f"{name}: ...{text[max(0, m.start() - 40) : m.end() + 20]!r}..."
@@ -68,7 +66,7 @@ def test_no_notebook_counts_steps_from_zero():
         line
         for path in NOTEBOOKS
         for index, cell in enumerate(_cells(path))
-        for line in _counted_from_zero(f"{path.name} cell {index}", _source(cell))
+        for line in _counted_from_zero(f"{path.name} cell {index}", cell_source(cell))
     ]
     assert not found, "steps are counted from 1 (h_0 = 0, last state h_T):\n" + "\n".join(found)
 
@@ -94,7 +92,7 @@ def test_the_rule_catches_both_forms_of_counting_from_zero():
 
 
 def test_notebook_01_states_the_convention():
-    text = "\n".join(_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
+    text = "\n".join(cell_source(c) for c in _cells(NOTEBOOKS[0]) if c["cell_type"] == "markdown")
     assert re.search(r"h_0\s*=\s*0", text) and re.search(r"h_T\b", text), (
         "notebook 01 states the convention: h_0 = 0 before any input, h_T the last state"
     )
@@ -103,7 +101,7 @@ def test_notebook_01_states_the_convention():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_notebook_ends_with_its_references(path):
     cell = _cells(path)[-1]
-    last = _source(cell)
+    last = cell_source(cell)
     assert last.startswith("## References\n"), f"{path.name}: its last cell is '## References'"
     # A list of sources is taller than a slide: it stays in the notebook, off the slides.
     assert cell["metadata"].get("slideshow", {}).get("slide_type") == "skip", (
@@ -122,6 +120,6 @@ def test_each_source_of_the_course_is_cited(authors, year):
     citing = [
         path.name
         for path in NOTEBOOKS
-        if re.search(rf"^- {authors}.*\({year}\)", _source(_cells(path)[-1]), re.M)
+        if re.search(rf"^- {authors}.*\({year}\)", cell_source(_cells(path)[-1]), re.M)
     ]
     assert citing, f"no notebook's references cite {authors.replace(chr(92), '')} ({year})"

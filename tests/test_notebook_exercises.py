@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import lesson_utils
+from course_tools import cell_source
 from course_tools.assignments import EXERCISE_CALL, EXERCISE_TASK, SOLUTION_CALL
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
@@ -43,10 +44,6 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def _source(cell):
-    return "".join(cell["source"])
-
-
 def exercises(cells):
     """`(index, check name, function name)` of each learner's exercise cell."""
     found = []
@@ -54,7 +51,7 @@ def exercises(cells):
         if cell["cell_type"] == "code":
             found.extend(
                 (index, check, function)
-                for check, function in EXERCISE_CALL.findall(_source(cell))
+                for check, function in EXERCISE_CALL.findall(cell_source(cell))
                 if not function.startswith("solution_")
             )
     return found
@@ -67,7 +64,7 @@ def tasks(cells):
         if cell["cell_type"] != "markdown":
             continue
         for kind, pattern in (("exercise", EXERCISE_TASK), ("explore", EXPLORE_TASK)):
-            match = pattern.match(_source(cell))
+            match = pattern.match(cell_source(cell))
             if match:
                 found.append((index, kind, int(match.group(1))))
     return found
@@ -79,7 +76,7 @@ def _is_skipped(cell):
 
 def _check_collapsed_solution(path, index, pointer, solution):
     """Asserts that cell `index` is a worked solution hidden as sync hides it, after its pointer."""
-    assert pointer["cell_type"] == "markdown" and "Worked solution" in _source(pointer), (
+    assert pointer["cell_type"] == "markdown" and "Worked solution" in cell_source(pointer), (
         f"{path.name} cell {index - 1}: a one-line pointer to the worked solution"
     )
     assert solution["cell_type"] == "code", f"{path.name} cell {index}: no solution"
@@ -87,7 +84,7 @@ def _check_collapsed_solution(path, index, pointer, solution):
     assert metadata.get("jupyter", {}).get("source_hidden") is True, (
         f"{path.name} cell {index}: the worked solution must be collapsed in JupyterLab"
     )
-    assert metadata.get("cellView") == "form" and _source(solution).startswith("# @title "), (
+    assert metadata.get("cellView") == "form" and cell_source(solution).startswith("# @title "), (
         f"{path.name} cell {index}: the worked solution must be hidden in Colab too "
         "(a form cell: python -m course_tools sync writes it)"
     )
@@ -105,12 +102,12 @@ def test_at_least_two_checked_exercises_after_the_recap(path):
     found = exercises(cells)
     assert len(found) >= 2, f"{path.name} has {len(found)} checked exercise(s); the course asks two"
     first_code = next(i for i, cell in enumerate(cells) if cell["cell_type"] == "code")
-    opening = " ".join(_source(cell) for cell in cells[:first_code]).lower()
+    opening = " ".join(cell_source(cell) for cell in cells[:first_code]).lower()
     assert "learning objectives" in opening, f"{path.name} opens without objectives"
     recap = [
         i
         for i, cell in enumerate(cells)
-        if cell["cell_type"] == "markdown" and re.search(r"^##+ Recap", _source(cell), re.M)
+        if cell["cell_type"] == "markdown" and re.search(r"^##+ Recap", cell_source(cell), re.M)
     ]
     assert recap and recap[0] < found[0][0], f"{path.name}: the exercises come after a recap"
 
@@ -119,13 +116,13 @@ def test_at_least_two_checked_exercises_after_the_recap(path):
 def test_each_exercise_is_a_stub_its_pointer_and_a_collapsed_solution(path):
     cells = _cells(path)
     for index, check, function in exercises(cells):
-        stub = _source(cells[index])
+        stub = cell_source(cells[index])
         assert re.search(rf"^def {function}\(", stub, re.M) and "return None" in stub, (
             f"{path.name} cell {index}: the stub must define {function} returning None"
         )
         pointer, solution = cells[index + 1], cells[index + 2]
         _check_collapsed_solution(path, index + 2, pointer, solution)
-        assert (check,) == tuple({c for c, _ in SOLUTION_CALL.findall(_source(solution))}), (
+        assert (check,) == tuple({c for c, _ in SOLUTION_CALL.findall(cell_source(solution))}), (
             f"{path.name} cell {index + 2}: the solution must `assert {check}(solution_...), ...`"
         )
 
@@ -133,7 +130,7 @@ def test_each_exercise_is_a_stub_its_pointer_and_a_collapsed_solution(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_check_is_handed_none(path):
     for index, cell in enumerate(_cells(path)):
-        assert not re.search(r"\bcheck_\w+\(\s*None\b", _source(cell)), (
+        assert not re.search(r"\bcheck_\w+\(\s*None\b", cell_source(cell)), (
             f"{path.name} cell {index}: hand the check the learner's function, not None"
         )
 
@@ -144,7 +141,7 @@ def test_no_exercise_is_named_like_a_name_the_notebook_imports(path):
     # learner's function would hide the course's, or look like it. (A notebook may still use
     # `lesson_utils.confusion_matrix`: that name is not imported.)
     cells = _cells(path)
-    code = "\n".join(_source(cell) for cell in cells if cell["cell_type"] == "code")
+    code = "\n".join(cell_source(cell) for cell in cells if cell["cell_type"] == "code")
     imported = {name for name in lesson_utils.__all__ if re.search(rf"(?<![\w.]){name}\b", code)}
     for index, _, stub in exercises(cells):
         close = [
@@ -160,7 +157,7 @@ def test_no_exercise_is_named_like_a_name_the_notebook_imports(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_no_task_keeps_an_old_explore_name(path):
     for index, cell in enumerate(_cells(path)):
-        text = _source(cell)
+        text = cell_source(cell)
         if cell["cell_type"] != "markdown":
             continue
         old = OLD_EXPLORE_NAME.search(text)
@@ -197,7 +194,7 @@ def test_each_explore_task_is_followed_by_its_answer_note(path):
             f"{where}: its answer note, a Markdown cell tagged 'answer'"
         )
         assert _is_skipped(note), f"{where}: the answer note stays off the slides"
-        match = ANSWER_NOTE.match(_source(note).strip())
+        match = ANSWER_NOTE.match(cell_source(note).strip())
         assert match, (
             f"{where}: the note is '<details>', '<summary><b>Answer note to explore {number}</b> "
             "(open it once you have tried)</summary>', a blank line, the answer, a blank line, "
@@ -215,18 +212,20 @@ def test_each_explore_task_is_followed_by_its_answer_note(path):
 def test_each_checked_explore_is_its_pointer_and_a_collapsed_solution_that_asserts(path):
     cells = _cells(path)
     for index, cell in enumerate(cells[:-1]):
-        pointer = EXPLORE_POINTER.match(_source(cell)) if cell["cell_type"] == "markdown" else None
+        pointer = (
+            EXPLORE_POINTER.match(cell_source(cell)) if cell["cell_type"] == "markdown" else None
+        )
         if not pointer:
             continue
         number = int(pointer.group(1))
-        note = ANSWER_NOTE.match(_source(cells[index - 1]).strip())
+        note = ANSWER_NOTE.match(cell_source(cells[index - 1]).strip())
         assert note and int(note.group(1)) == number, (
             f"{path.name} cell {index}: the worked solution to explore {number} follows its "
             "answer note"
         )
         solution = cells[index + 1]
         _check_collapsed_solution(path, index + 1, cell, solution)
-        code = _source(solution)
+        code = cell_source(solution)
         assert code.startswith(f"# @title Worked solution to explore {number}\n"), (
             f"{path.name} cell {index + 1}: titled 'Worked solution to explore {number}' "
             "(python -m course_tools sync writes it)"
