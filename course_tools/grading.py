@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from course_tools import machine
-from course_tools.assignments import argument_names, build, cell_lines, cell_source, edition
+from course_tools import cell_lines, cell_source, machine
+from course_tools.assignments import argument_names, build, edition
+from course_tools.executed import output_problems
 from course_tools.hidden_tests import BEGIN_HIDDEN, exercise_location, exercise_of, hidden_cases
 
 KINDS = ("solutions", "untouched", "mistakes_odd", "mistakes_even")
@@ -152,14 +153,15 @@ def _scores(course, assignment, student):
 
 
 def _errors_outside_tests(path):
-    """The indices of code cells, other than graded test cells, whose run raised."""
+    """What the course's rule for outputs (`course_tools.executed.output_problems`: an error, text
+    on standard error, ...) finds in the code cells other than the graded test cells, whose
+    failing is the grade."""
     cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
     return [
-        index
+        f"cell {index}: {problem}"
         for index, cell in enumerate(cells)
-        if cell["cell_type"] == "code"
-        and not cell["metadata"].get("nbgrader", {}).get("grade")
-        and any(output["output_type"] == "error" for output in cell.get("outputs", []))
+        if cell["cell_type"] == "code" and not cell["metadata"].get("nbgrader", {}).get("grade")
+        for problem in output_problems(cell.get("outputs", []))
     ]
 
 
