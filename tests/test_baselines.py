@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from course_tools import bench
-from lesson_utils.experiments.benchmarks import load_benchmark_results
+from lesson_utils.experiments.benchmarks import REGULARISED_LADDER, load_benchmark_results
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
+from lesson_utils.models.recurrent import WordDropout
 from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model, training_share
 
 
@@ -92,6 +93,23 @@ def test_the_regularised_rung_changes_three_things_and_decays_once_an_epoch():
     model = bench._builder(rung)(None)
     assert model.get_layer("embedding").input_dim == 20_000
     assert model.get_layer("max_and_mean").output.shape == (None, 4 * before["model"]["lstm_units"])
+
+
+def test_each_rung_past_the_regularisers_changes_one_thing():
+    configs = [bench.BENCHMARK_CONFIGS[name] for name in REGULARISED_LADDER]
+    expected = [
+        dict(cell="gru"),
+        dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)),
+        dict(embedding_dim=96),
+    ]
+    for before, rung, change in zip(configs, configs[1:], expected):
+        assert {k: v for k, v in rung.items() if k != "model"} == {
+            k: v for k, v in before.items() if k != "model"
+        }
+        assert {k: v for k, v in rung["model"].items() if before["model"].get(k) != v} == change
+    model = bench._builder(configs[-1])(None)
+    assert isinstance(model.get_layer("word_dropout"), WordDropout)
+    assert model.get_layer("embedding").output_dim == 96
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

@@ -106,6 +106,28 @@ def test_embedding_dropout_drops_the_same_numbers_for_every_word_and_only_while_
     )
 
 
+def test_word_dropout_reads_a_share_of_the_real_words_as_unknown_and_only_while_training():
+    layer = models.WordDropout(0.3, seed=7)
+    reviews = np.tile(np.array([[1, 5, 7, 9, 11, 13, 0, 0]], dtype="int32"), (2000, 1))
+    read = np.asarray(layer(reviews, training=True))
+    unknown = read != reviews
+    assert np.all(read[unknown] == models.OOV_ID)
+    assert not unknown[:, 6:].any(), "padding should stay padding"
+    assert abs(unknown[:, :6].mean() - 0.3) < 0.01
+    assert not np.array_equal(read, np.asarray(layer(reviews, training=True))), "new draws each time"
+    np.testing.assert_array_equal(layer(reviews, training=False), reviews)
+
+
+def test_a_model_with_word_dropout_saves_and_loads(tmp_path):
+    model = build_rnn_model(vocab_size=20, embedding_dim=4, lstm_units=3, word_dropout=0.25)
+    assert isinstance(model.get_layer(index=1), models.WordDropout)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.get_layer("word_dropout").rate == 0.25
+    review = np.array([[1, 5, 7, 9, 2, 0]])
+    np.testing.assert_allclose(loaded.predict(review, verbose=0), model.predict(review, verbose=0))
+
+
 def test_a_decaying_learning_rate_falls_by_its_factor_every_given_number_of_updates():
     model = build_rnn_model(vocab_size=20, learning_rate=2e-3, learning_rate_decay=(0.5, 10))
     schedule = model.optimizer._learning_rate
@@ -149,6 +171,7 @@ def test_last_pooling_is_the_course_model():
         (dict(recurrent_dropout=-0.1), "recurrent_dropout"),
         (dict(pooling="mean"), "pooling"),
         (dict(embedding_dropout=1.0), "embedding_dropout"),
+        (dict(word_dropout=-0.2), "word_dropout"),
     ],
 )
 def test_bad_arguments_are_named(kwargs, name):

@@ -32,6 +32,9 @@ CONFIG_STYLES = {
     "bidirectional_max_whole_20k_wide": (CELL_COLORS["gru"], ":"),
     "bow_dense_20k": (PALETTE["black"], ":"),
     "bidirectional_regularised": (PALETTE["purple"], ":"),
+    "regularised_gru": (CELL_COLORS["gru"], "-."),
+    "regularised_gru_word_dropout": (PALETTE["grey"], ":"),
+    "regularised_gru_word_dropout_96": (PALETTE["vermillion"], "-."),
 }
 
 

@@ -12,6 +12,7 @@ from lesson_utils.arguments import (
     check_positive_int,
     check_positive_number,
 )
+from lesson_utils.data.text import OOV_ID
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     CELL_TYPES,
@@ -53,6 +54,40 @@ class MaxOverTime(keras.layers.Layer):
         return (input_shape[0], input_shape[2])
 
 
+@keras.saving.register_keras_serializable(package="lesson_utils")
+class WordDropout(keras.layers.Layer):
+    """While training, reads a fraction `rate` of a review's words as unknown.
+
+    Takes word ids `(batch, timesteps)` and returns them with each real word
+    replaced, with probability `rate`, by the out-of-vocabulary id; padding
+    stays padding. At test time it changes nothing. A model that cannot count
+    on any one word must gather the verdict from many of them.
+
+    Args:
+        rate: fraction of the words read as unknown, in [0, 1).
+        seed: seeds the words' draws.
+    """
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = check_fraction("rate", rate)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, word_ids, training=False):
+        if not training or not self.rate:
+            return word_ids
+        draws = keras.random.uniform(keras.ops.shape(word_ids), seed=self.seed_generator)
+        unknown = keras.ops.logical_and(draws < self.rate, word_ids != 0)
+        return keras.ops.where(unknown, keras.ops.full_like(word_ids, OOV_ID), word_ids)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return dict(super().get_config(), rate=self.rate, seed=self.seed)
+
+
 def recurrent_layer_class(cell):
     """The Keras layer of a cell in `settings.CELLS`: `keras.layers.LSTM` for `"lstm"`, ..."""
     check_choice("cell", cell, CELL_TYPES)
@@ -88,6 +123,7 @@ def build_rnn_model(
     pooling="last",
     embedding_dropout=0.0,
     learning_rate_decay=None,
+    word_dropout=0.0,
 ):
     """Builds and compiles the review classifier.
 
@@ -126,6 +162,8 @@ def build_rnn_model(
         embedding_dropout: fraction of the word vectors' numbers dropped while
             training, the same numbers for every word of a review
             (`SpatialDropout1D`): the model cannot lean on any one of them.
+        word_dropout: fraction of each review's words read as unknown while
+            training, each word drawn anew every time (`WordDropout`).
         learning_rate_decay: `None` keeps Adam's step size; `(factor, updates)`
             multiplies it by `factor` every `updates` training steps (smoothly,
             `keras.optimizers.schedules.ExponentialDecay`), so that late epochs
@@ -147,6 +185,7 @@ def build_rnn_model(
     learning_rate = check_positive_number("learning_rate", learning_rate)
     check_choice("pooling", pooling, POOLINGS)
     embedding_dropout = check_fraction("embedding_dropout", embedding_dropout)
+    word_dropout = check_fraction("word_dropout", word_dropout)
     step_size = _step_size(learning_rate, learning_rate_decay)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
@@ -157,9 +196,12 @@ def build_rnn_model(
         recurrent_kwargs["use_cudnn"] = False
 
     inputs = keras.Input(shape=(max_length,), dtype="int32", name="word_ids")
+    x = inputs
+    if word_dropout:
+        x = WordDropout(word_dropout, name="word_dropout")(x)
     x = keras.layers.Embedding(
         vocab_size, embedding_dim, mask_zero=bool(mask_zero), name="embedding"
-    )(inputs)
+    )(x)
     if embedding_dropout:
         x = keras.layers.SpatialDropout1D(embedding_dropout, name="embedding_dropout")(x)
     for number in range(1, num_layers + 1):
