@@ -138,6 +138,7 @@ _PUBLIC = {
         "experiments.benchmarks": [
             "LADDER",
             "LADDER_BASELINES",
+            "REGULARISED_LADDER",
             "seed_rows",
             "seed_markdown",
             "mean_difference",

@@ -74,42 +74,36 @@ def test_benchmark_keeps_the_leads_configs_and_adds_notebook_04s():
     }
 
 
-def test_the_regularised_rung_changes_three_things_and_decays_once_an_epoch():
-    before = bench.BENCHMARK_CONFIGS["bidirectional_max_whole_20k"]
-    rung = bench.BENCHMARK_CONFIGS["bidirectional_regularised"]
-    assert (
-        rung["prepare"] == before["prepare"] == bench.BENCHMARK_CONFIGS["bow_dense_20k"]["prepare"]
-    )
-    changed = {k: v for k, v in rung["model"].items() if before["model"].get(k) != v}
-    assert changed == dict(
-        pooling="max_mean",
-        embedding_dropout=0.25,
-        learning_rate=2e-3,
-        learning_rate_decay=(0.6, 79),
-    )
+def test_each_rung_of_the_second_ladder_changes_one_thing():
+    configs = [bench.BENCHMARK_CONFIGS[name] for name in REGULARISED_LADDER]
+    # What each rung changes in the model, and in the training (a schedule and its epochs go
+    # together).
+    expected = [
+        (dict(pooling="max_mean"), {}),
+        (dict(embedding_dropout=0.25), {}),
+        (dict(learning_rate=2e-3, learning_rate_decay=(0.6, 79)), dict(epochs=6)),
+        (dict(cell="gru"), {}),
+        (dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)), {}),
+        (dict(embedding_dim=96), {}),
+    ]
+    assert len(expected) == len(configs) - 1
+    for before, rung, (model_change, training_change) in zip(configs, configs[1:], expected):
+        changed = {k: v for k, v in rung["model"].items() if before["model"].get(k) != v}
+        assert changed == model_change
+        assert {k: v for k, v in rung.items() if k != "model" and before[k] != v} == (
+            training_change
+        )
+    assert configs[0]["prepare"] == bench.BENCHMARK_CONFIGS["bow_dense_20k"]["prepare"]
     # One decay step per epoch: the updates of one epoch over the reviews trained on.
     trained_on = training_share(25_000, 0.2)
-    assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
-    model = bench._builder(rung)(None)
-    assert model.get_layer("embedding").input_dim == 20_000
-    assert model.get_layer("max_and_mean").output.shape == (None, 4 * before["model"]["lstm_units"])
-
-
-def test_each_rung_past_the_regularisers_changes_one_thing():
-    configs = [bench.BENCHMARK_CONFIGS[name] for name in REGULARISED_LADDER]
-    expected = [
-        dict(cell="gru"),
-        dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)),
-        dict(embedding_dim=96),
-    ]
-    for before, rung, change in zip(configs, configs[1:], expected):
-        assert {k: v for k, v in rung.items() if k != "model"} == {
-            k: v for k, v in before.items() if k != "model"
-        }
-        assert {k: v for k, v in rung["model"].items() if before["model"].get(k) != v} == change
+    for rung in configs[3:]:
+        assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
     model = bench._builder(configs[-1])(None)
     assert isinstance(model.get_layer("word_dropout"), WordDropout)
+    assert model.get_layer("embedding").input_dim == 20_000
     assert model.get_layer("embedding").output_dim == 96
+    units = configs[0]["model"]["lstm_units"]
+    assert model.get_layer("max_and_mean").output.shape == (None, 4 * units)
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

@@ -114,7 +114,8 @@ def test_word_dropout_reads_a_share_of_the_real_words_as_unknown_and_only_while_
     assert np.all(read[unknown] == models.OOV_ID)
     assert not unknown[:, 6:].any(), "padding should stay padding"
     assert abs(unknown[:, :6].mean() - 0.3) < 0.01
-    assert not np.array_equal(read, np.asarray(layer(reviews, training=True))), "new draws each time"
+    again = np.asarray(layer(reviews, training=True))
+    assert not np.array_equal(read, again), "the words are drawn anew each time"
     np.testing.assert_array_equal(layer(reviews, training=False), reviews)
 
 

@@ -31,6 +31,8 @@ CONFIG_STYLES = {
     "bidirectional_max_whole_20k": (CELL_COLORS["lstm"], ":"),
     "bidirectional_max_whole_20k_wide": (CELL_COLORS["gru"], ":"),
     "bow_dense_20k": (PALETTE["black"], ":"),
+    "max_mean": (CELL_COLORS["lstm"], "-."),
+    "max_mean_vector_dropout": (PALETTE["purple"], "-."),
     "bidirectional_regularised": (PALETTE["purple"], ":"),
     "regularised_gru": (CELL_COLORS["gru"], "-."),
     "regularised_gru_word_dropout": (PALETTE["grey"], ":"),
