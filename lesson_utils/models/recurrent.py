@@ -12,7 +12,7 @@ from lesson_utils.arguments import (
     check_positive_int,
     check_positive_number,
 )
-from lesson_utils.data.text import OOV_ID
+from lesson_utils.data.text import OOV_ID, PAD_ID
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.settings import (
     CELL_TYPES,
@@ -78,7 +78,7 @@ class WordDropout(keras.layers.Layer):
         if not training or not self.rate:
             return word_ids
         draws = keras.random.uniform(keras.ops.shape(word_ids), seed=self.seed_generator)
-        unknown = keras.ops.logical_and(draws < self.rate, word_ids != 0)
+        unknown = keras.ops.logical_and(draws < self.rate, word_ids != PAD_ID)
         return keras.ops.where(unknown, keras.ops.full_like(word_ids, OOV_ID), word_ids)
 
     def compute_output_shape(self, input_shape):
@@ -162,12 +162,12 @@ def build_rnn_model(
         embedding_dropout: fraction of the word vectors' numbers dropped while
             training, the same numbers for every word of a review
             (`SpatialDropout1D`): the model cannot lean on any one of them.
-        word_dropout: fraction of each review's words read as unknown while
-            training, each word drawn anew every time (`WordDropout`).
         learning_rate_decay: `None` keeps Adam's step size; `(factor, updates)`
             multiplies it by `factor` every `updates` training steps (smoothly,
             `keras.optimizers.schedules.ExponentialDecay`), so that late epochs
             take small steps instead of bouncing around a minimum.
+        word_dropout: fraction of each review's words read as unknown while
+            training, each word drawn anew every time (`WordDropout`).
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
