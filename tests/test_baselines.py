@@ -83,7 +83,7 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
         (dict(embedding_dropout=0.25), {}),
         (dict(learning_rate=2e-3, learning_rate_decay=(0.6, 79)), dict(epochs=6)),
         (dict(cell="gru"), {}),
-        (dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)), {}),
+        (dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)), dict(epochs=8)),
         (dict(embedding_dim=96), {}),
     ]
     assert len(expected) == len(configs) - 1
