@@ -44,7 +44,7 @@ CONFIG_LABELS = {
     "max_mean_vector_dropout": "+ a quarter of each word vector dropped",
     "bidirectional_regularised": "+ a decaying step size, 6 epochs",
     "regularised_gru": "+ a GRU instead of the LSTM",
-    "regularised_gru_word_dropout": "+ 30 % of words read as unknown, slower decay, 8 epochs",
+    "regularised_gru_word_dropout": "+ 30 % word dropout, slower decay, 8 epochs",
     "regularised_gru_word_dropout_96": "+ word vectors of 96 numbers",
 }
 
