@@ -142,6 +142,8 @@ _PUBLIC = {
             "seed_rows",
             "seed_markdown",
             "mean_difference",
+            "ladder_steps",
+            "steps_text",
         ],
         "figures.benchmarks": ["plot_seed_ladder"],
         "models.bag_of_words": ["build_bag_of_words_model"],

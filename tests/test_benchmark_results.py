@@ -13,12 +13,14 @@ from lesson_utils.experiments.benchmarks import (
     CONFIG_LABELS,
     benchmark_markdown,
     benchmark_rows,
+    ladder_steps,
     literature_markdown,
     load_benchmark_results,
     load_benchmark_run,
     mean_difference,
     seed_markdown,
     seed_rows,
+    steps_text,
 )
 from lesson_utils.figures.benchmarks import CONFIG_STYLES, plot_benchmark, plot_seed_ladder
 from lesson_utils.figures.style import PALETTE, contrast_ratio
@@ -138,6 +140,14 @@ def test_seed_rows_table_and_ladder(tmp_path):
     assert table.index("course default") < table.index("read both ways")
     gain, error = mean_difference(rows[1], rows[0])
     assert gain == pytest.approx(0.01) and error == pytest.approx(np.sqrt(2 * 0.01**2 / 3))
+    three = seed_rows(results, ["default", "bidirectional", "default"])
+    steps = ladder_steps(three)
+    assert list(steps) == ["bidirectional", "default"] and steps["bidirectional"] == (gain, error)
+    assert steps["default"][0] == pytest.approx(-gain)
+    lines = steps_text(three, steps).splitlines()
+    assert lines[0].endswith(f": +1.0 points, {gain / error:+.1f} standard errors")
+    assert lines[1].endswith(": -1.0 points, -1.2 standard errors")
+    assert len({line.index(":") for line in lines}) == 1, "the labels are aligned"
     baselines = seed_rows(results, ["bow_dense_20k"])
     with_baselines = seed_markdown(rows, baselines + baselines)
     assert with_baselines.count("points") == 1, "a baseline is no step: it shows no change"

@@ -240,6 +240,37 @@ def mean_difference(row, other):
     return row["mean"] - other["mean"], float(error)
 
 
+def ladder_steps(rows):
+    """Each step of a ladder: its change from the row before it, and how sure that is.
+
+    Args:
+        rows: as `seed_rows` returns, in order, each one change from the one before.
+
+    Returns:
+        A dict from each row's name but the first's to `mean_difference(row, row_before)`.
+    """
+    return {row["name"]: mean_difference(row, before) for before, row in zip(rows, rows[1:])}
+
+
+def steps_text(rows, steps):
+    """The steps of a ladder as lines of text, one per step, labels aligned.
+
+    Args:
+        rows: as `seed_rows` returns, in order.
+        steps: as `ladder_steps(rows)` returns.
+
+    Returns:
+        A string: each step's label, its change in points and in standard errors.
+    """
+    width = max(len(row["label"]) for row in rows[1:])
+    lines = []
+    for row in rows[1:]:
+        gain, error = steps[row["name"]]
+        change = f"{100 * gain:+.1f} points, {gain / error:+.1f} standard errors"
+        lines.append(f"{row['label']:>{width}}: {change}")
+    return "\n".join(lines)
+
+
 def seed_markdown(rows, baselines=()):
     """Rows of `seed_rows` as a Markdown table, each step's change from the row before it.
 
