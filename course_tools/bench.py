@@ -25,6 +25,7 @@ from lesson_utils.experiments.benchmarks import BENCHMARK_CONFIGS
 from lesson_utils.experiments.word_order import pair_probabilities
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.models.recurrent import build_rnn_model
+from lesson_utils.models.word_vectors import count_word_vectors
 from lesson_utils.paths import benchmark_results_folder
 from lesson_utils.settings import DEFAULT_VOCAB_SIZE, course_seed
 from lesson_utils.training.pipeline import run_full_workflow
@@ -58,13 +59,17 @@ def vocab_size(config):
 
 
 def _builder(config):
-    """The `build(max_length)` that gives `run_full_workflow` the model of `config`."""
+    """The `build(reviews)` that gives `run_full_workflow` the model of `config`."""
 
-    def build(max_length):
+    def build(reviews):
         # The model knows as many word ids as the data was prepared with.
         model_args = dict(config["model"], vocab_size=vocab_size(config))
         if model_args.get("max_length"):  # Fixed input length: the reviews' (quick cuts them).
-            model_args["max_length"] = max_length
+            model_args["max_length"] = reviews.shape[1]
+        if model_args.get("word_vectors") == "counts":  # Counted from the reviews it trains on.
+            model_args["word_vectors"] = count_word_vectors(
+                reviews, model_args["vocab_size"], model_args["embedding_dim"]
+            )
         return BUILDERS[config.get("builder", "rnn")](**model_args)
 
     return build

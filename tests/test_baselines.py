@@ -98,12 +98,36 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
     trained_on = training_share(25_000, 0.2)
     for rung in configs[3:]:
         assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
-    model = bench._builder(configs[-1])(None)
+    model = bench._builder(configs[-1])(np.ones((2, 3), dtype=np.int32))
     assert isinstance(model.get_layer("word_dropout"), WordDropout)
     assert model.get_layer("embedding").input_dim == 20_000
     assert model.get_layer("embedding").output_dim == 96
     units = configs[0]["model"]["lstm_units"]
     assert model.get_layer("max_and_mean").output.shape == (None, 4 * units)
+
+
+def test_the_count_vectors_rung_starts_from_vectors_counted_from_the_reviews_it_trains_on(
+    monkeypatch,
+):
+    config = bench.BENCHMARK_CONFIGS["regularised_gru_count_vectors"]
+    before = bench.BENCHMARK_CONFIGS["regularised_gru_word_dropout_96"]
+    assert config["model"] == dict(before["model"], word_vectors="counts")
+    assert {k: v for k, v in config.items() if k != "model"} == {
+        k: v for k, v in before.items() if k != "model"
+    }
+    reviews = np.array([[1, 5, 6, 0], [1, 7, 0, 0]])
+    asked = []
+    vectors = np.full((20_000, 96), 0.01, dtype=np.float32)
+
+    def counted(given, vocab_size, dim):
+        asked.append((given, vocab_size, dim))
+        return vectors
+
+    monkeypatch.setattr(bench, "count_word_vectors", counted)
+    model = bench._builder(config)(reviews)
+    [(given, vocab_size, dim)] = asked
+    assert given is reviews and (vocab_size, dim) == (20_000, 96)
+    np.testing.assert_array_equal(model.get_layer("embedding").get_weights()[0], vectors)
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

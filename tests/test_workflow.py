@@ -11,7 +11,7 @@ from course_tools.cli import main
 from lesson_utils.figures.training import plot_history
 from lesson_utils.models.bag_of_words import build_bag_of_words_model
 from lesson_utils.scratch.cells import lstm_param_count
-from lesson_utils.training.fit import predict_proba
+from lesson_utils.training.fit import predict_proba, training_share
 
 
 def fake_load_imdb(*, vocab_size=10_000, source=None):
@@ -169,18 +169,30 @@ def test_a_run_stopped_in_its_first_epoch_has_nothing_to_test(stubbed_imdb, monk
 
 
 def test_the_workflow_trains_a_model_another_function_builds(stubbed_imdb, monkeypatch):
-    lengths, built = [], []
+    given, built = [], []
 
-    def build(max_length):
-        lengths.append(max_length)
+    def build(reviews):
+        given.append(reviews)
         built.append(build_bag_of_words_model(vocab_size=100))
         built.append([w.copy() for w in built[0].get_weights()])
         return built[0]
 
     _, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100, max_length=20, epochs=1, batch_size=8, verbose=0, quick=False, build=build
+        vocab_size=100,
+        max_length=20,
+        epochs=1,
+        batch_size=8,
+        verbose=0,
+        quick=False,
+        build=build,
+        validation_split=0.25,
     )
-    assert lengths == [20] and model is built[0]
+    # The builder is given the prepared reviews the model trains on, not those held out.
+    (x_train, _), _ = lesson_utils.prepare_imdb_data(vocab_size=100, max_length=20, quick=False)
+    trained_on = training_share(len(x_train), 0.25)
+    assert 0 < trained_on < len(x_train)
+    assert len(given) == 1 and np.array_equal(given[0], x_train[:trained_on])
+    assert model is built[0]
     # It was trained (its weights moved) and tested.
     assert any(not np.array_equal(w, w0) for w, w0 in zip(model.get_weights(), built[1]))
     _, (x_test, y_test) = lesson_utils.prepare_imdb_data(vocab_size=100, max_length=20, quick=False)

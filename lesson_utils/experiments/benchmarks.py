@@ -46,6 +46,7 @@ CONFIG_LABELS = {
     "regularised_gru": "+ a GRU instead of the LSTM",
     "regularised_gru_word_dropout": "+ 30 % word dropout, slower decay, 8 epochs",
     "regularised_gru_word_dropout_96": "+ word vectors of 96 numbers",
+    "regularised_gru_count_vectors": "+ word vectors started from counts",
 }
 
 
@@ -473,6 +474,13 @@ REGULARISED_GRU_WORD_DROPOUT_96 = dict(
     REGULARISED_GRU_WORD_DROPOUT,
     model=dict(REGULARISED_GRU_WORD_DROPOUT["model"], embedding_dim=96),
 )
+# Then the word vectors start from counts of their neighbours in the reviews trained on, without
+# their labels (`lesson_utils.models.word_vectors`), instead of random numbers. `"counts"` is
+# computed by the benchmark's builder from those reviews (`course_tools.bench`).
+REGULARISED_GRU_COUNT_VECTORS = dict(
+    REGULARISED_GRU_WORD_DROPOUT_96,
+    model=dict(REGULARISED_GRU_WORD_DROPOUT_96["model"], word_vectors="counts"),
+)
 # Notebook 05's ladder, in order, and the bags of words it is measured against.
 LADDER = [
     "default",
@@ -516,4 +524,5 @@ BENCHMARK_CONFIGS = {
     "regularised_gru": REGULARISED_GRU,
     "regularised_gru_word_dropout": REGULARISED_GRU_WORD_DROPOUT,
     "regularised_gru_word_dropout_96": REGULARISED_GRU_WORD_DROPOUT_96,
+    "regularised_gru_count_vectors": REGULARISED_GRU_COUNT_VECTORS,
 }

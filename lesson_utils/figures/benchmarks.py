@@ -37,6 +37,7 @@ CONFIG_STYLES = {
     "regularised_gru": (CELL_COLORS["gru"], "-."),
     "regularised_gru_word_dropout": (PALETTE["grey"], ":"),
     "regularised_gru_word_dropout_96": (PALETTE["vermillion"], "-."),
+    "regularised_gru_count_vectors": (PALETTE["black"], "-."),
 }
 
 

@@ -6,6 +6,8 @@ of after a run of padding zeros: the mistake the course's first lesson made.
 Post-padding with a mask is also what the fast cuDNN kernel accepts on a GPU.
 """
 
+import numpy as np
+
 from lesson_utils.arguments import (
     check_choice,
     check_fraction,
@@ -124,6 +126,7 @@ def build_rnn_model(
     embedding_dropout=0.0,
     learning_rate_decay=None,
     word_dropout=0.0,
+    word_vectors=None,
 ):
     """Builds and compiles the review classifier.
 
@@ -168,6 +171,10 @@ def build_rnn_model(
             take small steps instead of bouncing around a minimum.
         word_dropout: fraction of each review's words read as unknown while
             training, each word drawn anew every time (`WordDropout`).
+        word_vectors: `None` starts the Embedding from random numbers; an array
+            `(vocab_size, embedding_dim)` starts it from these vectors instead
+            (`lesson_utils.models.word_vectors.count_word_vectors`), which
+            training goes on changing.
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
@@ -189,6 +196,14 @@ def build_rnn_model(
     step_size = _step_size(learning_rate, learning_rate_decay)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
+    if word_vectors is not None:
+        word_vectors = np.asarray(word_vectors, dtype="float32")
+        if word_vectors.shape != (vocab_size, embedding_dim):
+            raise ValueError(
+                "Argument `word_vectors` must have one row of embedding_dim numbers per word id, "
+                f"shape ({vocab_size}, {embedding_dim}). Received: an array of shape "
+                f"{word_vectors.shape}"
+            )
 
     recurrent_kwargs = {"dropout": dropout, "recurrent_dropout": recurrent_dropout}
     if cell != "simple_rnn" and mask_zero and padding == "pre":
@@ -199,9 +214,10 @@ def build_rnn_model(
     x = inputs
     if word_dropout:
         x = WordDropout(word_dropout, name="word_dropout")(x)
-    x = keras.layers.Embedding(
+    embedding = keras.layers.Embedding(
         vocab_size, embedding_dim, mask_zero=bool(mask_zero), name="embedding"
-    )(x)
+    )
+    x = embedding(x)
     if embedding_dropout:
         x = keras.layers.SpatialDropout1D(embedding_dropout, name="embedding_dropout")(x)
     for number in range(1, num_layers + 1):
@@ -227,6 +243,8 @@ def build_rnn_model(
             x = keras.layers.Dropout(dropout, name="dropout")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="sentiment")(x)
     model = keras.Model(inputs, outputs, name=f"imdb_{cell}")
+    if word_vectors is not None:
+        embedding.set_weights([word_vectors])
     model.compile(
         optimizer=keras.optimizers.Adam(step_size),
         loss="binary_crossentropy",

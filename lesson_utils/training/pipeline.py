@@ -101,9 +101,11 @@ def run_full_workflow(
             `train_rnn_model`. `seed` also seeds the weights.
         quick_epochs: the most epochs quick mode trains; `None` trains
             `epochs` in quick mode too.
-        build: a function `build(max_length)` returning a compiled model to
-            train instead of `build_rnn_model`'s, given the length of the
-            prepared reviews (the benchmark's bag of words, say).
+        build: a function `build(reviews)` returning a compiled model to
+            train instead of `build_rnn_model`'s (the benchmark's bag of
+            words, say), given the prepared reviews it will train on: their
+            width is the input length, and word vectors counted from them
+            (`count_word_vectors`) know nothing of the held-out reviews.
         callbacks: more Keras callbacks, e.g. a `StopAfterBatch`.
         on_stage: a function told when training starts,
             `on_stage("training", reviews=..., validation_reviews=...,
@@ -129,6 +131,7 @@ def run_full_workflow(
     (x_train, y_train), (x_test, y_test) = prepare_imdb_data(
         vocab_size, max_length, padding=padding, truncating=truncating, source=source, quick=quick
     )
+    trained_on = training_share(len(x_train), validation_split)
     if build is None:
         model = build_rnn_model(
             vocab_size,
@@ -144,8 +147,7 @@ def run_full_workflow(
             recurrent_dropout=recurrent_dropout,
         )
     else:
-        model = build(x_train.shape[1])
-    trained_on = training_share(len(x_train), validation_split)
+        model = build(x_train[:trained_on])
     on_stage(
         "training",
         reviews=trained_on,
