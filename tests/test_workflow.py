@@ -178,24 +178,18 @@ def test_the_workflow_trains_a_model_another_function_builds(stubbed_imdb, monke
         return built[0]
 
     _, metrics, model = lesson_utils.run_full_workflow(
-        vocab_size=100,
-        max_length=20,
-        epochs=1,
-        batch_size=8,
-        verbose=0,
-        quick=False,
-        build=build,
-        validation_split=0.25,
+        vocab_size=100, max_length=20, epochs=1, batch_size=8, verbose=0, quick=False, build=build
     )
     # The builder is given the prepared reviews the model trains on, not those held out.
-    (x_train, _), _ = lesson_utils.prepare_imdb_data(vocab_size=100, max_length=20, quick=False)
-    trained_on = training_share(len(x_train), 0.25)
+    (x_train, _), (x_test, y_test) = lesson_utils.prepare_imdb_data(
+        vocab_size=100, max_length=20, quick=False
+    )
+    trained_on = training_share(len(x_train), 0.2)  # run_full_workflow's validation_split
     assert 0 < trained_on < len(x_train)
     assert len(given) == 1 and np.array_equal(given[0], x_train[:trained_on])
     assert model is built[0]
     # It was trained (its weights moved) and tested.
     assert any(not np.array_equal(w, w0) for w, w0 in zip(model.get_weights(), built[1]))
-    _, (x_test, y_test) = lesson_utils.prepare_imdb_data(vocab_size=100, max_length=20, quick=False)
     assert metrics["accuracy"] == pytest.approx(
         np.mean((predict_proba(model, x_test) > 0.5) == y_test)
     )
