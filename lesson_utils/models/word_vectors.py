@@ -61,13 +61,15 @@ def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=W
             f"Argument `reviews` holds the id {stream.max()}, not below vocab_size={vocab_size}. "
             "Prepare the reviews with the same vocab_size."
         )
-    counts = np.zeros(vocab_size * contexts, dtype=np.float64)
+    # Each pair (word, context) as one number, word * contexts + context, counted in one pass.
+    pairs = []
     for distance in range(1, window + 1):
         left, right = stream[:-distance], stream[distance:]
         real = (left != PAD_ID) & (right != PAD_ID)
         for word, context in ((left, right), (right, left)):
             keep = real & (context < contexts)
-            counts += np.bincount(word[keep] * contexts + context[keep], minlength=counts.size)
+            pairs.append(word[keep] * contexts + context[keep])
+    counts = np.bincount(np.concatenate(pairs), minlength=vocab_size * contexts)
     return counts.reshape(vocab_size, contexts).astype(np.float32)
 
 
