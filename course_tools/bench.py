@@ -185,6 +185,36 @@ def run(names, source=None, seeds=None, epochs=None, quick=False):
     return out
 
 
+def finished_configs(saved, names, seeds=None, epochs=None):
+    """The configurations of a saved run that a new run with these arguments would repeat.
+
+    Args:
+        saved: a run as `main` writes it.
+        names: keys of `BENCHMARK_CONFIGS` the new run trains.
+        seeds, epochs: as for `run`.
+
+    Returns:
+        A dict name -> saved figures, for each of `names` that `saved` holds
+        with today's settings, the same seeds and the same number of epochs.
+        Training here is deterministic for a seed, so these need no second run.
+    """
+    seeds = list(seeds) if seeds else [course_seed(None)]
+    finished = {}
+    for name in names:
+        figures = saved["training"].get(name)
+        if figures is None:
+            continue
+        config = json.loads(json.dumps(BENCHMARK_CONFIGS[name]))  # As the file holds it.
+        trained_seeds = [run["seed"] for run in figures.get("per_seed", [figures])]
+        if (
+            figures["settings"] == config
+            and trained_seeds == seeds
+            and len(figures["test_accuracy"]) == (epochs or config["epochs"])
+        ):
+            finished[name] = figures
+    return finished
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_tools.bench", description=__doc__)
     parser.add_argument(
@@ -212,9 +242,15 @@ def main(argv=None):
         default=None,
         help=f"JSON file (default: {benchmark_results_folder()}/imdb_<date>.json)",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the configurations that --output already holds with the same settings, "
+        "seeds and epochs, and train only the others (an interrupted run goes on)",
+    )
     argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
-    result = {
+    this_run = {
         "command": " ".join(["python -m course_tools.bench", *argv]),
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": {
@@ -222,15 +258,27 @@ def main(argv=None):
             "python": platform.python_version(),
             "keras": keras.__version__,
         },
-        "data_load": time_data_load(args.source),
     }
-    print(json.dumps(result["data_load"]), flush=True)
     today = datetime.date.today().isoformat()
     output = args.output or benchmark_results_folder() / f"imdb_{today}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
+    if args.resume and output.exists():
+        result = json.loads(output.read_text())
+        finished = finished_configs(result, args.configs, args.seeds, args.epochs)
+        this_run["kept"] = list(finished)
+        result.setdefault("resumed", []).append(this_run)
+        print(f"Resuming {output}: keeping {', '.join(finished) or 'nothing'}", flush=True)
+    else:
+        result = {**this_run, "data_load": time_data_load(args.source)}
+        finished = {}
+        print(json.dumps(result["data_load"]), flush=True)
     result["training"] = {}
     for name in args.configs:
-        result["training"].update(run([name], args.source, seeds=args.seeds, epochs=args.epochs))
+        result["training"].update(
+            {name: finished[name]}
+            if name in finished
+            else run([name], args.source, seeds=args.seeds, epochs=args.epochs)
+        )
         # Saved after each configuration, so that an interrupted run keeps what it finished.
         output.write_text(json.dumps(result, indent=2) + "\n")
     if {"default", "old_lesson"} <= set(result["training"]):

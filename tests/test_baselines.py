@@ -1,5 +1,6 @@
 """The bag-of-words baselines and their place in the benchmark."""
 
+import json
 import math
 
 import numpy as np
@@ -187,3 +188,41 @@ def test_benchmark_writes_the_fields_notebook_04_reads(fake_imdb):
         result["pre_padding"]["params"]
         == bench.build_rnn_model(**bench.BENCHMARK_CONFIGS["pre_padding"]["model"]).count_params()
     )
+
+
+def test_a_resumed_benchmark_trains_only_what_the_interrupted_run_had_not_finished(
+    tmp_path, monkeypatch
+):
+    trained = []
+
+    def train_once(name, source=None, seed=None, epochs=None, quick=False):
+        trained.append((name, seed))
+        accuracy = [0.5] * (epochs or bench.BENCHMARK_CONFIGS[name]["epochs"])
+        config = bench.BENCHMARK_CONFIGS[name]
+        return dict(settings=config, seed=seed, test_accuracy=accuracy, test_accuracy_kept=0.5)
+
+    monkeypatch.setattr(bench, "train_once", train_once)
+    monkeypatch.setattr(bench, "time_data_load", lambda source: {"cold_seconds": 1.0})
+    output = tmp_path / "run.json"
+    first = ["--configs", "bow_logistic", "--seeds", "1", "2", "--output", str(output)]
+    bench.main(first)
+    saved = json.loads(output.read_text())
+    names = ["bow_logistic", "pre_padding"]
+    assert list(bench.finished_configs(saved, names, [1, 2])) == ["bow_logistic"]
+    # The same configuration with other seeds, epochs or settings is trained again.
+    assert bench.BENCHMARK_CONFIGS["bow_logistic"]["epochs"] != 1
+    assert bench.finished_configs(saved, names, [1, 3]) == {}
+    assert bench.finished_configs(saved, names, [1, 2], epochs=1) == {}
+    changed = json.loads(output.read_text())
+    changed["training"]["bow_logistic"]["settings"]["batch_size"] += 1
+    assert bench.finished_configs(changed, names, [1, 2]) == {}
+
+    trained.clear()
+    resumed = ["--configs", "bow_logistic", "pre_padding", "--seeds", "1", "2"]
+    result = bench.main([*resumed, "--output", str(output), "--resume"])
+    assert trained == [("pre_padding", 1), ("pre_padding", 2)]
+    assert list(result["training"]) == ["bow_logistic", "pre_padding"]
+    assert result["data_load"] == {"cold_seconds": 1.0} and result["command"].endswith(str(output))
+    [again] = result["resumed"]
+    assert again["kept"] == ["bow_logistic"] and again["command"].endswith("--resume")
+    assert json.loads(output.read_text()) == json.loads(json.dumps(result))
