@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from lesson_utils.models import word_vectors
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.models.word_vectors import (
     VECTOR_SCALE,
@@ -24,7 +25,9 @@ def counts_by_loops(reviews, vocab_size, contexts, window):
     return counts
 
 
-def test_counts_are_those_of_a_plain_loop_over_each_review():
+@pytest.mark.parametrize("chunk", [1, 3, word_vectors.REVIEWS_PER_CHUNK])
+def test_counts_are_those_of_a_plain_loop_over_each_review(chunk, monkeypatch):
+    monkeypatch.setattr(word_vectors, "REVIEWS_PER_CHUNK", chunk)
     rng = np.random.default_rng(0)
     reviews = [list(rng.integers(1, 30, size=n)) for n in (1, 7, 12, 3)]
     got = cooccurrence_counts(reviews, 30, contexts=10, window=2)

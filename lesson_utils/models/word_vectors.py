@@ -28,6 +28,8 @@ WINDOW = 5
 # Vectors are scaled to this standard deviation: small, like the random
 # numbers Keras starts an Embedding from (within +-0.05).
 VECTOR_SCALE = 0.05
+# Reviews counted at a time: the pairs of 500 reviews take about 40 MB.
+REVIEWS_PER_CHUNK = 500
 
 
 def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=WINDOW):
@@ -48,6 +50,20 @@ def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=W
     vocab_size = check_positive_int("vocab_size", vocab_size)
     contexts = min(check_positive_int("contexts", contexts), vocab_size)
     window = check_positive_int("window", window)
+    counts = np.zeros(vocab_size * contexts, dtype=np.float32)
+    # A few hundred reviews at a time, so that the pairs of all reviews never sit in memory at once.
+    reviews = list(reviews)
+    for start in range(0, len(reviews), REVIEWS_PER_CHUNK):
+        codes, times = np.unique(
+            _pair_codes(reviews[start : start + REVIEWS_PER_CHUNK], vocab_size, contexts, window),
+            return_counts=True,
+        )
+        counts[codes] += times
+    return counts.reshape(vocab_size, contexts)
+
+
+def _pair_codes(reviews, vocab_size, contexts, window):
+    """Each (word, context) pair of `reviews` as one number, `word * contexts + context`."""
     gap = np.full(window, PAD_ID, dtype=np.int64)
     # One stream of the reviews' words, each review followed by a gap of padding so that no pair
     # spans two reviews.
@@ -55,13 +71,12 @@ def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=W
     for review in reviews:
         review = np.asarray(review, dtype=np.int64)
         pieces += [review[review != PAD_ID], gap]
-    stream = np.concatenate(pieces) if pieces else gap
-    if stream.size and stream.max() >= vocab_size:
+    stream = np.concatenate(pieces)
+    if stream.max() >= vocab_size:
         raise ValueError(
             f"Argument `reviews` holds the id {stream.max()}, not below vocab_size={vocab_size}. "
             "Prepare the reviews with the same vocab_size."
         )
-    # Each pair (word, context) as one number, word * contexts + context, counted in one pass.
     pairs = []
     for distance in range(1, window + 1):
         left, right = stream[:-distance], stream[distance:]
@@ -69,8 +84,7 @@ def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=W
         for word, context in ((left, right), (right, left)):
             keep = real & (context < contexts)
             pairs.append(word[keep] * contexts + context[keep])
-    counts = np.bincount(np.concatenate(pairs), minlength=vocab_size * contexts)
-    return counts.reshape(vocab_size, contexts).astype(np.float32)
+    return np.concatenate(pairs)
 
 
 def positive_pmi(counts, *, smoothing=0.75):
@@ -91,16 +105,20 @@ def positive_pmi(counts, *, smoothing=0.75):
         A float32 array of the shape of `counts`.
     """
     smoothing = check_positive_number("smoothing", smoothing)
-    counts = np.asarray(counts, dtype=np.float64)
-    total = counts.sum()
+    counts = np.asarray(counts)
+    total = counts.sum(dtype=np.float64)
     if total == 0:
         raise ValueError("Argument `counts` is all zeros: there is nothing to measure.")
-    word_p = counts.sum(axis=1, keepdims=True) / total
-    context_p = counts.sum(axis=0, keepdims=True) ** smoothing
+    word_p = counts.sum(axis=1, dtype=np.float64) / total
+    context_p = counts.sum(axis=0, dtype=np.float64) ** smoothing
     context_p /= context_p.sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pmi = np.log(counts / total / (word_p * context_p))
-    return np.where(counts > 0, np.maximum(pmi, 0.0), 0.0).astype(np.float32)
+    # Only the pairs ever seen: the others stay 0, and the table is mostly those.
+    words, contexts = np.nonzero(counts)
+    pmi = np.zeros(counts.shape, dtype=np.float32)
+    pmi[words, contexts] = np.maximum(
+        np.log(counts[words, contexts] / total / (word_p[words] * context_p[contexts])), 0.0
+    )
+    return pmi
 
 
 def truncated_svd_rows(matrix, dim, *, seed=0, power_iterations=3):
