@@ -111,7 +111,13 @@ _PUBLIC = {
         "scratch.embedding": ["embedding_lookup"],
         "training.pipeline": ["train_lesson_model", "save_lesson_model"],
         "experiments.architecture": ["layer_rows", "layer_markdown"],
-        "experiments.embeddings": ["nearest_words", "group_cosines", "PRAISE", "COMPLAINT"],
+        "experiments.embeddings": [
+            "nearest_words",
+            "neighbours_markdown",
+            "group_cosines",
+            "PRAISE",
+            "COMPLAINT",
+        ],
         "experiments.reviews": [
             "truncated_share",
             "padding_examples",
@@ -146,6 +152,7 @@ _PUBLIC = {
             "steps_text",
         ],
         "figures.benchmarks": ["plot_seed_ladder"],
+        "models.word_vectors": ["count_word_vectors"],
         "models.bag_of_words": ["build_bag_of_words_model"],
         "training.fit": ["predict_proba"],
         "training.pipeline": ["lesson_model"],

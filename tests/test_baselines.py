@@ -86,6 +86,7 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
         (dict(cell="gru"), {}),
         (dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)), dict(epochs=8)),
         (dict(embedding_dim=96), {}),
+        (dict(word_vectors="counts"), {}),
     ]
     assert len(expected) == len(configs) - 1
     for before, rung, (model_change, training_change) in zip(configs, configs[1:], expected):
@@ -99,7 +100,8 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
     trained_on = training_share(25_000, 0.2)
     for rung in configs[3:]:
         assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
-    model = bench._builder(configs[-1])(np.ones((2, 3), dtype=np.int32))
+    # The rung before the last: the last one's counted vectors are tested below.
+    model = bench._builder(configs[-2])(np.ones((2, 3), dtype=np.int32))
     assert isinstance(model.get_layer("word_dropout"), WordDropout)
     assert model.get_layer("embedding").input_dim == 20_000
     assert model.get_layer("embedding").output_dim == 96

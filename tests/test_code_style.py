@@ -1,6 +1,7 @@
 """The maintainers' checks, as the pre-commit hooks run them: ruff over the package, the
 tests and the notebooks' code cells, and notebooks committed without outputs."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -40,3 +41,12 @@ def test_the_hooks_and_the_tests_pin_the_same_tool_versions():
         re.findall(r'"(ruff|nbstripout)==([\d.]+)"', (REPO / ".pre-commit-config.yaml").read_text())
     )
     assert pins and pins == hooks
+
+
+def test_every_notebook_cell_has_its_own_id():
+    """nbformat 4.5 asks each cell for an id; without one, nbformat warns (a future error)."""
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        missing = [i for i, cell in enumerate(cells) if not cell.get("id")]
+        assert not missing, f"{path.name}: cells {missing} have no id"
+        assert len({cell["id"] for cell in cells}) == len(cells), f"{path.name}: ids repeat"

@@ -12,7 +12,12 @@ from lesson_utils.experiments.architecture import (
     layer_markdown,
     layer_rows,
 )
-from lesson_utils.experiments.embeddings import embedding_matrix, group_cosines, nearest_words
+from lesson_utils.experiments.embeddings import (
+    embedding_matrix,
+    group_cosines,
+    nearest_words,
+    neighbours_markdown,
+)
 from lesson_utils.models.recurrent import build_rnn_model
 from lesson_utils.scratch.cells import lstm_param_count
 from lesson_utils.scratch.embedding import embedding_lookup, one_hot
@@ -125,6 +130,9 @@ def test_nearest_words_by_cosine_leave_out_the_word_itself_and_special_ids():
     assert neighbours["good"][0][1] == pytest.approx(
         (2 + 0.03) / (np.hypot(1, 0.1) * np.hypot(2, 0.3))
     )
+    table = neighbours_markdown(neighbours).splitlines()
+    assert "its 2 nearest words (cosine similarity)" in table[0]
+    assert table[2] == "| **good** | great (1.00), film (0.10) |", table
 
 
 def test_group_cosines_within_and_across():

@@ -95,3 +95,14 @@ def test_a_model_starts_from_the_word_vectors_it_is_given():
     assert model.get_layer("embedding").trainable, "training goes on changing them"
     with pytest.raises(ValueError, match=r"shape \(20, 5\). Received: an array of shape \(20, 4\)"):
         build_rnn_model(vocab_size=20, embedding_dim=5, lstm_units=3, word_vectors=vectors)
+
+
+def test_pmi_written_over_its_own_counts_is_the_pmi_of_a_new_array(monkeypatch):
+    monkeypatch.setattr(word_vectors, "VALUES_PER_BLOCK", 4)  # Blocks of two words of 2 contexts.
+    counts = np.random.default_rng(3).integers(0, 5, size=(7, 2)).astype(np.float32)
+    expected = positive_pmi(counts.copy())
+    got = positive_pmi(counts, out=counts)
+    assert got is counts
+    np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match="`out` must be a float32 array of the shape"):
+        positive_pmi(expected, out=np.zeros((7, 2)))

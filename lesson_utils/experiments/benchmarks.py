@@ -500,6 +500,7 @@ REGULARISED_LADDER = [
     "regularised_gru",
     "regularised_gru_word_dropout",
     "regularised_gru_word_dropout_96",
+    "regularised_gru_count_vectors",
 ]
 BENCHMARK_CONFIGS = {
     "default": DEFAULT,

@@ -10,6 +10,7 @@ import numpy as np
 
 from lesson_utils.data.text import INDEX_FROM
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
+from lesson_utils.tables import markdown_table
 
 import_tensorflow_quietly()
 import keras  # noqa: E402
@@ -64,6 +65,16 @@ def nearest_words(model, words, word_index, *, count=5):
         best = np.argsort(-cosines)[:count]
         neighbours[word] = [(id_to_word[i], float(cosines[i])) for i in best]
     return neighbours
+
+
+def neighbours_markdown(neighbours):
+    """A Markdown table of `nearest_words`: each word, then its neighbours with their cosines."""
+    rows = [
+        (f"**{word}**", ", ".join(f"{near} ({cosine:.2f})" for near, cosine in nearest))
+        for word, nearest in neighbours.items()
+    ]
+    count = max(len(nearest) for nearest in neighbours.values())
+    return markdown_table(("word", f"its {count} nearest words (cosine similarity)"), rows)
 
 
 # Notebook 04's words of each sentiment, whose cosines `group_cosines` compares.

@@ -28,8 +28,10 @@ WINDOW = 5
 # Vectors are scaled to this standard deviation: small, like the random
 # numbers Keras starts an Embedding from (within +-0.05).
 VECTOR_SCALE = 0.05
-# Reviews counted at a time: the pairs of 500 reviews take about 40 MB.
-REVIEWS_PER_CHUNK = 500
+# Reviews counted at a time: the pairs of 200 reviews of 256 words take about 4 MB.
+REVIEWS_PER_CHUNK = 200
+# Entries of the table of counts turned into PMI at a time (2 MB of float64).
+VALUES_PER_BLOCK = 250_000
 
 
 def cooccurrence_counts(reviews, vocab_size, *, contexts=CONTEXT_WORDS, window=WINDOW):
@@ -87,7 +89,7 @@ def _pair_codes(reviews, vocab_size, contexts, window):
     return np.concatenate(pairs)
 
 
-def positive_pmi(counts, *, smoothing=0.75):
+def positive_pmi(counts, *, smoothing=0.75, out=None):
     """Positive pointwise mutual information of a table of counts.
 
     `log(P(word, context) / (P(word) P(context)))`: 0 when a word meets a
@@ -100,24 +102,34 @@ def positive_pmi(counts, *, smoothing=0.75):
             they become probabilities. Below 1 it gives rare contexts more
             probability, so a word seen once beside a rare word does not
             score the highest PMI (word2vec's negative sampling does the same).
+        out: a float32 array of the shape of `counts` to write into, which may
+            be `counts` itself (each block of words is read before it is
+            written), so that a large table is held once; `None` for a new one.
 
     Returns:
-        A float32 array of the shape of `counts`.
+        A float32 array of the shape of `counts` (`out` when given).
     """
     smoothing = check_positive_number("smoothing", smoothing)
     counts = np.asarray(counts)
     total = counts.sum(dtype=np.float64)
     if total == 0:
         raise ValueError("Argument `counts` is all zeros: there is nothing to measure.")
-    word_p = counts.sum(axis=1, dtype=np.float64) / total
-    context_p = counts.sum(axis=0, dtype=np.float64) ** smoothing
+    word_p = counts.sum(axis=1, keepdims=True, dtype=np.float64) / total
+    context_p = counts.sum(axis=0, keepdims=True, dtype=np.float64) ** smoothing
     context_p /= context_p.sum()
-    # Only the pairs ever seen: the others stay 0, and the table is mostly those.
-    words, contexts = np.nonzero(counts)
-    pmi = np.zeros(counts.shape, dtype=np.float32)
-    pmi[words, contexts] = np.maximum(
-        np.log(counts[words, contexts] / total / (word_p[words] * context_p[contexts])), 0.0
-    )
+    pmi = np.zeros(counts.shape, dtype=np.float32) if out is None else out
+    if pmi.shape != counts.shape or pmi.dtype != np.float32:
+        raise ValueError(
+            f"Argument `out` must be a float32 array of the shape of `counts` {counts.shape}. "
+            f"Received: a {pmi.dtype} array of shape {pmi.shape}"
+        )
+    # A block of words at a time, so that the float64 arithmetic never holds the whole table.
+    rows = max(1, VALUES_PER_BLOCK // counts.shape[1])
+    for start in range(0, len(counts), rows):
+        block = counts[start : start + rows].astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            block_pmi = np.log(block / total / (word_p[start : start + rows] * context_p))
+        pmi[start : start + rows] = np.where(block > 0, np.maximum(block_pmi, 0.0), 0.0)
     return pmi
 
 
@@ -167,6 +179,7 @@ def count_word_vectors(reviews, vocab_size, dim, *, contexts=CONTEXT_WORDS, wind
         A float32 array `(vocab_size, dim)`, scaled to a standard deviation of
         `VECTOR_SCALE`; a word never seen near a context word gets zeros.
     """
+    # The counts become PMI where they stand: one table in memory, not two.
     counts = cooccurrence_counts(reviews, vocab_size, contexts=contexts, window=window)
-    vectors = truncated_svd_rows(positive_pmi(counts), dim)
+    vectors = truncated_svd_rows(positive_pmi(counts, out=counts), dim)
     return vectors * (VECTOR_SCALE / max(float(vectors.std()), 1e-12))
