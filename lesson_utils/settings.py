@@ -210,7 +210,7 @@ SIZES = {
     # 05: the course model (loaded from notebook 04, or trained at these sizes);
     # `misclassified`, the mistakes shown; `word_vector_contexts`, the context words of the
     # counted word vectors shown in section 6 (the benchmark counts 5,000 for 20,000 words; a
-    # tenth of them keeps the tables at 20 MB each, within a learner's kernel memory).
+    # tenth of them keeps the table of counts at 20 MB, within a learner's kernel memory).
     "05": {
         "both": dict(_SENTIMENT["both"], misclassified=3, word_vector_contexts=500),
         "full": dict(_SENTIMENT["full"]),
