@@ -199,8 +199,8 @@ def test_a_resumed_benchmark_trains_only_what_the_interrupted_run_had_not_finish
 
     def train_once(name, source=None, seed=None, epochs=None, quick=False):
         trained.append((name, seed))
-        accuracy = [0.5] * (epochs or bench.BENCHMARK_CONFIGS[name]["epochs"])
         config = bench.BENCHMARK_CONFIGS[name]
+        accuracy = [0.5] * (epochs or config["epochs"])
         return dict(settings=config, seed=seed, test_accuracy=accuracy, test_accuracy_kept=0.5)
 
     monkeypatch.setattr(bench, "train_once", train_once)
