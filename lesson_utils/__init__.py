@@ -189,6 +189,7 @@ _PUBLIC = {
             "read_reviews",
             "gate_panels",
             "occlusion_importance",
+            "reviews_with_word",
             "opinion_turns",
             "gate_changes",
             "hidden_state_map",

@@ -59,6 +59,7 @@ def test_numpy_reading_equals_keras(cell, gate_names):
     embedded = np.asarray(model.get_layer("embedding")(X))
     expected = keras_layout_gates(recurrent_layer(model), embedded, read["hidden"])
     mask = X != 0
+    assert set(read["gates"]) == set(gate_names), "the sigmoid gates, and nothing else"
     for name in gate_names:
         np.testing.assert_allclose(read["gates"][name][mask], expected[name][mask], atol=1e-5)
         assert np.isnan(read["gates"][name][~mask]).all(), "no gate at padding"

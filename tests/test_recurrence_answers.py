@@ -19,6 +19,7 @@ from lesson_utils.experiments.inspection import (
     occlusion_importance,
     opinion_turns,
     recurrent_layer,
+    reviews_with_word,
 )
 from lesson_utils.models.language_model import build_language_model
 from lesson_utils.training.fit import predict_proba
@@ -63,6 +64,15 @@ def test_opinion_turns_finds_the_first_crossing_within_reach_of_the_word():
     ]
     with pytest.raises(ValueError, match="word"):
         opinion_turns(read, x, "however", word_index)
+
+
+def test_reviews_with_word_are_the_rows_holding_its_id_anywhere():
+    word_index = {"but": 7, "good": 9}  # ids 10 and 12
+    x = np.array([[1, 10, 4, 0], [1, 4, 5, 0], [1, 4, 5, 10], [1, 12, 0, 0]])
+    assert reviews_with_word(x, "but", word_index).tolist() == [0, 2]
+    assert reviews_with_word(x, "good", word_index).tolist() == [3]
+    with pytest.raises(ValueError, match="Argument `word`.*'however'"):
+        reviews_with_word(x, "however", word_index)
 
 
 def test_gate_changes_are_the_mean_move_over_the_units_since_the_word_before():

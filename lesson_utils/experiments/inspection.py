@@ -5,8 +5,9 @@ The recurrent layer's weights go through the NumPy cells of notebook 03
 after every word; the classifier head (the layers after the recurrent one)
 then turns each hidden state into "the sentiment so far". Deleting (or
 replacing) one word at a time says which words matter; `opinion_turns` finds
-where the model changes its mind, and `gate_changes` which gates moved there;
-a PCA of the hidden states shows how reviews move through the state space.
+where the model changes its mind at a word (in the reviews `reviews_with_word`
+picks), and `gate_changes` which gates moved there; a PCA of the hidden states
+shows how reviews move through the state space.
 Notebook 03 already uses `recurrent_layer_forward`, and notebook 04
 `padding_washout`.
 """
@@ -112,8 +113,9 @@ def read_reviews(model, x, *, keep_steps=True):
         A dict:
         - `hidden`: the hidden state after each word, `(reviews, timesteps, units)`;
         - `final`: the hidden state after the last real word, `(reviews, units)`;
-        - `gates`: each gate after each word (see `recurrent_layer_forward`),
-          NaN at padding;
+        - `gates`: each gate of `GATE_NAMES` the cell has, after each word,
+          NaN at padding (not the candidate or the cell state, whose memory
+          1,000 reviews could not spare);
         - `step_probabilities`: the classifier head applied to each step's
           hidden state, `(reviews, timesteps)`, NaN at padding;
         - `mask`: `x != 0`;
@@ -146,8 +148,9 @@ def read_reviews(model, x, *, keep_steps=True):
                 np.where(mask, probabilities.reshape(ids.shape), np.nan),
                 len(x),
             )
-            for name, values in gates.items():
-                _fill(read.setdefault("gates", {}), name, rows, values, len(x))
+            for name in GATE_NAMES:
+                if name in gates:
+                    _fill(read.setdefault("gates", {}), name, rows, gates[name], len(x))
     return read
 
 
@@ -312,14 +315,12 @@ def opinion_turns(read, x, word, word_index, *, within=5):
         turn, see `gate_changes`: e.g. `"output"`).
     """
     x = np.asarray(x)
-    word_id = words_to_ids([word], word_index)[1:]
-    if not word_id:
-        raise ValueError(f"Argument `word` must be a word of the word index. Received: {word!r}")
+    word_id = _word_id(word, word_index)
     within = check_positive_int("within", within)
     opinion = read["step_probabilities"]
     changes = gate_changes(read)
     turns = []
-    for review, place in zip(*np.nonzero(x == word_id[0])):
+    for review, place in zip(*np.nonzero(x == word_id)):
         if place == 0:
             continue
         after = opinion[review, place : place + within + 1]
@@ -329,6 +330,28 @@ def opinion_turns(read, x, word, word_index, *, within=5):
             moved = max(changes, key=lambda name: changes[name][review, turn])
             turns.append(dict(review=int(review), word=int(place), turn=turn, moved=moved))
     return turns
+
+
+def reviews_with_word(x, word, word_index):
+    """The rows of `x` that contain a word, e.g. to read only those with `read_reviews`.
+
+    Args:
+        x: the reviews' word ids, shape `(reviews, timesteps)`.
+        word: the word, e.g. `"but"`.
+        word_index: dict word -> frequency rank, from `get_word_index`.
+
+    Returns:
+        The row numbers, ascending, as an int array.
+    """
+    return np.flatnonzero((np.asarray(x) == _word_id(word, word_index)).any(axis=1))
+
+
+def _word_id(word, word_index):
+    """The id of one word of the word index, or a clear error naming it."""
+    word_id = words_to_ids([word], word_index)[1:]
+    if not word_id:
+        raise ValueError(f"Argument `word` must be a word of the word index. Received: {word!r}")
+    return word_id[0]
 
 
 def pca_2d(states):
