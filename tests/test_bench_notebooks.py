@@ -1,8 +1,11 @@
 """The notebook timer runs a notebook for real, through the course's executor, in its mode."""
 
 import json
+import subprocess
+import sys
 
 import nbformat
+import psutil
 import pytest
 
 from course_tools import executed
@@ -86,6 +89,27 @@ def test_the_kernels_peak_memory_and_cpu_seconds_count_its_children(probe, tmp_p
     assert busy["peak_memory_mib"] - idle["peak_memory_mib"] >= 450, (idle, busy)
     assert busy["cpu_seconds"] - idle["cpu_seconds"] >= 0.9, (idle, busy)
     assert busy["seconds"] >= 2.0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="VmHWM is Linux'")
+def test_the_peak_holds_memory_freed_between_two_samples():
+    """A cell can take and free hundreds of MiB within a sample's tenth of a second."""
+    freed = (
+        "import time\nimport numpy as np\n"
+        "x = np.ones(300 * 2**20 // 8); del x  # 300 MiB, written, then freed\n"
+        "print('freed', flush=True); time.sleep(30)"
+    )
+    process = subprocess.Popen([sys.executable, "-c", freed], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "freed"
+        meter = bench_notebooks.KernelMeter(interval=60)  # no sample but the one below
+        meter.watch(process.pid)
+        meter.sample()
+        peak = meter.stop()["peak_memory_mib"]
+        now = psutil.Process(process.pid).memory_info().rss / 2**20
+    finally:
+        process.kill()
+    assert peak >= 300 and peak - now >= 250, (peak, now)
 
 
 def test_every_kernel_fits_a_learners_memory_in_the_newest_benchmark():

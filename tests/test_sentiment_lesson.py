@@ -1,5 +1,8 @@
 """Notebooks 04 to 06: their sizes and the shared trained models."""
 
+import gc
+import weakref
+
 import keras
 import numpy as np
 from saved_models import other_minor_version, read_only, written_by
@@ -7,6 +10,7 @@ from saved_models import other_minor_version, read_only, written_by
 from lesson_utils import build_rnn_model
 from lesson_utils.models.store import saved_model_record
 from lesson_utils.settings import lesson_sizes
+from lesson_utils.training import pipeline
 from lesson_utils.training.pipeline import (
     lesson_model,
     save_lesson_model,
@@ -30,6 +34,32 @@ def test_lesson_model_trains_and_saves_a_missing_model_then_loads_it(fake_imdb, 
     # The model loaded is the one trained and saved: the same weights, not only the same shape.
     for saved, trained in zip(loaded.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_array_equal(saved, trained)
+
+
+def test_lesson_model_hands_trainings_memory_back_before_it_returns(
+    fake_imdb, tmp_path, monkeypatch
+):
+    """Training a missing model leaves megabytes freed but kept; the notebook needs them next."""
+    events, trained = [], []
+
+    def train(*args, **kwargs):
+        history, metrics, model = train_lesson_model(*args, **kwargs)
+        trained.append(weakref.ref(model))
+        events.append("trained")
+        return history, metrics, model
+
+    def freed():  # As return_freed_memory does first: collect the cycles a Keras model makes.
+        events.append("returned")
+        gc.collect()
+        assert trained[0]() is None, "the trained model should be let go before"
+
+    monkeypatch.setattr(pipeline, "train_lesson_model", train)
+    monkeypatch.setattr(pipeline, "return_freed_memory", freed)
+    model, _ = lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)
+    assert events == ["trained", "returned"]
+    assert model.predict(np.ones((1, 5), dtype="int32"), verbose=0).shape == (1, 1)
+    lesson_model("gru", folder=tmp_path, quick=True, source=fake_imdb)
+    assert events == ["trained", "returned"], "loading a saved model frees nothing to hand back"
 
 
 def test_train_lesson_model_returns_what_run_full_workflow_returns(fake_imdb):

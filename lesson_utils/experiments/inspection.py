@@ -18,7 +18,7 @@ from lesson_utils.arguments import check_int_in_range, check_positive_int
 from lesson_utils.data.text import words_to_ids
 from lesson_utils.quiet_tensorflow import import_tensorflow_quietly
 from lesson_utils.scratch.cells import gru_forward, lstm_forward
-from lesson_utils.training.fit import predict_proba
+from lesson_utils.training.fit import predict_proba, return_freed_memory
 
 import_tensorflow_quietly()
 import keras  # noqa: E402
@@ -96,7 +96,7 @@ def recurrent_layer(model):
 
 # Reviews read at a time: memory then grows with the steps kept (float32), not with the
 # NumPy cells' float64 work, which a class's per-learner memory limit would not hold for 1,000.
-READ_CHUNK = 100
+READ_CHUNK = 50
 
 
 def read_reviews(model, x, *, keep_steps=True):
@@ -151,6 +151,8 @@ def read_reviews(model, x, *, keep_steps=True):
             for name in GATE_NAMES:
                 if name in gates:
                     _fill(read.setdefault("gates", {}), name, rows, gates[name], len(x))
+    # The chunks' float64 work is freed, but the C library would keep it for the kernel.
+    return_freed_memory()
     return read
 
 

@@ -28,7 +28,12 @@ from lesson_utils.settings import (
     quick_mode_note,
     set_global_seed,
 )
-from lesson_utils.training.fit import evaluate_rnn_model, train_rnn_model, training_share
+from lesson_utils.training.fit import (
+    evaluate_rnn_model,
+    return_freed_memory,
+    train_rnn_model,
+    training_share,
+)
 
 import_tensorflow_quietly()
 import keras  # noqa: E402
@@ -284,12 +289,19 @@ def lesson_model(cell="lstm", *, folder=None, quick=None, source=None):
             f"{name} is untrained and was not saved."
         )
     path = save_lesson_model(model, cell, folder=folder, quick=quick)
+    epochs = len(history.history["loss"])
+    # The notebook goes on with the model as saved, as its next run will: the trained one, its
+    # optimizer's state and its training functions are let go (`history` holds it too), and the
+    # memory they and the reviews took goes back to the system, which a class's hub counts.
+    del history, model
+    return_freed_memory()
+    model = load_model(f"imdb_{cell}", folder, quick, lesson_model_settings(cell, quick))
     why = (
         f"The saved {name} ({unusable.path}) {unusable.reason}, so"
         if unusable
         else f"No saved {name} yet:"
     )
     return model, (
-        f"{why} trained the course's {name} now ({len(history.history['loss'])} epoch(s), "
+        f"{why} trained the course's {name} now ({epochs} epoch(s), "
         f"test accuracy {metrics['accuracy']:.3f}) and saved it to {path}."
     )
