@@ -87,6 +87,7 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
         (dict(word_dropout=0.3, learning_rate_decay=(0.8, 79)), dict(epochs=8)),
         (dict(embedding_dim=96), {}),
         (dict(word_vectors="counts"), {}),
+        (dict(ema_momentum=0.995), {}),
     ]
     assert len(expected) == len(configs) - 1
     for before, rung, (model_change, training_change) in zip(configs, configs[1:], expected):
@@ -100,8 +101,8 @@ def test_each_rung_of_the_second_ladder_changes_one_thing():
     trained_on = training_share(25_000, 0.2)
     for rung in configs[3:]:
         assert math.ceil(trained_on / rung["batch_size"]) == rung["model"]["learning_rate_decay"][1]
-    # The rung before the last: the last one's counted vectors are tested below.
-    model = bench._builder(configs[-2])(np.ones((2, 3), dtype=np.int32))
+    # The rung before the counted vectors, which are tested below.
+    model = bench._builder(configs[-3])(np.ones((2, 3), dtype=np.int32))
     assert isinstance(model.get_layer("word_dropout"), WordDropout)
     assert model.get_layer("embedding").input_dim == 20_000
     assert model.get_layer("embedding").output_dim == 96
@@ -131,6 +132,10 @@ def test_the_count_vectors_rung_starts_from_vectors_counted_from_the_reviews_it_
     [(given, vocab_size, dim)] = asked
     assert given is reviews and (vocab_size, dim) == (20_000, 96)
     np.testing.assert_array_equal(model.get_layer("embedding").get_weights()[0], vectors)
+    # The next rung keeps them and has Adam average the weights.
+    averaged = bench._builder(bench.BENCHMARK_CONFIGS["regularised_gru_averaged"])(reviews)
+    assert averaged.optimizer.use_ema and averaged.optimizer.ema_momentum == 0.995
+    assert len(asked) == 2
 
 
 def test_benchmark_runs_bag_of_words_and_rnn_configs_in_quick_mode(fake_imdb):

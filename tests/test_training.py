@@ -132,6 +132,33 @@ def test_a_stop_mid_epoch_keeps_only_the_finished_epochs_and_their_weights(bucke
         np.testing.assert_array_equal(kept, after_epoch_1)
 
 
+def test_a_model_averaging_its_weights_is_validated_on_the_average_and_keeps_it():
+    # An average that barely moves (0.9999) stays near the weights after the first update, while
+    # the weights themselves travel far with big steps: what training ends with tells them apart.
+    x, y = synthetic_reviews(n=256)
+    travelled, training_loss = {}, {}
+    for momentum in (None, 0.9999):
+        model = small_model(learning_rate=0.05, ema_momentum=momentum)
+        start = model.get_weights()
+        history = train_rnn_model(model, x, y, epochs=3, batch_size=16, verbose=0)
+        travelled[momentum] = max(np.abs(w - w0).max() for w, w0 in zip(model.get_weights(), start))
+        training_loss[momentum] = history.history["loss"]
+        kept_loss = min(history.history["val_loss"])
+        held_out = slice(int(len(x) * 0.8), None)
+        assert evaluate_rnn_model(model, x[held_out], y[held_out], verbose=0)["loss"] == (
+            pytest.approx(kept_loss, rel=1e-4)
+        ), "the kept weights are the ones validated"
+    assert travelled[0.9999] < travelled[None] / 5, travelled
+    # Only what is validated and kept changes: training itself goes the same way.
+    assert training_loss[0.9999] == pytest.approx(training_loss[None], rel=1e-4)
+
+
+@pytest.mark.parametrize("momentum", [0, 1, 1.5, "0.99"])
+def test_a_bad_ema_momentum_is_named(momentum):
+    with pytest.raises(ValueError, match=r"`ema_momentum`.*Received: ema_momentum="):
+        small_model(ema_momentum=momentum)
+
+
 def test_ids_beyond_the_vocabulary_are_explained():
     x, y = synthetic_reviews()
     x[0, 1] = 99

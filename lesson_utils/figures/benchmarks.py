@@ -38,6 +38,7 @@ CONFIG_STYLES = {
     "regularised_gru_word_dropout": (PALETTE["grey"], ":"),
     "regularised_gru_word_dropout_96": (PALETTE["vermillion"], "-."),
     "regularised_gru_count_vectors": (PALETTE["black"], "-."),
+    "regularised_gru_averaged": (PALETTE["grey"], "-."),
 }
 
 

@@ -127,6 +127,7 @@ def build_rnn_model(
     learning_rate_decay=None,
     word_dropout=0.0,
     word_vectors=None,
+    ema_momentum=None,
 ):
     """Builds and compiles the review classifier.
 
@@ -175,6 +176,13 @@ def build_rnn_model(
             `(vocab_size, embedding_dim)` starts it from these vectors instead
             (`lesson_utils.models.word_vectors.count_word_vectors`), which
             training goes on changing.
+        ema_momentum: `None` keeps the weights as training leaves them; a
+            number below 1, e.g. 0.995, makes Adam also keep a moving average
+            of the weights (each update moves it by `1 - ema_momentum` of the
+            way), which `train_rnn_model` then validates, tests and keeps
+            instead (Polyak averaging). The weights bounce between updates;
+            their average over a few hundred updates sits nearer the middle of
+            where they bounce.
 
     Returns:
         A compiled `keras.Model` with loss binary cross-entropy and metric accuracy.
@@ -194,6 +202,8 @@ def build_rnn_model(
     embedding_dropout = check_fraction("embedding_dropout", embedding_dropout)
     word_dropout = check_fraction("word_dropout", word_dropout)
     step_size = _step_size(learning_rate, learning_rate_decay)
+    if ema_momentum is not None:
+        ema_momentum = check_fraction("ema_momentum", ema_momentum, allow_zero=False)
     if max_length is not None:
         max_length = check_positive_int("max_length", max_length)
     if word_vectors is not None:
@@ -246,7 +256,9 @@ def build_rnn_model(
     if word_vectors is not None:
         embedding.set_weights([word_vectors])
     model.compile(
-        optimizer=keras.optimizers.Adam(step_size),
+        optimizer=keras.optimizers.Adam(
+            step_size, use_ema=ema_momentum is not None, ema_momentum=ema_momentum or 0.99
+        ),
         loss="binary_crossentropy",
         metrics=["accuracy"],
         # Batches of different lengths would make XLA recompile for each length.

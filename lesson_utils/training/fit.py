@@ -156,6 +156,11 @@ def return_freed_memory():
         pass
 
 
+def _averages(model):
+    """Whether `model`'s optimizer keeps a moving average of the weights (`use_ema`)."""
+    return bool(getattr(model.optimizer, "use_ema", False))
+
+
 def train_rnn_model(
     model,
     x_train,
@@ -173,7 +178,10 @@ def train_rnn_model(
     """Trains the classifier and returns its history, even when interrupted.
 
     Args:
-        model: a compiled model from `build_rnn_model`.
+        model: a compiled model from `build_rnn_model`. If its Adam keeps a
+            moving average of the weights (`ema_momentum`), the average is
+            what is validated, what each epoch ends with (so callbacks see
+            it) and what is kept.
         x_train: padded word ids, shape `(reviews, max_length)`.
         y_train: labels, 0 or 1.
         epochs: passes over the training reviews.
@@ -206,7 +214,10 @@ def train_rnn_model(
             f"validation out of {len(x_train)}. Use more reviews or another fraction."
         )
     history = keras.callbacks.History()
+    # The swap comes first, so that the callbacks after it find the average in the model.
+    averaged = [keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if _averages(model) else []
     callbacks = [
+        *averaged,
         history,
         *(callbacks or []),
         _KeepFinishedEpochs(history, restore_best_weights and validation_split, verbose),
