@@ -153,6 +153,8 @@ def test_seed_rows_table_and_ladder(tmp_path):
     assert with_baselines.count("points") == 1, "a baseline is no step: it shows no change"
     same = seed_rows(results, ["default", "default"])
     assert "+0.0 points" in seed_markdown(same), "no change reads +0.0, never -0.0"
+    steady = [dict(rows[0], mean=0.89333, std=0.00036, kept=[0.8929, 0.8936, 0.8934])]
+    assert "0.8933 ± 0.0004" in seed_markdown(steady), "a spread below 0.0005 never reads 0.000"
     fig = plot_seed_ladder(rows, baselines, title="Ladder")
     [ax] = fig.axes
     assert ax.get_title().startswith("Ladder (3 seeds")

@@ -273,6 +273,12 @@ def steps_text(rows, steps):
     return "\n".join(lines)
 
 
+def _mean_and_spread(mean, std):
+    """`mean ± std` to three decimals, or to four where the spread would read 0.000."""
+    decimals = 3 if round(std, 3) > 0 else 4
+    return f"{mean:.{decimals}f} ± {std:.{decimals}f}"
+
+
 def seed_markdown(rows, baselines=()):
     """Rows of `seed_rows` as a Markdown table, each step's change from the row before it.
 
@@ -300,7 +306,7 @@ def seed_markdown(rows, baselines=()):
         table.append(
             (
                 row["label"],
-                f"{row['mean']:.3f} ± {row['std']:.3f}",
+                _mean_and_spread(row["mean"], row["std"]),
                 ", ".join(f"{k:.3f}" for k in row["kept"]),
                 change,
                 f"{row['cpu_seconds_per_epoch']:.0f}",
