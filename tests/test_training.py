@@ -6,7 +6,7 @@ import pytest
 
 from lesson_utils import build_rnn_model, evaluate_rnn_model, predict_proba, train_rnn_model
 from lesson_utils.data import batching
-from lesson_utils.training.fit import StopAfterBatch, uses_length_buckets
+from lesson_utils.training.fit import StopAfterBatch, training_share, uses_length_buckets
 
 
 def synthetic_reviews(n=64, max_length=12, vocab=30, seed=0):
@@ -144,7 +144,7 @@ def test_a_model_averaging_its_weights_is_validated_on_the_average_and_keeps_it(
         travelled[momentum] = max(np.abs(w - w0).max() for w, w0 in zip(model.get_weights(), start))
         training_loss[momentum] = history.history["loss"]
         kept_loss = min(history.history["val_loss"])
-        held_out = slice(int(len(x) * 0.8), None)
+        held_out = slice(training_share(len(x), 0.2), None)
         assert evaluate_rnn_model(model, x[held_out], y[held_out], verbose=0)["loss"] == (
             pytest.approx(kept_loss, rel=1e-4)
         ), "the kept weights are the ones validated"

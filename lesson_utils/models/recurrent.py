@@ -255,10 +255,9 @@ def build_rnn_model(
     model = keras.Model(inputs, outputs, name=f"imdb_{cell}")
     if word_vectors is not None:
         embedding.set_weights([word_vectors])
+    averaging = {} if ema_momentum is None else dict(use_ema=True, ema_momentum=ema_momentum)
     model.compile(
-        optimizer=keras.optimizers.Adam(
-            step_size, use_ema=ema_momentum is not None, ema_momentum=ema_momentum or 0.99
-        ),
+        optimizer=keras.optimizers.Adam(step_size, **averaging),
         loss="binary_crossentropy",
         metrics=["accuracy"],
         # Batches of different lengths would make XLA recompile for each length.
