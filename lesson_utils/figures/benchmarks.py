@@ -108,7 +108,8 @@ def plot_seed_ladder(rows, baselines, *, title="What each change buys, seed by s
         A matplotlib `Figure`.
     """
     everything = list(rows) + list(baselines)
-    fig, ax = plt.subplots(figsize=figure_size(1.3, 0.25 + 0.11 * len(everything)))
+    # Wide and low: a slide of a long ladder shows it without shrinking its labels.
+    fig, ax = plt.subplots(figsize=figure_size(1.4, 0.25 + 0.095 * len(everything)))
     for y, row in enumerate(everything):
         colour = CELL_COLORS["lstm"] if y < len(rows) else PALETTE["black"]
         marker = "o" if y < len(rows) else "s"
@@ -117,7 +118,7 @@ def plot_seed_ladder(rows, baselines, *, title="What each change buys, seed by s
     best = max(row["mean"] for row in baselines)
     ax.axvline(best, color=PALETTE["black"], linestyle="--", linewidth=thin_line())
     ax.set_yticks(range(len(everything)))
-    ax.set_yticklabels([textwrap.fill(row["label"], 42) for row in everything])
+    ax.set_yticklabels([textwrap.fill(row["label"], 56) for row in everything])
     ax.invert_yaxis()
     ax.set_xlabel("Kept test accuracy on the 25,000 test reviews (fraction correct)")
     seeds = len(everything[0]["kept"])
